@@ -1,0 +1,71 @@
+"""The `pipeline` command line. Commands are thin: they call one library function each.
+
+Library code raises PipelineError subclasses; only this module turns them into
+`Error: ...` lines and exit codes (0 ok, 1 data/environment problem, 2 usage).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+
+import click
+
+from pipeline import __version__
+from pipeline.errors import PipelineError
+
+
+class PipelineGroup(click.Group):
+    """Converts library errors into one `Error:` line and exit code 1 (traceback with --debug)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except PipelineError as exc:
+            _fail(ctx, str(exc))
+        except KeyboardInterrupt:
+            _fail(ctx, "interrupted; finished outputs are kept, partial ones were removed")
+        except OSError as exc:
+            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+            _fail(ctx, f"{exc.strerror or exc}{where}; check the disk and the folder's permissions")
+
+
+def _fail(ctx: click.Context, message: str) -> None:
+    if debug_enabled(ctx):
+        traceback.print_exc()
+    click.echo(f"Error: {message}", err=True)
+    ctx.exit(1)
+
+
+def debug_enabled(ctx: click.Context | None = None) -> bool:
+    ctx = ctx or click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx else None
+    return bool(root and root.params.get("debug")) or os.environ.get("PIPELINE_DEBUG") == "1"
+
+
+@click.group(cls=PipelineGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks and the ffmpeg commands being run.")
+@click.version_option(__version__, prog_name="pipeline")
+def cli(debug: bool) -> None:
+    """Micro-video production pipeline: footage in, finished episodes for web, WeChat and Channels out."""
+    if debug or os.environ.get("PIPELINE_DEBUG") == "1":
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(name)s: %(message)s")
+
+
+def _register() -> None:
+    # one module per command group; each exposes `register(cli)`
+    from pipeline.cli import project_cmds
+
+    for module in (project_cmds,):
+        module.register(cli)
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="pipeline")

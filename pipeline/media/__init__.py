@@ -1,0 +1,1 @@
+"""Media: locating ffmpeg, running it, probing files, ingesting footage."""

@@ -1,0 +1,50 @@
+"""Which ffmpeg binary to use: PIPELINE_FFMPEG if set, else the static build imageio-ffmpeg ships."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+
+from pipeline.errors import PipelineError
+
+ENV_VAR = "PIPELINE_FFMPEG"
+
+
+@functools.cache
+def ffmpeg_exe() -> str:
+    configured = os.environ.get(ENV_VAR)
+    if configured:
+        found = shutil.which(configured)
+        if not found:
+            raise PipelineError(f"{ENV_VAR}={configured}: no such executable; unset it to use the bundled ffmpeg")
+        return found
+    try:
+        import imageio_ffmpeg
+    except ImportError:  # pragma: no cover - a broken install
+        raise PipelineError("imageio-ffmpeg is not installed; run `make setup` (or pip install imageio-ffmpeg)") from None
+    try:
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError as exc:  # pragma: no cover
+        raise PipelineError(f"no ffmpeg binary found ({exc}); reinstall imageio-ffmpeg or set {ENV_VAR}") from None
+
+
+@functools.cache
+def ffmpeg_version() -> str:
+    out = subprocess.run([ffmpeg_exe(), "-hide_banner", "-version"], capture_output=True, text=True, check=False)
+    first = out.stdout.splitlines()[0] if out.stdout else ""
+    match = re.search(r"ffmpeg version (\S+)", first)
+    return match.group(1) if match else "unknown"
+
+
+@functools.cache
+def ffmpeg_lists() -> tuple[str, str, str]:
+    """(buildconf, encoders, filters) text of the configured ffmpeg, for `doctor`."""
+    exe = ffmpeg_exe()
+
+    def text(flag: str) -> str:
+        return subprocess.run([exe, "-hide_banner", flag], capture_output=True, text=True, check=False).stdout
+
+    return text("-buildconf"), text("-encoders"), text("-filters")

@@ -1,0 +1,1 @@
+"""The project folder: project.toml, its layout, atomic writes."""

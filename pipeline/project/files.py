@@ -1,0 +1,76 @@
+"""Atomic writes and safe paths: a crash never leaves a half-written file where a good one was."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from pipeline.errors import ProjectError
+
+
+def temp_sibling(path: Path) -> Path:
+    """A temporary name next to `path` with the same suffix (ffmpeg picks the muxer from it)."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=path.parent)
+    os.close(fd)
+    return Path(name)
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """Yield a temporary path; rename it onto `path` only if the block completes.
+
+    On any exception (KeyboardInterrupt included) the temporary file is removed and `path`
+    is left exactly as it was.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_sibling(path)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    with atomic_output(path) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_json(path: Path, data: object) -> None:
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+
+
+def inside(root: Path, candidate: Path) -> bool:
+    """True when `candidate` (resolved, links followed) lies under `root`."""
+    try:
+        candidate.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def resolve_inside(root: Path, relative: str, *, what: str, allowed_roots: tuple[Path, ...] = ()) -> Path:
+    """Resolve a path written in project.toml; refuse one that escapes the project (or `allowed_roots`)."""
+    candidate = Path(relative)
+    if not candidate.is_absolute():
+        candidate = root / candidate
+    for allowed in (root, *allowed_roots):
+        if inside(allowed, candidate):
+            return candidate.resolve()
+    raise ProjectError(
+        f"{root / 'project.toml'}: {what} = {relative!r} points outside the project; "
+        "copy the file into the project folder (or the repository's assets/) and give a relative path"
+    )

@@ -1,0 +1,250 @@
+"""The project model: project.toml loaded into frozen dataclasses, validated with clear messages."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from pipeline.errors import ProjectError
+from pipeline.project.files import resolve_inside
+
+PROJECT_FILE = "project.toml"
+WEEK_RE = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
+KNOWN_PLATFORMS = ("web", "wechat", "channels")
+REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ASSETS = REPO_ROOT / "assets"
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    series: str
+    number: int
+    title: str
+    week: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    name: str
+    role: str
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    consent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Glossary:
+    terms: tuple[str, ...] = ()
+    # (wrong form, right form): the transcriber's known mistakes, fixed in drafts and flagged by QC
+    wrong_forms: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    role: str  # 出品, 监制, 摄像, 剪辑 ...
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    root: Path
+    episode: Episode
+    subject: Subject
+    people: tuple[Person, ...] = ()
+    template: str = "first-person"
+    platforms: tuple[str, ...] = KNOWN_PLATFORMS
+    glossary: Glossary = Glossary()
+    credits: tuple[Credit, ...] = ()
+    assets: Mapping[str, Path] = field(default_factory=lambda: MappingProxyType({}))
+    # project-level overrides of preset values: {"platforms": {"web": {...}}, "template": {...}, "qc": {...}}
+    overrides: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    # the folder layout of DESIGN.md
+    @property
+    def file(self) -> Path:
+        return self.root / PROJECT_FILE
+
+    @property
+    def footage_dir(self) -> Path:
+        return self.root / "footage"
+
+    @property
+    def transcripts_dir(self) -> Path:
+        return self.root / "transcripts"
+
+    @property
+    def subtitles_dir(self) -> Path:
+        return self.root / "subtitles"
+
+    @property
+    def cut_list(self) -> Path:
+        return self.root / "cut.md"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.root / "exports"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".cache"
+
+    @property
+    def missing_consent(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.people if not p.consent)
+
+
+class _Reader:
+    """Reads typed values out of the parsed TOML, naming file and key in every error."""
+
+    def __init__(self, file: Path, data: Mapping[str, Any]) -> None:
+        self.file = file
+        self.data = data
+
+    def fail(self, where: str, problem: str) -> ProjectError:
+        return ProjectError(f"{self.file}: {where} {problem}")
+
+    def table(self, name: str, *, required: bool) -> Mapping[str, Any]:
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                raise self.fail(f"[{name}]", f"is missing; add a [{name}] table (see `pipeline init --help`)")
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(f"[{name}]", "must be a table")
+        return value
+
+    def text(self, table: Mapping[str, Any], section: str, key: str, *, required: bool, default: str = "") -> str:
+        where = f"[{section}] {key}" if section else key
+        value = table.get(key)
+        if value is None:
+            if required:
+                raise self.fail(where, f'is missing; add {key} = "..." under [{section}]')
+            return default
+        if not isinstance(value, str):
+            raise self.fail(where, f"must be a quoted string, not {value!r}")
+        if required and not value.strip():
+            raise self.fail(where, f"is empty; give the {key}")
+        return value.strip()
+
+    def integer(self, table: Mapping[str, Any], section: str, key: str, *, default: int) -> int:
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.fail(f"[{section}] {key}", f"must be a whole number >= 0, not {value!r}")
+        return value
+
+    def string_list(self, table: Mapping[str, Any], where: str, key: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(where, 'must be a list of quoted strings, e.g. ["a", "b"]')
+        return tuple(v.strip() for v in value if v.strip())
+
+
+def load_project(root: Path | str) -> Project:
+    """Load and validate `<root>/project.toml`."""
+    root = Path(root)
+    file = root / PROJECT_FILE
+    if not root.exists():
+        raise ProjectError(f"{root}: project folder not found; create it with `pipeline init {root} ...`")
+    if not root.is_dir():
+        raise ProjectError(f"{root}: not a folder; give the path of a project folder")
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise ProjectError(f"{file}: not found; is {root} a project folder? Create one with `pipeline init`") from None
+    except PermissionError:
+        raise ProjectError(f"{file}: cannot be read (permission denied); check the folder's permissions") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ProjectError(f"{file}: is not UTF-8 text; save it as UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProjectError(f"{file}: invalid TOML ({exc}); fix the syntax") from None
+    return parse_project(root, data)
+
+
+def parse_project(root: Path, data: Mapping[str, Any]) -> Project:
+    r = _Reader(root / PROJECT_FILE, data)
+    ep = r.table("episode", required=True)
+    week = r.text(ep, "episode", "week", required=False) or None
+    if week is not None and not WEEK_RE.match(week):
+        raise r.fail("[episode] week", f'= "{week}" is not an ISO week; write it like "2026-W48"')
+    episode = Episode(
+        series=r.text(ep, "episode", "series", required=False, default="我是党员"),
+        number=r.integer(ep, "episode", "number", default=1),
+        title=r.text(ep, "episode", "title", required=True),
+        week=week,
+    )
+    sub = r.table("subject", required=True)
+    subject = Subject(
+        name=r.text(sub, "subject", "name", required=True),
+        role=r.text(sub, "subject", "role", required=True),
+        unit=r.text(sub, "subject", "unit", required=False),
+    )
+
+    people_raw = data.get("people", [])
+    if not isinstance(people_raw, list):
+        raise r.fail("[[people]]", "must be a list of tables ([[people]] name = ..., consent = true)")
+    people = []
+    for i, item in enumerate(people_raw, 1):
+        where = f"[[people]] #{i}"
+        if not isinstance(item, dict):
+            raise r.fail(where, "must be a table with name and consent")
+        name = r.text(item, f"people #{i}", "name", required=True)
+        consent = item.get("consent")
+        if not isinstance(consent, bool):
+            raise r.fail(f"{where} consent", f"for {name} must be true or false (was consent recorded?)")
+        people.append(Person(name=name, consent=consent))
+
+    template = r.text(data, "", "template", required=False, default="first-person")
+    platforms = r.string_list(data, "platforms", "platforms") if "platforms" in data else KNOWN_PLATFORMS
+    for p in platforms:
+        if p not in KNOWN_PLATFORMS:
+            raise r.fail("platforms", f'has unknown platform "{p}"; use {", ".join(KNOWN_PLATFORMS)}')
+
+    gl = r.table("glossary", required=False)
+    wrong = gl.get("wrong_forms", {})
+    if not isinstance(wrong, dict) or not all(isinstance(v, str) for v in wrong.values()):
+        raise r.fail("[glossary.wrong_forms]", 'must map each wrong form to the right one: "两为" = "两委"')
+    glossary = Glossary(
+        terms=r.string_list(gl, "[glossary] terms", "terms"),
+        wrong_forms=tuple((k, v) for k, v in wrong.items() if k and v and k != v),
+    )
+
+    credits_raw = data.get("credits", [])
+    if not isinstance(credits_raw, list):
+        raise r.fail("credits", 'must be a list: credits = [{role = "出品", name = "..."}]')
+    credits = []
+    for i, item in enumerate(credits_raw, 1):
+        if not isinstance(item, dict):
+            raise r.fail(f"credits #{i}", 'must be {role = "...", name = "..."}')
+        credits.append(Credit(r.text(item, f"credits #{i}", "role", required=True),
+                              r.text(item, f"credits #{i}", "name", required=True)))
+
+    assets_raw = r.table("assets", required=False)
+    assets = {}
+    for key, value in assets_raw.items():
+        if not isinstance(value, str):
+            raise r.fail(f"[assets] {key}", "must be a quoted relative path")
+        assets[key] = resolve_inside(root, value, what=f"[assets] {key}", allowed_roots=(REPO_ASSETS,))
+
+    overrides = r.table("overrides", required=False)
+    return Project(
+        root=root.resolve(),
+        episode=episode,
+        subject=subject,
+        people=tuple(people),
+        template=template,
+        platforms=platforms,
+        glossary=glossary,
+        credits=tuple(credits),
+        assets=MappingProxyType(assets),
+        overrides=MappingProxyType(dict(overrides)),
+    )

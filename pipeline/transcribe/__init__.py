@@ -1,0 +1,1 @@
+"""Transcription: faster-whisper behind a Transcriber protocol, results cached per clip."""
