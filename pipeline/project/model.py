@@ -205,9 +205,12 @@ def parse_project(root: Path, data: Mapping[str, Any]) -> Project:
 
     template = r.text(data, "", "template", required=False, default="first-person")
     platforms = r.string_list(data, "platforms", "platforms") if "platforms" in data else KNOWN_PLATFORMS
+    from pipeline.presets import available
+
+    known = available("platforms") or KNOWN_PLATFORMS
     for p in platforms:
-        if p not in KNOWN_PLATFORMS:
-            raise r.fail("platforms", f'has unknown platform "{p}"; use {", ".join(KNOWN_PLATFORMS)}')
+        if p not in known:
+            raise r.fail("platforms", f'has unknown platform "{p}"; use {", ".join(known)}')
 
     gl = r.table("glossary", required=False)
     wrong = gl.get("wrong_forms", {})
