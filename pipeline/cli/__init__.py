@@ -58,9 +58,9 @@ def cli(debug: bool) -> None:
 
 def _register() -> None:
     # one module per command group; each exposes `register(cli)`
-    from pipeline.cli import project_cmds
+    from pipeline.cli import edit_cmds, project_cmds, subs_cmds, transcribe_cmds
 
-    for module in (project_cmds,):
+    for module in (project_cmds, transcribe_cmds, subs_cmds, edit_cmds):
         module.register(cli)
 
 

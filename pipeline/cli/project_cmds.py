@@ -32,6 +32,72 @@ def init_cmd(directory: Path, title: str, subject_name: str, subject_role: str, 
     click.echo("Next: record consent in [[people]], then `pipeline ingest DIR FILE... --role interview`")
 
 
+@click.command("ingest")
+@project_dir
+@click.argument("files", metavar="FILE...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--role", type=click.Choice(["interview", "broll", "music"]), default="interview", show_default=True,
+              help="interview: the subject speaking (transcribed); broll: cutaway picture; music: the music bed.")
+@click.option("--link", "link", flag_value="hard", default=None,
+              help="Hard-link instead of copying (symbolic link across file systems); the originals must stay put.")
+@click.option("--symlink", "link", flag_value="soft", help="Symbolic-link instead of copying.")
+def ingest_cmd(project_dir: Path, files: tuple[Path, ...], role: str, link: str | None) -> None:
+    """Copy footage into the project, probe it and record checksums (re-ingesting the same file is a no-op)."""
+    from pipeline.media.ingest import ingest
+    from pipeline.progress import progress_bar
+    from pipeline.project.model import load_project
+
+    project = load_project(project_dir)
+    total = sum(f.stat().st_size for f in files if f.is_file())
+    with progress_bar("checking footage", total / 1e6, unit="MB") as update:
+        report = ingest(project, files, role=role, link=link or "copy", progress=lambda b: update(b / 1e6))
+    for clip in report.added:
+        click.echo(f"{clip.clip_id}  {clip.original_name}  {describe_facts(clip.facts)}")
+    for source, clip_id in report.already:
+        click.echo(f"already ingested: {source} is {clip_id}")
+    click.echo(f"{len(report.added)} added, {len(report.already)} already there")
+
+
+def describe_facts(facts) -> str:
+    parts = [f"{facts.duration_ms / 1000:.1f} s"]
+    v = facts.video
+    if v:
+        scan = f"i ({v.field_order})" if v.interlaced else "p"
+        parts.append(f"{v.codec} {v.width}x{v.height}{scan} {float(v.fps):.3g} fps" + (" VFR" if v.variable_frame_rate else ""))
+        if v.rotation:
+            parts.append(f"rotated {v.rotation}°")
+    a = facts.audio
+    parts.append(f"{a.codec} {a.sample_rate} Hz {a.channels} ch" if a else "no audio")
+    return ", ".join(parts)
+
+
+@click.command("doctor")
+@click.argument("directory", metavar="[DIR]", required=False, type=click.Path(path_type=Path))
+def doctor_cmd(directory: Path | None) -> None:
+    """Check ffmpeg (libx264, libass, loudnorm), the CJK font, the speech model and disk space."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from pipeline.doctor import run_checks
+
+    checks = run_checks(directory)
+    table = Table(title="pipeline doctor")
+    for column in ("check", "status", "detail"):
+        table.add_column(column)
+    for check in checks:
+        table.add_row(check.name, "ok" if check.ok else "MISSING", check.detail)
+    Console(stderr=False).print(table)
+    failed = [c for c in checks if c.required and not c.ok]
+    if failed:
+        names = ", ".join(c.name for c in failed)
+        raise click.exceptions.Exit(_report_failure(names))
+    click.echo("Ready.")
+
+
+def _report_failure(names: str) -> int:
+    click.echo(f"Error: not ready: {names}; see the table above for what to do", err=True)
+    return 1
+
+
 def register(cli: click.Group) -> None:
-    for command in (init_cmd,):
+    for command in (init_cmd, ingest_cmd, doctor_cmd):
         cli.add_command(command)

@@ -16,7 +16,14 @@ def temp_sibling(path: Path) -> Path:
     """A temporary name next to `path` with the same suffix (ffmpeg picks the muxer from it)."""
     fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=path.parent)
     os.close(fd)
+    os.chmod(name, 0o666 & ~_umask())  # mkstemp makes 0600; finished files get the usual permissions
     return Path(name)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 @contextlib.contextmanager

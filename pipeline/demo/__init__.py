@@ -1,0 +1,1 @@
+"""The bundled sample project and `pipeline demo`."""

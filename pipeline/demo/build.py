@@ -1,0 +1,155 @@
+"""Build the sample project: five narration takes as camera clips, three B-roll clips, a music bed.
+
+The narration is real Mandarin speech (assets/sample/narration, with the exact texts); the picture
+is generated (Pillow stills animated by ffmpeg) in the shapes an office's cameras produce: AVCHD
+.MTS 1080i50 with AC-3, DSLR .MOV with PCM, a phone's HEVC with variable frame rate and rotation,
+4K HEVC B-roll without sound. The generated "camera card" is cached, so rebuilding is quick.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from pipeline.errors import ProjectError
+from pipeline.media.ingest import ingest
+from pipeline.media.runner import run_ffmpeg
+from pipeline.project.create import create_project
+from pipeline.project.files import atomic_output
+from pipeline.project.model import REPO_ROOT, Project
+
+NARRATION = REPO_ROOT / "assets" / "sample" / "narration"
+CARD_CACHE = REPO_ROOT / ".cache" / "sample-card-v2"
+MARKER = ".sample-project"
+TAKES = 5
+X264_FAST = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"]
+X265_FAST = ["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error", "-pix_fmt", "yuv420p"]
+
+Step = Callable[[str], None]
+
+
+def build_sample(dest: Path, *, say: Step = lambda message: None) -> Project:
+    """(Re)build the sample project at `dest`. Refuses to touch a folder that is not a sample project."""
+    dest = Path(dest)
+    if dest.exists():
+        if not (dest / MARKER).exists() and any(dest.iterdir()):
+            raise ProjectError(f"{dest}: exists and is not the sample project; choose an empty or new folder")
+        shutil.rmtree(dest)
+    card = camera_card(say)
+    say("creating the project")
+    project = create_project(
+        dest,
+        title="驻村路上",
+        subject_name="王建华",
+        subject_role="驻村工作队队员",
+        subject_unit="邹城市石墙镇",
+        series="我是党员",
+        episode=1,
+        week="2026-W48",
+        extra={
+            "people": [{"name": "王建华", "consent": True}],
+            "glossary": {
+                "terms": ["王建华", "邹城市", "石墙镇", "驻村工作队", "两委", "合作社", "民生代办", "乡村振兴"],
+                "wrong_forms": {"驻村工作对": "驻村工作队", "两为": "两委"},
+            },
+            "credits": [
+                {"role": "出品", "name": "中共示例县委组织部"},
+                {"role": "监制", "name": "示例县党员教育中心"},
+                {"role": "摄像", "name": "李明"},
+                {"role": "剪辑", "name": "赵晓"},
+            ],
+        },
+    )
+    (dest / MARKER).write_text("built by `pipeline demo`; rebuilding deletes this folder\n", "utf-8")
+    say("ingesting the interview takes")
+    ingest(project, sorted(card.glob("interview-*")), role="interview")
+    say("ingesting B-roll and music")
+    ingest(project, sorted(card.glob("broll-*")), role="broll")
+    ingest(project, [card / "music-bed.m4a"], role="music")
+    return project
+
+
+def camera_card(say: Step) -> Path:
+    """Generate (once) the footage a camera operator would hand over."""
+    CARD_CACHE.mkdir(parents=True, exist_ok=True)
+    work = CARD_CACHE / "stills"
+    work.mkdir(exist_ok=True)
+    from pipeline.demo import art
+
+    for k in range(1, TAKES + 1):
+        # takes 1-3 from the AVCHD camcorder, 4-5 from the DSLR
+        suffix = ".MTS" if k <= 3 else ".MOV"
+        out = CARD_CACHE / f"interview-{k} 采访{k}{suffix}"
+        if out.exists():
+            continue
+        say(f"generating interview take {k}")
+        still = art.interview_frame(work / f"take{k}.png", size=(2016, 1136), shade=4 * k, label=f"采访 第{k}条")
+        _interview(still, NARRATION / f"take{k}.opus", out, avchd=suffix == ".MTS")
+    scenes = (("broll-1 村路.mp4", "road"), ("broll-2 大棚.mp4", "greenhouse"), ("broll-3 例会.MOV", "meeting"))
+    for name, scene in scenes:
+        out = CARD_CACHE / name
+        if out.exists():
+            continue
+        say(f"generating B-roll: {scene}")
+        _broll(work, scene, out)
+    music = CARD_CACHE / "music-bed.m4a"
+    if not music.exists():
+        say("generating the music bed")
+        _music(music)
+    return CARD_CACHE
+
+
+def _interview(still: Path, narration: Path, out: Path, *, avchd: bool) -> None:
+    # the still is decoded and converted once (loop filter), then drifts slowly like a handheld camera
+    drift = ("format=yuv420p,loop=loop=-1:size=1:start=0,fps=25,setpts=N/25/TB,"
+             "crop=1920:1080:'48+40*sin(t/7)':'28+20*sin(t/9)'")
+    picture = ["-i", str(still)]
+    if avchd:  # 1080i50, top field first, AC-3: what AVCHD camcorders write
+        args = [*picture, "-i", str(narration), "-vf", f"{drift},setfield=tff", *X264_FAST,
+                "-flags", "+ilme+ildct", "-x264-params", "tff=1", "-c:a", "ac3", "-ac", "2", "-ar", "48000",
+                "-shortest", "-f", "mpegts"]
+    else:  # DSLR: progressive H.264 with PCM sound in QuickTime
+        args = [*picture, "-i", str(narration), "-vf", drift, *X264_FAST, "-c:a", "pcm_s16le", "-ar", "48000",
+                "-shortest"]
+    _write(out, ["-y", *args], f"generating {out.name}")
+
+
+def _broll(work: Path, scene: str, out: Path) -> None:
+    from pipeline.demo import art
+
+    if scene == "road":  # 4K HEVC from a drone-style pan, no sound
+        still = art.landscape_frame(work / "road.png", size=(4800, 2160), scene="road")
+        args = ["-loop", "1", "-framerate", "25", "-t", "6", "-i", str(still),
+                "-vf", "crop=3840:2160:'(iw-ow)*t/6':0,format=yuv420p", *X265_FAST, "-an"]
+    elif scene == "greenhouse":  # phone: HEVC, variable frame rate, held upside down (rotation 180)
+        still = art.landscape_frame(work / "greenhouse.png", size=(2400, 1080), scene="greenhouse")
+        args = ["-loop", "1", "-framerate", "30", "-t", "8", "-i", str(still),
+                "-f", "lavfi", "-t", "8", "-i", "anoisesrc=color=pink:amplitude=0.02:sample_rate=44100",
+                "-vf", r"crop=1920:1080:'(iw-ow)*t/8':0,select='not(eq(mod(n\,4)\,1))',format=yuv420p",
+                "-fps_mode", "vfr", *X265_FAST, "-c:a", "aac", "-ac", "1"]
+        tmp = out.with_name(out.stem + ".norot.mp4")
+        _write(tmp, ["-y", *args], "generating greenhouse B-roll")
+        _write(out, ["-y", "-display_rotation", "180", "-i", str(tmp), "-c", "copy"], "rotating greenhouse B-roll")
+        tmp.unlink()
+        return
+    else:  # DSLR meeting shot with room tone
+        still = art.landscape_frame(work / "meeting.png", size=(2400, 1080), scene="meeting")
+        args = ["-loop", "1", "-framerate", "25", "-t", "8", "-i", str(still),
+                "-f", "lavfi", "-t", "8", "-i", "anoisesrc=color=brown:amplitude=0.03:sample_rate=48000",
+                "-vf", "crop=1920:1080:'(iw-ow)*t/8':0,format=yuv420p", *X264_FAST, "-c:a", "pcm_s16le"]
+    _write(out, ["-y", *args], f"generating {scene} B-roll")
+
+
+def _music(out: Path) -> None:
+    # a slow major-chord pad with gentle movement: C-E-G, then F-A-C, every 8 s
+    pad = ("aevalsrc='0.08*(sin(2*PI*t*(261.6+87.7*gte(mod(t,16),8)))"
+           "+sin(2*PI*t*(329.6+110.4*gte(mod(t,16),8)))"
+           "+sin(2*PI*t*(392+131*gte(mod(t,16),8))))*(0.7+0.3*sin(2*PI*t/4))':s=48000:d=240")
+    _write(out, ["-y", "-f", "lavfi", "-i", pad, "-af", "aformat=channel_layouts=stereo,lowpass=f=2500",
+                 "-c:a", "aac", "-b:a", "128k"], "generating the music bed")
+
+
+def _write(out: Path, args: list[str], what: str) -> None:
+    with atomic_output(out) as tmp:
+        run_ffmpeg([*args, str(tmp)], outputs=[tmp], what=what)

@@ -1,0 +1,92 @@
+"""`pipeline doctor`: is this machine ready to make episodes? Each check says what to do if not."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+
+MIN_FREE_GB = 5.0  # a 4-minute episode with three platforms and its cache needs about 2 GB
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str  # what was found, or what to do when not ok
+    required: bool = True
+
+
+def check_ffmpeg() -> list[Check]:
+    from pipeline.media.ffmpeg_bin import ffmpeg_exe, ffmpeg_lists, ffmpeg_version
+
+    try:
+        exe = ffmpeg_exe()
+        buildconf, encoders, filters = ffmpeg_lists()
+    except (PipelineError, OSError) as exc:
+        return [Check("ffmpeg", False, f"{exc}; run `make setup`")]
+    checks = [Check("ffmpeg", True, f"{ffmpeg_version()} ({exe})")]
+    wants = (
+        ("libx264", " libx264 " in encoders, "H.264 encoder"),
+        ("libass", "--enable-libass" in buildconf and " subtitles " in filters, "subtitle burn-in"),
+        ("loudnorm", " loudnorm " in filters, "loudness normalisation"),
+        ("ebur128", " ebur128 " in filters, "loudness measurement"),
+    )
+    for name, present, purpose in wants:
+        fix = "found" if present else (
+            f"missing ({purpose}); use the bundled ffmpeg (unset PIPELINE_FFMPEG) or a build with {name}")
+        checks.append(Check(f"ffmpeg {name}", present, fix))
+    return checks
+
+
+def check_pyav() -> Check:
+    try:
+        import av
+    except ImportError:
+        return Check("PyAV", False, "not installed; run `make setup`")
+    return Check("PyAV", True, av.__version__)
+
+
+def check_font() -> Check:
+    from pipeline.media.fonts import find_cjk_font
+
+    try:
+        font = find_cjk_font()
+    except PipelineError as exc:
+        return Check("CJK font", False, str(exc))
+    return Check("CJK font", True, f"{font.family}: {font.regular}")
+
+
+def check_model() -> Check:
+    try:
+        from pipeline.transcribe.models import model_status
+    except ImportError:  # transcription not installed in this build
+        return Check("speech model", False, "transcription module missing; reinstall the pipeline")
+    try:
+        return Check("speech model", True, model_status())
+    except PipelineError as exc:
+        return Check("speech model", False, str(exc))
+
+
+def check_disk(folder: Path) -> Check:
+    target = folder if folder.exists() else Path.cwd()
+    free_gb = shutil.disk_usage(target).free / 1e9
+    ok = free_gb >= MIN_FREE_GB
+    detail = f"{free_gb:.1f} GB free in {target}"
+    if not ok:
+        detail += f"; free at least {MIN_FREE_GB:.0f} GB (renders and caches need room)"
+    return Check("disk space", ok, detail)
+
+
+def run_checks(project_dir: Path | None = None) -> list[Check]:
+    steps: list[Callable[[], Check | list[Check]]] = [
+        check_ffmpeg, check_pyav, check_font, check_model, lambda: check_disk(project_dir or Path.cwd()),
+    ]
+    results: list[Check] = []
+    for step in steps:
+        got = step()
+        results.extend(got if isinstance(got, list) else [got])
+    return results

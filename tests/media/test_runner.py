@@ -1,0 +1,55 @@
+"""The one ffmpeg runner: progress, typed errors with the stderr tail, cleanup of partial outputs."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.errors import FfmpegError, Interrupted
+from pipeline.media import runner
+from pipeline.media.runner import parse_progress_line, run_ffmpeg
+
+
+def test_progress_lines():
+    assert parse_progress_line("out_time_us=1500000") == 1500
+    assert parse_progress_line("out_time_ms=2000000\n") == 2000  # microseconds despite the name
+    assert parse_progress_line("out_time_us=N/A") is None
+    assert parse_progress_line("frame=12") is None
+
+
+def test_progress_reaches_the_end(tmp_path):
+    seen: list[int] = []
+    out = tmp_path / "x.wav"
+    run_ffmpeg(["-y", "-f", "lavfi", "-i", "sine=d=2", str(out)], progress=seen.append)
+    assert out.exists()
+    assert seen and max(seen) >= 1900
+    assert seen == sorted(seen)
+
+
+def test_failure_raises_with_command_and_tail_and_removes_output(tmp_path):
+    out = tmp_path / "bad.mp4"
+    out.write_bytes(b"partial")
+    with pytest.raises(FfmpegError) as err:
+        run_ffmpeg(["-y", "-i", str(tmp_path / "missing.mov"), str(out)], outputs=[out], what="testing")
+    assert err.value.message.startswith("testing failed: ")
+    assert "missing.mov" in err.value.stderr_tail
+    assert err.value.command[0].endswith(("ffmpeg", "ffmpeg-linux-x86_64-v9.0.2")) or "ffmpeg" in err.value.command[0]
+    assert not out.exists()
+
+
+def test_ctrl_c_terminates_ffmpeg_and_removes_output(tmp_path, monkeypatch):
+    out = tmp_path / "long.wav"
+
+    def interrupt(ms: int) -> None:
+        if ms > 0:
+            raise KeyboardInterrupt
+
+    with pytest.raises(Interrupted, match="partial outputs were removed"):
+        run_ffmpeg(["-y", "-f", "lavfi", "-i", "sine=d=600", "-ar", "8000", str(out)], outputs=[out],
+                   progress=interrupt)
+    assert not out.exists()
+
+
+def test_command_is_built_with_progress_on_stdout():
+    cmd = runner.build_command(["-i", "a", "b"])
+    assert cmd[1:6] == ["-hide_banner", "-nostdin", "-nostats", "-progress", "pipe:1"]
+    assert cmd[-3:] == ["-i", "a", "b"]
