@@ -56,6 +56,7 @@ class Loudness:
     integrated_lufs: float
     true_peak_dbtp: float
     tolerance_lu: float
+    max_lra_lu: float | None = None  # loudness range limit; None: not checked (never under 60 s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,7 @@ class Cover:
     name: str
     width: int
     height: int
+    max_kb: float | None = None  # a size limit for the JPEG (WeChat API thumb material: 64 KB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,7 @@ def parse_platform(name: str, data: Mapping[str, Any], where: Path) -> PlatformP
         integrated_lufs=float(require(loud, "integrated_lufs", num, w)),
         true_peak_dbtp=float(require(loud, "true_peak_dbtp", num, w)),
         tolerance_lu=float(loud.get("tolerance_lu", 1.0)),
+        max_lra_lu=float(require(loud, "max_lra_lu", num, w)) if "max_lra_lu" in loud else None,
     )
     sub = _table(data, "subtitles", where)
     w = f"{where} [subtitles]"
@@ -172,7 +175,8 @@ def parse_platform(name: str, data: Mapping[str, Any], where: Path) -> PlatformP
     limits = data.get("limits", {})
     covers = tuple(
         Cover(require(c, "name", str, f"{where} [[covers]]"), require(c, "width", int, f"{where} [[covers]]"),
-              require(c, "height", int, f"{where} [[covers]]"))
+              require(c, "height", int, f"{where} [[covers]]"),
+              float(require(c, "max_kb", (int, float), f"{where} [[covers]]")) if "max_kb" in c else None)
         for c in data.get("covers", ())
     )
     cap = data.get("size_capped")

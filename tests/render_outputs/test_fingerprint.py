@@ -1,0 +1,153 @@
+"""Fingerprints are stable, change with what matters, and decide "up to date" fast and safely."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from pipeline.render import fingerprint as fpmod
+from pipeline.render.checks import Problem
+from pipeline.render.fingerprint import (
+    FileStamp, canonical_json, clip_stamp, file_stamp, fingerprint, forget, is_up_to_date, record, record_path,
+    tool_versions,
+)
+from pipeline.render.manifest import entry_for, load_manifest, update_manifest
+from pipeline.render.platforms import load_platform
+
+
+def test_fingerprint_is_stable_and_order_free() -> None:
+    a = {"preset": load_platform("web"), "fps": Fraction(25), "inputs": (Path("footage/a.mts"), "x"), "crf": 20}
+    b = {"crf": 20, "inputs": [Path("footage/a.mts"), "x"], "fps": Fraction(25, 1), "preset": load_platform("web")}
+    assert fingerprint(a) == fingerprint(b)
+    assert len(fingerprint(a)) == 64
+    # a golden value: the canonical spelling must not drift between releases (it would re-render everything)
+    assert canonical_json({"b": [1, 2.5, None], "a": {"z": Path("x/y"), "f": Fraction(30000, 1001)}, "s": {3, 1}}) == (
+        '{"a":{"f":"30000/1001","z":"x/y"},"b":[1,2.5,null],"s":[1,3]}')
+
+
+def test_fingerprint_changes_with_any_parameter() -> None:
+    web = load_platform("web")
+    base = fingerprint({"preset": web, "cues": ["第一句", "第二句"]})
+    louder = dataclasses.replace(web, loudness=dataclasses.replace(web.loudness, integrated_lufs=-14.0))
+    assert fingerprint({"preset": louder, "cues": ["第一句", "第二句"]}) != base
+    assert fingerprint({"preset": web, "cues": ["第一句", "第二句！"]}) != base
+
+
+def test_fingerprint_refuses_opaque_objects() -> None:
+    with pytest.raises(TypeError, match="cannot fingerprint a 'object' value"):
+        fingerprint({"x": object()})
+
+
+def test_file_stamp_follows_touch_unless_hashing(tmp_path: Path) -> None:
+    f = tmp_path / "sub.srt"
+    f.write_text("1\n00:00:00,000 --> 00:00:01,000\n一\n", "utf-8")
+    before, before_hashed = file_stamp(f, root=tmp_path), file_stamp(f, root=tmp_path, hash_content=True)
+    assert before.path == "sub.srt" and before.size_bytes == f.stat().st_size
+    os.utime(f, ns=(time.time_ns(), f.stat().st_mtime_ns + 5_000_000_000))
+    assert file_stamp(f, root=tmp_path) != before
+    assert file_stamp(f, root=tmp_path, hash_content=True) == before_hashed
+    f.write_text("1\n00:00:00,000 --> 00:00:01,000\n二\n", "utf-8")
+    assert file_stamp(f, root=tmp_path, hash_content=True) != before_hashed
+
+
+def test_clip_stamp_uses_the_ingest_checksum() -> None:
+    from pipeline.media.probe import MediaFacts
+    from pipeline.project.footage import Clip
+
+    facts = MediaFacts("mpegts", 2000, 1234, None, None)
+    clip = Clip("int-001", "interview", "footage/int-001.mts", "00001.MTS", "/card/00001.MTS", "ab" * 32, facts, "t")
+    assert clip_stamp(clip) == FileStamp("footage/int-001.mts", 1234, 0, "ab" * 32)
+
+
+def test_tool_versions() -> None:
+    tools = tool_versions()
+    assert tools.ffmpeg and tools.ffmpeg != "unknown"
+    assert tools.pipeline == __import__("pipeline").__version__
+    assert tools.pillow != "none" and tools.moviepy != "none"
+    assert all(stamp.size_bytes > 0 for stamp in tools.fonts)
+    fingerprint({"tools": tools})  # serialisable
+
+
+@pytest.fixture
+def rendered(project, good_facts):
+    """exports/web/x.mp4 rendered, checked, listed in the manifest and recorded with fingerprint 'f1'."""
+    output = project.exports_dir / "web" / "x.mp4"
+    output.parent.mkdir(parents=True)
+    shutil.copy(good_facts.path, output)
+    facts = dataclasses.replace(good_facts, path=output)
+    update_manifest(project, [entry_for(project, facts, platform="web", fingerprint="f1")])
+    record(project, output, "f1", sha256=facts.sha256)
+    return output
+
+
+def test_up_to_date_after_record(project, rendered: Path) -> None:
+    assert record_path(project, rendered) == project.root / ".cache/render/exports/web/x.mp4.json"
+    assert is_up_to_date(project, rendered, "f1")
+    assert is_up_to_date(project.root, "exports/web/x.mp4", "f1")  # relative paths and bare folders work
+    assert not is_up_to_date(project, rendered, "f2")  # a parameter changed
+
+
+def test_unchanged_rerun_never_hashes_the_output(project, rendered: Path, monkeypatch) -> None:
+    def no_hashing(path):
+        raise AssertionError(f"hashed {path}")
+
+    monkeypatch.setattr(fpmod, "file_sha256", no_hashing)
+    started = time.perf_counter()
+    for _ in range(10):
+        assert is_up_to_date(project, rendered, "f1")
+    assert (time.perf_counter() - started) / 10 < 0.05
+
+
+def test_touched_but_identical_output_stays_up_to_date(project, rendered: Path, monkeypatch) -> None:
+    stat = rendered.stat()
+    os.utime(rendered, ns=(stat.st_atime_ns, stat.st_mtime_ns + 7_000_000_000))
+    assert is_up_to_date(project, rendered, "f1")  # re-hashed once, same bytes
+    monkeypatch.setattr(fpmod, "file_sha256", lambda path: pytest.fail("hashed twice"))
+    assert is_up_to_date(project, rendered, "f1")  # the new mtime was remembered
+
+
+def test_changed_output_is_not_up_to_date(project, rendered: Path) -> None:
+    data = bytearray(rendered.read_bytes())
+    data[-10] ^= 0xFF  # same size, different bytes
+    rendered.write_bytes(bytes(data))
+    assert not is_up_to_date(project, rendered, "f1")
+
+
+def test_truncated_or_missing_output_is_not_up_to_date(project, rendered: Path) -> None:
+    with open(rendered, "r+b") as fh:
+        fh.truncate(1000)
+    assert not is_up_to_date(project, rendered, "f1")
+    rendered.unlink()
+    assert not is_up_to_date(project, rendered, "f1")
+
+
+def test_no_or_damaged_record_means_render(project, rendered: Path) -> None:
+    record_path(project, rendered).write_text("{oops", "utf-8")
+    assert not is_up_to_date(project, rendered, "f1")
+    forget(project, rendered)
+    assert not record_path(project, rendered).exists()
+    assert not is_up_to_date(project, rendered, "f1")
+    forget(project, rendered)  # forgetting twice is fine
+
+
+def test_manifest_must_agree(project, rendered: Path) -> None:
+    (entry,) = load_manifest(project)
+    update_manifest(project, [dataclasses.replace(entry, problems=(Problem("loudness", "a", "b", "m"),))])
+    assert not is_up_to_date(project, rendered, "f1")  # it failed its checks last time: render (and fail) again
+    update_manifest(project, [dataclasses.replace(entry, fingerprint="other")])
+    assert not is_up_to_date(project, rendered, "f1")
+    update_manifest(project, [entry])
+    assert is_up_to_date(project, rendered, "f1")
+    project.exports_dir.joinpath("manifest.json").unlink()  # deleted to regenerate: everything renders again
+    assert not is_up_to_date(project, rendered, "f1")
+
+
+def test_record_hashes_when_not_told(project, rendered: Path) -> None:
+    record(project, rendered, "f1")
+    assert is_up_to_date(project, rendered, "f1")
