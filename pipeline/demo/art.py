@@ -84,4 +84,4 @@ def _caption(img: Image.Image, text: str) -> None:
 
     font = find_cjk_font()
     face = ImageFont.truetype(str(font.regular), size=max(16, img.height // 40), index=font.regular_index)
-    ImageDraw.Draw(img).text((img.width // 40, img.height // 40), text, font=face, fill=(200, 200, 200))
+    ImageDraw.Draw(img).text((img.width // 12, img.height // 12), text, font=face, fill=(200, 200, 200))

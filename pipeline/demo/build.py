@@ -20,7 +20,7 @@ from pipeline.project.files import atomic_output
 from pipeline.project.model import REPO_ROOT, Project
 
 NARRATION = REPO_ROOT / "assets" / "sample" / "narration"
-CARD_CACHE = REPO_ROOT / ".cache" / "sample-card-v2"
+CARD_CACHE = REPO_ROOT / ".cache" / "sample-card-v3"
 MARKER = ".sample-project"
 TAKES = 5
 X264_FAST = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"]
@@ -122,11 +122,12 @@ def _broll(work: Path, scene: str, out: Path) -> None:
         still = art.landscape_frame(work / "road.png", size=(4800, 2160), scene="road")
         args = ["-loop", "1", "-framerate", "25", "-t", "6", "-i", str(still),
                 "-vf", "crop=3840:2160:'(iw-ow)*t/6':0,format=yuv420p", *X265_FAST, "-an"]
-    elif scene == "greenhouse":  # phone: HEVC, variable frame rate, held upside down (rotation 180)
+    elif scene == "greenhouse":  # phone: HEVC, variable frame rate, held upside down: the sensor's picture
+        # is stored rotated and the display matrix (180) turns it upright
         still = art.landscape_frame(work / "greenhouse.png", size=(2400, 1080), scene="greenhouse")
         args = ["-loop", "1", "-framerate", "30", "-t", "8", "-i", str(still),
                 "-f", "lavfi", "-t", "8", "-i", "anoisesrc=color=pink:amplitude=0.02:sample_rate=44100",
-                "-vf", r"crop=1920:1080:'(iw-ow)*t/8':0,select='not(eq(mod(n\,4)\,1))',format=yuv420p",
+                "-vf", r"crop=1920:1080:'(iw-ow)*t/8':0,select='not(eq(mod(n\,4)\,1))',hflip,vflip,format=yuv420p",
                 "-fps_mode", "vfr", *X265_FAST, "-c:a", "aac", "-ac", "1"]
         tmp = out.with_name(out.stem + ".norot.mp4")
         _write(tmp, ["-y", *args], "generating greenhouse B-roll")

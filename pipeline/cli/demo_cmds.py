@@ -1,0 +1,67 @@
+"""`pipeline demo`: build the bundled sample project and run every stage on it, as an editor would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pipeline.project.model import REPO_ROOT
+
+DEFAULT_DIR = REPO_ROOT / "projects" / "sample"
+DEMO_APPROVER = "示例审核员 (demo)"
+
+# (heading, command path, parameters); each runs exactly as `pipeline <command> DIR ...` would
+STAGES = (
+    ("transcribe the interview takes (offline Whisper base)", ("transcribe",), {}),
+    ("apply the safe subtitle fixes to the drafts", ("subs", "fix"), {}),
+    ("check the subtitles (QC profile zh-CN)", ("subs", "lint"), {}),
+    ("approve the subtitles (in the office a producer does this on the review page)", ("subs", "approve"),
+     {"by": DEMO_APPROVER}),
+    ("propose the cut list, aiming at 4 minutes", ("cut",), {"target": 240_000}),
+    ("render web, WeChat and Channels", ("render",), {}),
+    ("export the timeline for an editing suite", ("export",), {"format_name": "otio"}),
+)
+
+
+@click.command("demo")
+@click.argument("directory", metavar="[DIR]", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def demo_cmd(ctx: click.Context, directory: Path | None) -> None:
+    """Build the sample project (default projects/sample) and run every stage on it."""
+    from pipeline.demo.build import build_sample
+
+    root = directory or DEFAULT_DIR
+    total = len(STAGES) + 1
+    _heading(1, total, f"build the sample project in {root}")
+    build_sample(root, say=lambda message: click.echo(f"  {message}"))
+    group = ctx.find_root().command
+    for number, (heading, path, params) in enumerate(STAGES, start=2):
+        command = _lookup(ctx, group, path)
+        if command is None:  # a stage this build does not have
+            continue
+        _heading(number, total, heading)
+        ctx.invoke(command, project_dir=root, **_known(command, params))
+    click.echo(f"\nDone. Outputs are in {root / 'exports'}; the manifest is {root / 'exports' / 'manifest.json'}.")
+
+
+def _heading(number: int, total: int, text: str) -> None:
+    click.secho(f"\n[{number}/{total}] {text}", bold=True)
+
+
+def _lookup(ctx: click.Context, group: click.Group, path: tuple[str, ...]) -> click.Command | None:
+    command: click.Command | None = group
+    for name in path:
+        if not isinstance(command, click.Group):
+            return None
+        command = command.get_command(ctx, name)
+    return command
+
+
+def _known(command: click.Command, params: dict) -> dict:
+    names = {p.name for p in command.params}
+    return {k: v for k, v in params.items() if k in names}
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(demo_cmd)
