@@ -1,0 +1,80 @@
+"""Edit commands: cut (propose or refresh the cut list) and export (the Timeline for editing suites)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pipeline.cli.options import project_dir
+
+
+class Duration(click.ParamType):
+    """`4m`, `3m30s`, `240s`, `240` or `4:00`, in milliseconds."""
+
+    name = "DURATION"
+
+    def convert(self, value, param, ctx):
+        from pipeline.edit.clock import parse_duration
+
+        if isinstance(value, int):
+            return value
+        ms = parse_duration(str(value))
+        if ms is None or ms <= 0:
+            self.fail(f"{value!r} is not a duration; write it like 4m, 3m30s, 240s or 240", param, ctx)
+        return ms
+
+
+@click.command("cut")
+@project_dir
+@click.option("--target", type=Duration(), default=None,
+              help="Episode length to aim at, cards included: 4m, 3m30s, 240s or 240 "
+                   "[default: the template's target, 4m for first-person].")
+@click.option("--fresh", is_flag=True,
+              help="Throw away the edits in cut.md (kept as cut.md.bak) and propose again from the transcripts.")
+def cut_cmd(project_dir: Path, target: int | None, fresh: bool) -> None:
+    """Propose the cut list (cut.md) from the transcripts, or refresh it keeping your edits.
+
+    One line per sentence, ticked to keep; fillers, false starts and silences are left out and the
+    ticks aim at the target length. Edit cut.md by hand (its header explains how), then render.
+    """
+    from pipeline.edit.cut import update_cut_list
+    from pipeline.project.model import load_project
+
+    report = update_cut_list(load_project(project_dir), target_ms=target, fresh=fresh)
+    click.echo(f"Wrote {report.path}")
+    for line in report.messages:
+        click.echo(f"  {line}")
+
+
+@click.command("export")
+@project_dir
+@click.option("--format", "format_name", type=click.Choice(["otio", "edl", "fcpxml"]), required=True,
+              help="otio: OpenTimelineIO (Resolve, and anything with an OTIO importer), full timeline; "
+                   "fcpxml: Final Cut Pro X XML (Resolve, Premiere via converters), tracks and markers, "
+                   "no dissolves; edl: CMX 3600 (EDIUS, Premiere, Resolve), the picture track only, "
+                   "reel names from clip ids (int-001 -> INT001), no audio, cards or markers.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write [default: DIR/exports/timeline.<otio|edl|fcpxml>].")
+@click.option("--subtitles", type=click.Choice(["approved", "working", "none"]), default="approved",
+              show_default=True,
+              help="Subtitle markers from the approved subtitles, the working drafts, or none.")
+def export_cmd(project_dir: Path, format_name: str, output: Path | None, subtitles: str) -> None:
+    """Write the episode's Timeline for finishing in an editing suite (EDIUS, Premiere, Resolve).
+
+    Tracks: V1 picture (interview and B-roll clips linked to the footage files; title and credits
+    cards as named gaps), A1 narration, A2 music; subtitles and the lower third as markers. EDL is
+    CMX 3600: one video track only (see --format).
+    """
+    from pipeline.edit.interchange import export_project
+    from pipeline.project.model import load_project
+
+    result = export_project(load_project(project_dir), format_name, output, subtitles=subtitles)
+    click.echo(f"Wrote {result.path}")
+    if result.length_note:
+        click.echo(f"  Note: {result.length_note}")
+
+
+def register(cli: click.Group) -> None:
+    for command in (cut_cmd, export_cmd):
+        cli.add_command(command)

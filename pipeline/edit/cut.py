@@ -1,0 +1,139 @@
+"""`pipeline cut`: propose the cut list from the transcripts, or refresh it keeping the editor's choices."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.edit.clock import format_length
+from pipeline.edit.cut_list import CutList, read_cut_list, write_cut_list
+from pipeline.edit.merge import MergeResult, merge_cut_lists
+from pipeline.edit.proposal import episode_ms, propose
+from pipeline.edit.sentences import Sentence, split_sentences
+from pipeline.edit.template import Template, load_template
+from pipeline.errors import EditError
+from pipeline.project.files import atomic_write_bytes
+from pipeline.project.footage import clips_by_role, index_path
+from pipeline.project.model import Project
+from pipeline.transcribe.transcript import Transcript
+
+BACKUP_SUFFIX = ".bak"
+
+
+@dataclass(frozen=True, slots=True)
+class CutReport:
+    path: Path
+    sentences: int
+    kept: int
+    narration_ms: int
+    episode_ms: int
+    target_ms: int
+    material_ms: int  # what the transcripts offer after fillers and false starts
+    left_out: tuple[tuple[str, int], ...]  # (machine's reason, how many)
+    untranscribed: tuple[str, ...]  # interview clips without a transcript yet
+    merge: MergeResult | None = None  # set when an existing cut list was refreshed
+
+    @property
+    def summary(self) -> tuple[str, ...]:
+        lines = [f"{self.kept} of {self.sentences} sentences ticked: narration {format_length(self.narration_ms)}, "
+                 f"episode about {format_length(self.episode_ms)} with its cards (target {format_length(self.target_ms)})"]
+        if self.left_out:
+            lines.append("left out by the machine: " + ", ".join(f"{n} × {why}" for why, n in self.left_out))
+        return tuple(lines)
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        lines = list(self.summary)
+        if self.merge is None and self.episode_ms < self.target_ms:
+            lines.append(f"the material is short: everything usable gives about {format_length(self.episode_ms)}, "
+                         f"{format_length(self.target_ms - self.episode_ms)} under the target")
+        if self.merge is not None:
+            lines.append(f"kept your choices in {self.path.name}; {self.merge.added} new sentence(s) added unticked "
+                         "(to propose from scratch for a new target, run with --fresh)")
+            lines += [f"changed: {m}" for m in self.merge.changed]
+            lines += [f"missing: {m}" for m in self.merge.missing]
+        for clip_id in self.untranscribed:
+            lines.append(f"{clip_id} has no transcript yet and is not in the list; run `pipeline transcribe`")
+        return tuple(lines)
+
+
+def update_cut_list(project: Project, *, target_ms: int | None = None, fresh: bool = False) -> CutReport:
+    """Write `cut.md`: a new proposal, or (when it exists and not `fresh`) the editor's list refreshed."""
+    template = load_template(project.template, project.overrides)
+    target = check_target(target_ms, template)
+    sentences, untranscribed = project_sentences(project, template)
+    proposal = propose(sentences, template, target)
+    existing = None if fresh else read_cut_list(project)
+    if fresh and project.cut_list.exists():
+        backup = project.cut_list.with_name(project.cut_list.name + BACKUP_SUFFIX)
+        atomic_write_bytes(backup, project.cut_list.read_bytes())
+    merge = merge_cut_lists(existing, proposal.cut) if existing is not None else None
+    cut = merge.cut if merge is not None else proposal.cut
+    report = _report(project, template, cut, proposal.material_ms, target, untranscribed, merge)
+    write_cut_list(project, cut, title=f"{project.episode.title} · cut list", summary=report.summary)
+    return report
+
+
+def check_target(target_ms: int | None, template: Template) -> int:
+    rule = template.length
+    if target_ms is None:
+        return rule.target_ms
+    if not rule.min_ms <= target_ms <= rule.max_ms:
+        raise EditError(
+            f"--target {format_length(target_ms)} is outside the length rule of template {template.name!r} "
+            f"({format_length(rule.min_ms)} to {format_length(rule.max_ms)}, {template.source}); choose a target inside it"
+        )
+    return target_ms
+
+
+def project_sentences(project: Project, template: Template) -> tuple[tuple[Sentence, ...], tuple[str, ...]]:
+    """Sentences of every transcribed interview clip in footage-index order, and the clips not transcribed."""
+    clips = clips_by_role(project, "interview")
+    if not clips:
+        raise EditError(f"{index_path(project)}: no interview clips; "
+                        f"`pipeline ingest {project.root} FILE... --role interview` first")
+    sentences: list[Sentence] = []
+    untranscribed = []
+    for clip in clips:
+        transcript = read_transcript(project, clip.clip_id)
+        if transcript is None:
+            untranscribed.append(clip.clip_id)
+            continue
+        sentences.extend(split_sentences(transcript, template.cut, clip.facts.duration_ms))
+    if len(untranscribed) == len(clips):
+        raise EditError(f"{project.transcripts_dir}: no transcripts yet; run `pipeline transcribe {project.root}` first")
+    return tuple(sentences), tuple(untranscribed)
+
+
+def read_transcript(project: Project, clip_id: str) -> Transcript | None:
+    path = project.transcripts_dir / f"{clip_id}.json"
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise EditError(f"{path}: transcript unreadable ({exc}); run `pipeline transcribe --force` again") from None
+    try:
+        return Transcript.from_dict(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise EditError(f"{path}: not a transcript (missing or wrong {exc}); "
+                        "run `pipeline transcribe --force` again") from None
+
+
+def _report(project: Project, template: Template, cut: CutList, material_ms: int, target_ms: int,
+            untranscribed: tuple[str, ...], merge: MergeResult | None) -> CutReport:
+    reasons = Counter(e.note for e in cut.entries if not e.keep and e.note)
+    return CutReport(
+        path=project.cut_list,
+        sentences=len(cut.entries),
+        kept=len(cut.kept),
+        narration_ms=cut.kept_ms,
+        episode_ms=episode_ms(cut.kept_ms, template),
+        target_ms=target_ms,
+        material_ms=material_ms,
+        left_out=tuple(sorted(reasons.items(), key=lambda item: -item[1])),
+        untranscribed=untranscribed,
+        merge=merge,
+    )
