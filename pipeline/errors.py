@@ -54,5 +54,9 @@ class RenderError(PipelineError):
     """A render failed or an output misses its preset."""
 
 
+class BatchError(PipelineError):
+    """A batch run cannot start (no projects, no scheduler) or some of its episodes failed."""
+
+
 class Interrupted(PipelineError):
     """The user pressed Ctrl-C; partial outputs were removed."""

@@ -1,0 +1,111 @@
+"""Batch command: the week's episodes rendered and packaged, locally or on a Dask cluster."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.render.platforms import platform_names
+
+
+def _iso_week(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from pipeline.project.model import WEEK_RE
+
+    if value is not None and not WEEK_RE.match(value):
+        raise click.BadParameter(f"{value!r} is not an ISO week; write it like 2026-W48")
+    return value
+
+
+class _EpisodeBar:
+    """The overall bar (episodes settled of all found), opened once the run knows how many."""
+
+    def __init__(self) -> None:
+        self._stack = contextlib.ExitStack()
+        self._update = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._update is None:
+            from pipeline.progress import progress_bar
+
+            self._update = self._stack.enter_context(progress_bar("Episodes", total, unit="episodes"))
+        self._update(done)
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+def _line(result) -> None:
+    # sys.stdout as it is now: while the bar is shown, rich's proxy that prints above it
+    seconds = f" ({result.seconds:.1f} s)" if result.seconds else ""
+    click.echo(f"{result.status:<10} {result.slug}: {result.reason}{seconds}", file=sys.stdout)
+    if result.failed and result.log:
+        click.echo(f"{'':<10} log: {result.log}", file=sys.stdout)
+
+
+def _print_table(report) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    title = f"Week {report.week}" if report.week else "All weeks"
+    table = Table(title=f"{title}: {len(report.results)} episode(s) under {report.root}", title_justify="left")
+    for column in ("episode", "week", "result", "reason"):
+        table.add_column(column, overflow="fold")
+    for r in report.results:
+        table.add_row(r.slug, r.week, r.status, r.reason)
+    Console(soft_wrap=True).print(table)
+
+
+@click.command("batch")
+@click.argument("root", metavar="ROOT", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--week", metavar="YYYY-Www", callback=_iso_week, default=None,
+              help="Only the episodes scheduled for this ISO week ([episode] week), e.g. 2026-W48 [default: all].")
+@click.option("--platform", "platforms", multiple=True, type=click.Choice(platform_names()),
+              help="Render only this platform (repeat for several) [default: each project's platforms].")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Episodes rendered at once on this machine. Each render already uses every core: "
+                   "raise it only on machines with many cores (about one per 8).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Run the jobs on the Dask cluster of this scheduler (tcp://HOST:8786) instead of locally; "
+                   "the project folders must be at the same path on every worker.")
+@click.option("--retries", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Run an episode again this many times when it failed unexpectedly (a crashed worker, a "
+                   "storage error); problems in an episode's own data are not retried.")
+@click.option("--connect-timeout", "connect_timeout", type=click.FloatRange(min=0.1), default=10.0,
+              show_default=True, help="Seconds to wait for the Dask scheduler (and a first worker).")
+@click.option("--draft", is_flag=True,
+              help="Fast low-resolution previews, packaged under outbox/<week>-draft/ (never for publishing).")
+def batch_cmd(root: Path, week: str | None, platforms: tuple[str, ...], workers: int, scheduler: str | None,
+              retries: int, connect_timeout: float, draft: bool) -> None:
+    """Render and package every ready episode under ROOT into ROOT/outbox/<week>/.
+
+    An episode is ready when its subtitles are approved, everyone in it has consent recorded and
+    it has a cut list; the others are skipped with the reason. A failed episode does not stop the
+    others; a rerun redoes only what failed or changed. Exit 1 when any episode failed.
+    """
+    from pipeline.batch.run import run_batch
+    from pipeline.errors import BatchError
+
+    bar = _EpisodeBar()
+    try:
+        report = run_batch(root, week=week, platforms=platforms, draft=draft, workers=workers, scheduler=scheduler,
+                           retries=retries, connect_timeout_s=connect_timeout, on_result=_line, progress=bar)
+    finally:
+        bar.close()
+    if not report.results:
+        click.echo(f"No episodes scheduled for {week} under {report.root}.")
+        return
+    _print_table(report)
+    for r in report.results:
+        for note in r.notes:
+            click.echo(f"Note: {r.slug}: {note}", err=True)
+    for summary in report.summaries:
+        click.echo(f"Summary: {summary}")
+    if report.failed:
+        raise BatchError(report.failure_message())
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(batch_cmd)
