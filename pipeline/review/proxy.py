@@ -1,0 +1,185 @@
+"""Low-resolution proxies of interview clips, for the review page's video player.
+
+Camera originals (1080i AVCHD, HEVC from phones, PCM audio in .MOV) are heavy or unplayable in a
+browser, so the page plays `.cache/proxy/<clip_id>.mp4`: H.264 baseline + AAC, at most 640x360
+(360x640 for upright pictures), deinterlaced, a keyframe every second (seeking lands quickly),
+`+faststart` (playback starts before the file is read to the end). ffmpeg applies the rotation
+matrix while decoding, so a phone held upright comes out upright.
+
+Timestamps keep their origin: the proxy starts at 0 exactly as the speech audio extracted at
+ingest does, so subtitle times (source time) line up with the proxy's.
+
+A proxy is derived data: a sidecar `<clip_id>.json` records the source checksum and the recipe,
+and a proxy made from something else is made again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+from pipeline.media.probe import MediaFacts
+from pipeline.media.runner import run_ffmpeg
+from pipeline.project.files import atomic_write_json, temp_sibling
+from pipeline.project.footage import Clip, find_clip
+from pipeline.project.model import Project, load_project
+
+PROXY_BOX = (640, 360)  # landscape; upright pictures get the same box turned
+RECIPE = "h264-baseline-640x360-crf28-aac64k-mono-v1"  # change when proxy_args changes meaningfully
+
+
+def proxy_path(project: Project, clip_id: str) -> Path:
+    return project.cache_dir / "proxy" / f"{clip_id}.mp4"
+
+
+def _stamp_path(project: Project, clip_id: str) -> Path:
+    return project.cache_dir / "proxy" / f"{clip_id}.json"
+
+
+def proxy_size(display_size: tuple[int, int]) -> tuple[int, int]:
+    """The proxy's picture size: the display size shrunk (never enlarged) into the box, even numbers."""
+    width, height = display_size
+    box_w, box_h = PROXY_BOX if width >= height else PROXY_BOX[::-1]
+    scale = min(1.0, box_w / width, box_h / height)
+    return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
+
+
+def proxy_args(source: Path, target: Path, facts: MediaFacts) -> list[str]:
+    """The ffmpeg arguments that turn `source` into the proxy at `target` (pure: tested without ffmpeg)."""
+    args = ["-y", "-i", str(source), "-map_metadata", "-1", "-sn", "-dn"]
+    if facts.video is not None:
+        width, height = proxy_size(facts.video.display_size)
+        steps = ["bwdif=mode=send_frame"] if facts.video.interlaced else []
+        steps += [f"scale={width}:{height}", "setsar=1", "format=yuv420p"]
+        args += ["-map", "0:v:0", "-vf", ",".join(steps),
+                 "-c:v", "libx264", "-profile:v", "baseline", "-preset", "veryfast", "-crf", "28",
+                 "-force_key_frames", "expr:gte(t,n_forced*1)"]
+    else:
+        args += ["-vn"]
+    if facts.audio is not None:
+        args += ["-map", "0:a:0", "-c:a", "aac", "-b:a", "64k", "-ac", "1", "-ar", "48000"]
+    else:
+        args += ["-an"]
+    return [*args, "-movflags", "+faststart", "-f", "mp4", str(target)]
+
+
+def proxy_is_current(project: Project, clip: Clip) -> bool:
+    """True when the proxy exists and was made from this clip's content with this recipe."""
+    if not proxy_path(project, clip.clip_id).exists():
+        return False
+    try:
+        stamp = json.loads(_stamp_path(project, clip.clip_id).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(stamp, dict) and stamp.get("source_sha256") == clip.sha256 and stamp.get("recipe") == RECIPE
+
+
+def make_proxy(project: Project, clip: Clip, progress: Callable[[int], None] | None = None) -> Path:
+    """Make (or re-make) the clip's proxy unless it is current; written under a temp name, then renamed."""
+    target = proxy_path(project, clip.clip_id)
+    if proxy_is_current(project, clip):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_sibling(target)
+    try:
+        run_ffmpeg(proxy_args(clip.path(project), tmp, clip.facts), outputs=[tmp], progress=progress,
+                   what=f"making the review proxy of {clip.clip_id}")
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    atomic_write_json(_stamp_path(project, clip.clip_id), {"source_sha256": clip.sha256, "recipe": RECIPE})
+    return target
+
+
+# ---- making proxies in the background while the producer reads ---------------------------------
+
+READY, QUEUED, MAKING, FAILED = "ready", "queued", "making", "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class ProxyState:
+    state: str  # ready, queued, making, failed
+    done_ms: int = 0  # how far the encoder got (making)
+    total_ms: int = 0
+    message: str = ""  # why it failed
+
+
+class ProxyMaker:
+    """One background worker making proxies one at a time (an office PC has few cores).
+
+    `want` answers at once: "ready" when the proxy is current, otherwise it queues the clip
+    (first in line when `urgent`: the clip on screen) and says how far it has got.
+    """
+
+    def __init__(self, project_root: Path) -> None:
+        self._root = project_root
+        self._lock = threading.Condition()
+        self._queue: list[str] = []
+        self._states: dict[str, ProxyState] = {}
+        self._closed = False
+        self._thread = threading.Thread(target=self._work, name="review-proxies", daemon=True)
+        self._thread.start()
+
+    def want(self, project: Project, clip: Clip, urgent: bool = False) -> ProxyState:
+        with self._lock:
+            state = self._states.get(clip.clip_id)
+            if state is not None and state.state in (MAKING, FAILED):
+                return state
+            if state is None or state.state == READY:
+                if proxy_is_current(project, clip):
+                    self._states[clip.clip_id] = ProxyState(READY)
+                    return self._states[clip.clip_id]
+                state = ProxyState(QUEUED, total_ms=clip.facts.duration_ms)
+                self._states[clip.clip_id] = state
+            if urgent:
+                if clip.clip_id in self._queue:
+                    self._queue.remove(clip.clip_id)
+                self._queue.insert(0, clip.clip_id)
+            elif clip.clip_id not in self._queue:
+                self._queue.append(clip.clip_id)
+            self._lock.notify()
+            return state
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop: the proxy being made is abandoned (ffmpeg stopped, its partial file removed)."""
+        with self._lock:
+            self._closed = True
+            self._queue.clear()
+            self._lock.notify()
+        self._thread.join(timeout)
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                while not self._queue and not self._closed:
+                    self._lock.wait()
+                if self._closed:
+                    return
+                clip_id = self._queue.pop(0)
+                total = self._states[clip_id].total_ms
+                self._states[clip_id] = ProxyState(MAKING, 0, total)
+            try:
+                project = load_project(self._root)
+                make_proxy(project, find_clip(project, clip_id), progress=lambda ms: self._progress(clip_id, ms))
+                outcome = ProxyState(READY)
+            except PipelineError as exc:
+                outcome = ProxyState(FAILED, message=str(exc))
+            except OSError as exc:
+                outcome = ProxyState(FAILED, message=f"{exc.strerror or exc}; check the disk space of the project folder")
+            with self._lock:
+                self._states[clip_id] = outcome
+
+    def _progress(self, clip_id: str, done_ms: int) -> None:
+        with self._lock:
+            if self._closed:
+                # run_ffmpeg stops ffmpeg and removes the partial output on KeyboardInterrupt: raised
+                # from the progress callback, it is how an encode is abandoned from this thread
+                raise KeyboardInterrupt
+            state = self._states[clip_id]
+            self._states[clip_id] = ProxyState(MAKING, min(done_ms, state.total_ms), state.total_ms)
