@@ -10,10 +10,10 @@ as simplified-Chinese subtitles write them; `3.5` and `1,000` between digits sta
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import replace
 
+from pipeline.subtitles.terms import to_simplified  # one OpenCC converter for the whole pipeline
 from pipeline.transcribe.engine import Transcription
 from pipeline.transcribe.transcript import Segment, Word
 
@@ -21,18 +21,6 @@ CHINESE_CODES = ("zh", "yue")  # Whisper's codes for Mandarin and Cantonese
 FULL_WIDTH = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；"}
 _HAN = r"[\u3400-\u9fff\uf900-\ufaff]"
 _HALF_WIDTH_BY_HAN = re.compile(rf"(?<={_HAN})[,?!:;]|[,?!:;](?={_HAN})")
-
-
-@functools.cache
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """`text` in simplified script (OpenCC t2s, phrase-aware)."""
-    return _t2s().convert(text) if text else text
 
 
 def chinese_punctuation(text: str) -> str:
