@@ -1,0 +1,299 @@
+"""Render benchmark: `pipeline render` against the bare-encode floor and against moviepy compositing.
+
+    .venv/bin/python bench/render.py [--minutes 4] [--work DIR] [--slice 45] [--skip-moviepy]
+
+Builds (once; reused from --work) a 4-minute 1080p25 episode from generated footage: two interview
+clips (H.264, a voice-like modulated tone), three B-roll clips (one of them 4K HEVC), a music bed;
+then a Timeline like the first-person template makes (title card, ~8 s sentences alternating between
+the interviews, B-roll cutaways every ~30 s, lower third, ducked music, 2-line subtitles, credits).
+It times, on that episode:
+
+  (a)  `render --platform web --force`: the render engine (`render_project`, the code the CLI runs;
+       the Timeline is passed in rather than compiled from a cut list), graphics and loudness pass 1
+       already cached; the cold first run (drawing, pass 1) is shown too;
+  (b)  the floor: one bare ffmpeg encode of the interview footage, the same length, with the web
+       preset's encoder settings (no edit, no filters);
+  (c)  moviepy 2 compositing the same edit (VideoFileClip pieces, ImageClip cards and lower third,
+       TextClip subtitles, CompositeAudioClip with the music, `write_videofile` with the same codec
+       settings) on the first --slice seconds, extrapolated linearly to the full length;
+  (d)  web + wechat + channels in one run against the sum of the three single-platform runs.
+
+Prints a Markdown table with the ratios and the targets (a/b <= 1.3, c/a >= 3, one run <= sum).
+On a shared 2-core machine other processes slow every figure alike only roughly: run it on an idle
+machine for publishable numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from fractions import Fraction
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+import media  # noqa: E402  (the test suite's lavfi clip factory)
+from pipeline.edit.timeline import AudioPiece, Card, MusicBed, Overlay, Shot, SourceSpan, Style, Timeline  # noqa: E402
+from pipeline.media.runner import run_ffmpeg  # noqa: E402
+from pipeline.project.create import create_project  # noqa: E402
+from pipeline.project.model import load_project  # noqa: E402
+from pipeline.render.encode import audio_args, video_args  # noqa: E402
+from pipeline.render.engine import render_project  # noqa: E402
+from pipeline.render.platforms import load_platform  # noqa: E402
+from pipeline.subtitles.cue import Cue  # noqa: E402
+
+FPS = Fraction(25)
+CARD_MS = 4_000
+CROSSFADE_MS = 500
+SENTENCES = ("我叫王建华，是驻村工作队队员", "刚来村里的时候，大家都不认识我", "我就挨家挨户地走，听他们说",
+             "村里的年轻人大多出去打工了", "留下的都是老人和孩子", "我们先把路修好，再建合作社",
+             "现在村里的特产卖到了城里", "乡亲们的日子一天比一天好了")
+VOICE = ("aevalsrc=exprs='0.35*sin(2*PI*190*t)*(0.55+0.45*sin(2*PI*0.8*t))*gt(sin(2*PI*0.21*t)\\,-0.7)"
+         "+0.01*(random(0)-0.5)':s=48000:c=stereo")
+
+
+def footage(work: Path, minutes: float) -> dict[str, Path]:
+    """Generated camera files (kept in `work` and reused)."""
+    work.mkdir(parents=True, exist_ok=True)
+    half = minutes * 60 / 2 + 60  # each interview gives half the narration, with gaps between sentences
+    # plain test patterns: they encode fast, so the render's own work (decoding spans, filters, sound)
+    # weighs more against the floor than it would on grainy camera footage
+    noisy: tuple[str, ...] = ()
+    wanted = {
+        "int-001": lambda p: media.make_clip(p, size="1920x1080", duration=half, audio_source=voice(work, half),
+                                             extra=noisy),
+        "int-002": lambda p: media.make_clip(p, size="1920x1080", duration=half, audio_source=voice(work, half),
+                                             extra=noisy),
+        "broll-001": lambda p: media.make_clip(p, size="1920x1080", duration=20, audio=False, extra=noisy),
+        "broll-002": lambda p: media.make_clip(p, size="1280x720", rate="30", duration=20, audio=False, extra=noisy),
+        "broll-003": lambda p: media.broll_4k_hevc(p, duration=8),
+        "music-001": lambda p: media.make_clip(p, video=False, duration=60, tone_hz=330, acodec="aac"),
+    }
+    paths = {}
+    for clip_id, make in wanted.items():
+        path = work / f"{clip_id}.{'m4a' if clip_id.startswith('music') else 'mp4'}"
+        if not path.exists():
+            print(f"  generating {path.name} ...", flush=True)
+            make(path)
+        paths[clip_id] = path
+    return paths
+
+
+def voice(work: Path, seconds: float) -> Path:
+    path = work / f"voice-{int(seconds)}.wav"
+    if not path.exists():
+        run_ffmpeg(["-y", "-f", "lavfi", "-i", VOICE, "-t", f"{seconds:.3f}", "-c:a", "pcm_s16le", str(path)],
+                   outputs=[path], what="generating the voice")
+    return path
+
+
+def episode(paths: dict[str, Path], minutes: float, seed: int = 7) -> Timeline:
+    """The edit the first-person template would make of this footage."""
+    rng = random.Random(seed)
+    total = int(minutes * 60_000)
+    shots = [Shot(0, CARD_MS, card=Card("title", ("我是党员", "驻村路上")))]
+    audio, cues = [], []
+    cursor, source_at = CARD_MS, {"int-001": 2_000, "int-002": 2_000}
+    broll_at = 30_000
+    n = 0
+    while cursor < total - CARD_MS:
+        clip = "int-001" if n % 2 == 0 else "int-002"
+        length = min(rng.randrange(6_000, 11_000, 40), total - CARD_MS - cursor)
+        span = SourceSpan(clip, paths[clip], source_at[clip], source_at[clip] + length)
+        source_at[clip] += length + rng.randrange(500, 3_000, 40)
+        audio.append(AudioPiece(cursor, span))
+        text = SENTENCES[n % len(SENTENCES)]
+        lines = (text,) if len(text) <= 16 else (text[: len(text) // 2], text[len(text) // 2:])
+        cues.append(Cue(cursor + 200, cursor + length - 200, lines))
+        if cursor >= broll_at and length > 6_000:  # a cutaway over the middle of the sentence
+            b = rng.choice(["broll-001", "broll-002", "broll-003"])
+            cut = 4_000
+            first = (length - cut) // 2
+            shots.append(Shot(cursor, first, source=SourceSpan(clip, paths[clip], span.in_ms, span.in_ms + first),
+                              transition_ms=CROSSFADE_MS if n == 0 else 0))
+            b_in = rng.randrange(0, 3_000, 40)
+            shots.append(Shot(cursor + first, cut, source=SourceSpan(b, paths[b], b_in, b_in + cut)))
+            rest = length - first - cut
+            shots.append(Shot(cursor + first + cut, rest,
+                              source=SourceSpan(clip, paths[clip], span.in_ms + first + cut, span.out_ms)))
+            broll_at = cursor + 30_000
+        else:
+            shots.append(Shot(cursor, length, source=span, transition_ms=CROSSFADE_MS if n == 0 else 0))
+        cursor += length
+        n += 1
+    shots.append(Shot(cursor, total - cursor, card=Card("credits", ("出品  县党员教育中心", "剪辑  李明")),
+                      transition_ms=CROSSFADE_MS))
+    return Timeline(
+        duration_ms=total, fps=FPS, shots=tuple(shots), audio=tuple(audio),
+        overlays=(Overlay("lower_third", CARD_MS + 1_000, 5_000, ("王建华", "驻村工作队队员")),),
+        music=MusicBed(paths["music-001"], 0, total, gain_db=-18.0), cues=tuple(cues), style=Style(), title="驻村路上",
+    )
+
+
+def project_in(work: Path):
+    root = work / "episode"
+    if not (root / "project.toml").exists():
+        create_project(root, title="驻村路上", subject_name="王建华", subject_role="驻村工作队队员",
+                       extra={"people": [{"name": "王建华", "consent": True}]})
+    return load_project(root)
+
+
+def timed(what: str, action) -> float:
+    print(f"  {what} ...", end="", flush=True)
+    started = time.perf_counter()
+    action()
+    took = time.perf_counter() - started
+    print(f" {took:.1f} s", flush=True)
+    return took
+
+
+def render(project, timeline, platforms, *, force=True) -> None:
+    report = render_project(project, platforms, force=force, timeline=timeline)
+    if report.failed:
+        print(f"\n  warning: {report.failure_message()}")
+
+
+def floor(paths: dict[str, Path], seconds: float, out: Path) -> None:
+    web = load_platform("web")
+    run_ffmpeg(["-y", "-i", str(paths["int-001"]), "-t", f"{seconds:.3f}", "-map", "0:v:0", "-map", "0:a:0",
+                *video_args(web), *audio_args(web), "-movflags", "+faststart", str(out)], outputs=[out],
+               what="the floor encode")
+
+
+def moviepy_slice(project, timeline: Timeline, seconds: float, out: Path) -> None:
+    """The same edit composited by moviepy 2, for the first `seconds`."""
+    from moviepy import (AudioFileClip, CompositeAudioClip, CompositeVideoClip, ImageClip, TextClip, VideoFileClip,
+                         afx, vfx)
+
+    from pipeline.media.fonts import find_cjk_font
+    from pipeline.render.graphics import Canvas, card_image, lower_third_image
+
+    end_ms = int(seconds * 1000)
+    cache = project.cache_dir / "graphics"
+    layers, sounds, opened = [], [], []
+    for shot in timeline.shots:
+        if shot.start_ms >= end_ms:
+            break
+        duration = min(shot.duration_ms, end_ms - shot.start_ms) / 1000
+        if shot.card is not None:
+            clip = ImageClip(str(card_image(shot.card, timeline.style, Canvas(1920, 1080), cache))).with_duration(duration)
+        else:
+            source = VideoFileClip(str(shot.source.path), audio=False)
+            opened.append(source)
+            start = shot.source.in_ms / 1000
+            clip = source.subclipped(start, start + duration).resized((1920, 1080))
+        if shot.transition_ms:
+            clip = clip.with_effects([vfx.CrossFadeIn(shot.transition_ms / 1000)])
+        layers.append(clip.with_start(shot.start_ms / 1000))
+    for overlay in timeline.overlays:
+        placed = lower_third_image(overlay, timeline.style, Canvas(1920, 1080), cache)
+        layers.append(ImageClip(str(placed.path)).with_start(overlay.start_ms / 1000)
+                      .with_duration(overlay.duration_ms / 1000).with_position((placed.x, placed.y))
+                      .with_effects([vfx.CrossFadeIn(0.3), vfx.CrossFadeOut(0.3)]))
+    font = str(find_cjk_font().regular)
+    for cue in timeline.cues:
+        if cue.start_ms >= end_ms:
+            break
+        text = TextClip(font=font, text="\n".join(cue.lines), font_size=54, color="white", stroke_color="black",
+                        stroke_width=3, method="label")
+        layers.append(text.with_start(cue.start_ms / 1000).with_duration(min(cue.end_ms, end_ms) / 1000 - cue.start_ms / 1000)
+                      .with_position(("center", 1080 - 65 - text.h)))
+    for piece in timeline.audio:
+        if piece.start_ms >= end_ms:
+            break
+        sound = AudioFileClip(str(piece.source.path))
+        opened.append(sound)
+        length = min(piece.source.duration_ms, end_ms - piece.start_ms) / 1000
+        sounds.append(sound.subclipped(piece.source.in_ms / 1000, piece.source.in_ms / 1000 + length)
+                      .with_start(piece.start_ms / 1000))
+    music = AudioFileClip(str(timeline.music.path))
+    opened.append(music)
+    sounds.append(music.with_effects([afx.AudioLoop(duration=seconds), afx.MultiplyVolume(0.125)]))
+    video = CompositeVideoClip(layers, size=(1920, 1080)).with_duration(seconds)
+    video = video.with_audio(CompositeAudioClip(sounds).with_duration(seconds))
+    web = load_platform("web")
+    v = web.video
+    video.write_videofile(
+        str(out), fps=25, codec="libx264", preset=v.preset, audio_codec="aac", audio_bitrate=web.audio.bitrate,
+        audio_fps=48000, logger=None,
+        ffmpeg_params=["-crf", str(v.crf), "-maxrate", v.maxrate, "-bufsize", v.bufsize, "-g", "50", "-keyint_min",
+                       "50", "-sc_threshold", "0", "-bf", "2", "-profile:v", "high", "-pix_fmt", "yuv420p",
+                       "-movflags", "+faststart"],
+    )
+    for clip in opened:
+        clip.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=4.0, help="episode length (default 4)")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "pipeline-bench-render",
+                        help="where footage and the project are kept between runs")
+    parser.add_argument("--slice", type=float, default=45.0, help="seconds moviepy composites (default 45)")
+    parser.add_argument("--skip-moviepy", action="store_true", help="leave out (c)")
+    parser.add_argument("--skip-platforms", action="store_true", help="leave out (d)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="time (a) and (b) this many times, alternately, and keep the fastest of each")
+    args = parser.parse_args()
+
+    seconds = args.minutes * 60
+    print(f"Footage and project in {args.work}")
+    paths = footage(args.work / "footage", args.minutes)
+    project = project_in(args.work)
+    timeline = episode(paths, args.minutes)
+    print(f"  episode: {seconds:.0f} s, {len(timeline.shots)} shots, {len(timeline.audio)} narration pieces, "
+          f"{len(timeline.cues)} subtitles")
+    shutil.rmtree(project.cache_dir, ignore_errors=True)
+    figures = {}
+    figures["a_cold"] = timed("(a) render --platform web --force, cold cache",
+                              lambda: render(project, timeline, ["web"]))
+    figures["a"], figures["b"] = float("inf"), float("inf")
+    for _ in range(max(1, args.repeat)):  # alternately, so a busy machine slows both alike
+        figures["b"] = min(figures["b"], timed("(b) floor: bare ffmpeg encode, same length and settings",
+                                               lambda: floor(paths, seconds, args.work / "floor.mp4")))
+        figures["a"] = min(figures["a"], timed("(a) render --platform web --force",
+                                               lambda: render(project, timeline, ["web"])))
+    figures["noop"] = timed("    rerun with nothing changed", lambda: render(project, timeline, ["web"], force=False))
+    if not args.skip_moviepy:
+        figures["c_slice"] = timed(f"(c) moviepy 2, first {args.slice:.0f} s",
+                                   lambda: moviepy_slice(project, timeline, args.slice, args.work / "moviepy.mp4"))
+        figures["c"] = figures["c_slice"] * seconds / args.slice
+    if not args.skip_platforms:
+        figures["d_all"] = timed("(d) web + wechat + channels, one run",
+                                 lambda: render(project, timeline, ["web", "wechat", "channels"]))
+        figures["d_sum"] = sum(timed(f"    {name} alone", lambda n=name: render(project, timeline, [n]))
+                               for name in ("web", "wechat", "channels"))
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print()
+    print(table(figures, seconds, args.slice, peak_mb))
+    return 0
+
+
+def table(fig: dict[str, float], seconds: float, slice_s: float, peak_mb: float) -> str:
+    rows = [
+        "| measure (4-minute 1080p episode) | wall time | ratio | target |",
+        "|---|---|---|---|",
+        f"| (a) `render --platform web --force` | {fig['a']:.0f} s | {fig['a'] / fig['b']:.2f}x the floor | <= 1.3x |",
+        f"| (a) the same, cold cache (graphics, loudness pass 1) | {fig['a_cold']:.0f} s | "
+        f"{fig['a_cold'] / fig['b']:.2f}x the floor | |",
+        f"| (b) floor: bare ffmpeg encode, same settings | {fig['b']:.0f} s | 1.00x | |",
+    ]
+    if "c" in fig:
+        rows.append(f"| (c) moviepy 2 compositing ({slice_s:.0f} s timed, x{seconds / slice_s:.2f}) | {fig['c']:.0f} s | "
+                    f"{fig['c'] / fig['a']:.1f}x slower than (a) | >= 3x |")
+    if "d_all" in fig:
+        rows.append(f"| (d) web + wechat + channels, one run | {fig['d_all']:.0f} s | "
+                    f"{fig['d_all'] / fig['d_sum']:.2f}x the sum | <= 1.0x |")
+        rows.append(f"| (d) sum of three single-platform runs | {fig['d_sum']:.0f} s | | |")
+    rows.append(f"| rerun with nothing changed | {fig['noop']:.2f} s | | < 1 s |")
+    rows.append(f"| peak memory of one ffmpeg child | {peak_mb:.0f} MB | | |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

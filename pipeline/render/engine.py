@@ -1,0 +1,220 @@
+"""`pipeline render`: a project's episode to every platform's files, checked, incrementally.
+
+    project ─▶ Timeline ─▶ graphics, burn-in ASS, loudness pass 1 (all cached in .cache/)
+            ─▶ per output: arguments + fingerprint ─▶ stale outputs rendered by ONE ffmpeg run
+            ─▶ renamed into exports/ ─▶ sidecars, covers ─▶ measured, checked, manifest, record
+
+An output whose fingerprint (its own render arguments, the identity of every input file, the tool
+versions) matches the record of the file on disk is not rendered again; a rerun with nothing changed
+runs no ffmpeg at all. Every output of a run is written under a temporary name and renamed only
+after the whole run succeeded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import glob
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.edit.timeline import Timeline
+from pipeline.media.runner import run_ffmpeg
+from pipeline.project.files import temp_sibling
+from pipeline.project.model import Project, load_project
+from pipeline.render import checks, fingerprint, manifest
+from pipeline.render.graph import loudness_key, render_args
+from pipeline.render.loudness import check_linear
+from pipeline.render.measure import measure_output
+from pipeline.render.outputs import draft_preset, write_covers, write_sidecars
+from pipeline.render.platforms import PlatformPreset, load_platform
+from pipeline.render.prepare import Planned, RenderJob, prepare_job, refit_capped
+
+Progress = Callable[[float, float], None]  # (seconds encoded, programme seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class OutputReport:
+    platform: str
+    variant: str  # "main", "api" (size-capped WeChat file), "draft"
+    path: Path
+    rendered: bool  # False: it was up to date and left alone
+    entry: manifest.ManifestEntry | None  # the measured figures, as the manifest lists them
+
+    @property
+    def problems(self) -> tuple[checks.Problem, ...]:
+        return self.entry.problems if self.entry is not None else ()
+
+
+@dataclass(frozen=True, slots=True)
+class RenderReport:
+    project: Path
+    duration_ms: int
+    outputs: tuple[OutputReport, ...]
+    notes: tuple[str, ...] = ()  # what the render decided on its own (a limiter, no API variant...)
+
+    @property
+    def problems(self) -> tuple[checks.Problem, ...]:
+        return tuple(p for out in self.outputs for p in out.problems)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def rendered(self) -> tuple[OutputReport, ...]:
+        return tuple(o for o in self.outputs if o.rendered)
+
+    def failure_message(self) -> str:
+        return checks.failure_message(self.problems, listed_in=str(manifest.manifest_path(self.project)))
+
+
+def select_presets(project: Project, platforms: Sequence[str] | None, *, draft: bool) -> tuple[PlatformPreset, ...]:
+    names = tuple(dict.fromkeys(platforms or project.platforms))
+    presets = tuple(load_platform(name, project.overrides) for name in names)
+    return tuple(draft_preset(p) for p in presets) if draft else presets
+
+
+def render_project(
+    project: Project | Path | str,
+    platforms: Sequence[str] | None = None,
+    *,
+    force: bool = False,
+    draft: bool = False,
+    progress: Progress | None = None,
+    timeline: Timeline | None = None,
+) -> RenderReport:
+    """Render the episode for `platforms` (default: the project's), skipping up-to-date outputs.
+
+    `draft`: fast low-resolution previews of the working subtitles under exports/draft/.
+    `timeline`: render this instead of compiling the project's cut list (tests, benchmarks).
+    Returns the report; outputs that miss their preset are listed in it (and in the manifest).
+    """
+    if not isinstance(project, Project):
+        project = load_project(project)
+    presets = select_presets(project, platforms, draft=draft)
+    if timeline is None:
+        from pipeline.edit.compile import compile_timeline
+
+        timeline = compile_timeline(project, subtitles="working" if draft else "approved")
+    job = prepare_job(project, presets, timeline, draft=draft)
+    stale = [p for p in job.outputs if force or not fingerprint.is_up_to_date(project, p.final, p.fingerprint)]
+    notes = list(job.notes)
+    if stale:
+        notes += _render(job, stale, progress)
+    sidecars, covers = _deliverables(job)
+    reports = []
+    entries = []
+    for planned in job.outputs:
+        if planned in stale:
+            entry = _checked_entry(job, planned, sidecars, covers)
+            entries.append(entry)
+        else:
+            entry = _recorded_entry(job, planned)
+            if entry is not None and entry.covers != _cover_entries(job, planned, covers):
+                entry = dataclasses.replace(entry, covers=_cover_entries(job, planned, covers))
+                entries.append(entry)
+        reports.append(OutputReport(planned.platform, planned.variant, planned.final, planned in stale, entry))
+    if entries:
+        manifest.update_manifest(project, entries)
+        for planned, report in zip(job.outputs, reports):
+            if report.rendered and report.entry is not None and report.entry.passed:
+                fingerprint.record(project, planned.final, planned.fingerprint, sha256=report.entry.sha256)
+    return RenderReport(project.root, timeline.duration_ms, tuple(reports), tuple(notes))
+
+
+def _render(job: RenderJob, stale: Sequence[Planned], progress: Progress | None) -> list[str]:
+    """One ffmpeg run for every stale output, into temporary files renamed when all succeeded."""
+    temps: list[Path] = []
+    try:
+        plans = []
+        for planned in stale:
+            planned.final.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale_temps(planned.final)
+            temp = temp_sibling(planned.final)
+            temps.append(temp)
+            plans.append(dataclasses.replace(planned.plan, path=temp))
+        args = render_args(job.timeline, plans, facts=job.facts, artwork=job.artwork, loudness=job.loudness,
+                           fonts_dir=job.fonts_dir, programme=job.programme)
+        names = ", ".join(p.label for p in stale)
+        total = job.timeline.duration_ms / 1000
+        report = (lambda ms: progress(ms / 1000, total)) if progress else None
+        result = run_ffmpeg(args, outputs=temps, progress=report, what=f"rendering {names}")
+        targets = {loudness_key(p.plan.preset.loudness) for p in stale}
+        check_linear(result.stderr, len(targets), what=f"rendering {names}")
+        for planned, temp in zip(stale, temps):
+            os.replace(temp, planned.final)
+        temps = []
+    finally:
+        for temp in temps:
+            temp.unlink(missing_ok=True)
+    notes = []
+    for planned in stale:
+        if planned.plan.capped is not None:
+            note = refit_capped(job, planned)
+            if note:
+                notes.append(note)
+    return notes
+
+
+def _remove_stale_temps(final: Path) -> None:
+    """Temporary files a killed run (SIGKILL, power cut) left beside `final`: never renamed, so
+    never mistaken for outputs, but they take space until the next render of that output."""
+    for stale in final.parent.glob(f".{glob.escape(final.stem)}.*.part{final.suffix}"):
+        stale.unlink(missing_ok=True)
+
+
+def _deliverables(job: RenderJob) -> tuple[dict[str, tuple[Path, ...]], dict[str, tuple]]:
+    """Sidecar subtitles and covers of every platform (cheap: rewritten only when they changed)."""
+    sidecars: dict[str, tuple[Path, ...]] = {}
+    covers: dict[str, tuple] = {}
+    for planned in job.outputs:
+        if planned.variant == "api":
+            continue
+        preset = planned.plan.preset
+        sidecars[planned.platform] = write_sidecars(preset, job.timeline.cues, planned.final, job.timeline.duration_ms)
+        if preset.covers:
+            frame, key = job.cover_frame()
+            covers[planned.platform] = write_covers(job.project, preset, job.timeline, planned.final, frame, key,
+                                                    job.graphics_dir)
+    return sidecars, covers
+
+
+def _cover_entries(job: RenderJob, planned: Planned, covers: dict[str, tuple]) -> tuple[manifest.CoverEntry, ...]:
+    if planned.variant == "api":
+        return ()
+    return tuple(manifest.cover_entry(job.project, cover.name, path) for cover, path in covers.get(planned.platform, ()))
+
+
+def _subtitles(job: RenderJob, planned: Planned, sidecars: dict[str, tuple[Path, ...]]) -> manifest.SubtitleDelivery | None:
+    burned = planned.plan.subtitles is not None
+    files = () if planned.variant == "api" else sidecars.get(planned.platform, ())
+    if not burned and not files:
+        return None
+    return manifest.SubtitleDelivery(burned, tuple(manifest.project_relative(job.project, p) for p in files))
+
+
+def _checked_entry(job: RenderJob, planned: Planned, sidecars, covers) -> manifest.ManifestEntry:
+    facts = measure_output(planned.final)
+    preset = planned.plan.preset
+    capped = planned.plan.capped
+    name = manifest.project_relative(job.project, planned.final)
+    problems = checks.check_output(
+        facts, preset, expected_duration_s=job.timeline.duration_ms / 1000,
+        size_capped_mb=preset.size_cap.max_mb if capped is not None and preset.size_cap else None,
+        expected_size=(capped.width, capped.height) if capped is not None else None, name=name,
+    )
+    for cover, path in covers.get(planned.platform, ()) if planned.variant != "api" else ():
+        problems += checks.check_cover(path, cover, name=manifest.project_relative(job.project, path),
+                                       max_kb=cover.max_kb)
+    return manifest.entry_for(
+        job.project, facts, platform=planned.platform, variant=planned.variant, problems=problems,
+        fingerprint=planned.fingerprint, subtitles=_subtitles(job, planned, sidecars),
+        covers=_cover_entries(job, planned, covers),
+    )
+
+
+def _recorded_entry(job: RenderJob, planned: Planned) -> manifest.ManifestEntry | None:
+    relative = manifest.project_relative(job.project, planned.final)
+    return next((e for e in manifest.load_manifest(job.project) if e.path == relative), None)

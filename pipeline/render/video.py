@@ -1,0 +1,231 @@
+"""The picture side of the render graph.
+
+The programme picture (16:9) is composed once: every shot becomes a segment of an exact number of
+frames, normalised from its probe facts (deinterlaced, constant frame rate, scaled and padded to the
+programme size, square pixels, yuv420p); segments joined by hard cuts are concatenated, runs joined
+by a crossfade are `xfade`d. Each output shape then takes its own copy: scaled for landscape
+platforms, or framed for vertical ones, with the lower thirds drawn at that size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from pipeline.edit.timeline import Card, Overlay, SourceSpan, Timeline
+from pipeline.errors import RenderError
+from pipeline.render.filters import FilterGraph, InputSpec, f, number, rate, stream, text
+from pipeline.render.sources import Facts, facts_for, frame_at, needed_lengths, runs_short, span_input, transition_frames
+
+BLUR_SHRINK = 10  # the vertical fill is blurred at 1/10 size, then enlarged: cheap and very soft
+BLUR_RADIUS = 6
+FILL_BRIGHTNESS = 0.55  # the fill is darkened so the framed picture stands out
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedImage:
+    """A drawn graphic and where its top-left corner goes on the picture."""
+
+    path: Path
+    x: int = 0
+    y: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """One output picture shape: outputs of the same shape share framing and lower thirds."""
+
+    layout: str  # "landscape" or "vertical"
+    width: int
+    height: int
+    fill: str = "blur"  # vertical: "blur" or "crop"
+
+
+def even(value: float) -> int:
+    return max(2, int(round(value / 2)) * 2)
+
+
+def programme_picture(
+    graph: FilterGraph, timeline: Timeline, facts: Facts, size: tuple[int, int], cards: Mapping[Card, Path]
+) -> str:
+    """Compose the programme picture; returns its pad name."""
+    if not timeline.shots:
+        raise RenderError("the timeline has no shots; check the cut list (cut.md) and run `pipeline cut`")
+    fps = timeline.fps
+    needed = needed_lengths(timeline)
+    starts = [frame_at(shot.start_ms, fps) for shot in timeline.shots] + [frame_at(timeline.duration_ms, fps)]
+    runs: list[list[str]] = []
+    run_starts: list[int] = []  # index of each run's first shot
+    for i, shot in enumerate(timeline.shots):
+        frames = starts[i + 1] - starts[i]
+        following = timeline.shots[i + 1] if i + 1 < len(timeline.shots) else None
+        extra = transition_frames(following.transition_ms, fps) if following else 0
+        if frames <= 0:
+            raise RenderError(f"shot {i + 1} at {shot.start_ms / 1000:.3f} s is shorter than one frame; fix the cut list")
+        if shot.source is not None:
+            label = _source_segment(graph, shot.source, frames + extra, needed, facts, size, fps)
+        elif shot.card is not None:
+            label = _card_segment(graph, shot.card, frames + extra, cards, fps)
+        else:
+            raise RenderError(f"shot {i + 1} at {shot.start_ms / 1000:.3f} s has neither footage nor a card")
+        if i > 0 and shot.transition_ms > 0:
+            runs.append([label])
+            run_starts.append(i)
+        elif runs:
+            runs[-1].append(label)
+        else:
+            runs.append([label])
+            run_starts.append(i)
+    joined = [_concat(graph, run, fps) for run in runs]
+    picture = joined[0]
+    for run, first in zip(joined[1:], run_starts[1:]):
+        shot = timeline.shots[first]
+        offset = Fraction(starts[first]) / fps
+        length = Fraction(transition_frames(shot.transition_ms, fps)) / fps
+        picture = graph.chain(
+            (picture, run), (f("xfade", transition="fade", duration=number(length), offset=number(offset)),), "xf"
+        )
+    return picture
+
+
+def _source_segment(
+    graph: FilterGraph, span: SourceSpan, frames: int, needed: Mapping[tuple[Path, int], int],
+    facts: Facts, size: tuple[int, int], fps: Fraction,
+) -> str:
+    opened = span_input(span, needed, facts)
+    index = graph.input(opened.spec)
+    video = facts_for(facts, span.path).video
+    if video is None:
+        raise RenderError(f"{span.path}: {span.clip_id} has no picture but the edit shows it; use a video clip")
+    length_ms = int(Fraction(frames * 1000) / fps)
+    pad_end = runs_short(span, length_ms, facts, fps)
+    steps = segment_steps(video.interlaced, video.display_size, size, fps, frames,
+                          pad_end=pad_end, skip_ms=opened.skip_ms)
+    return graph.chain((stream(index, "v"),), steps, "seg")
+
+
+def segment_steps(
+    interlaced: bool, display_size: tuple[int, int], size: tuple[int, int], fps: Fraction, frames: int,
+    *, pad_end: bool = False, skip_ms: int = 0,
+) -> tuple[str, ...]:
+    """Filters that turn one camera's frames into exactly `frames` programme frames.
+
+    Deinterlace first (fields are only meaningful at the native size), then a constant frame rate
+    (variable-rate phone footage, 50i/30p/60p cameras), then cut to length, and only then fit the
+    programme frame, so frames the edit does not use are never scaled (a 4K B-roll is scaled once,
+    straight to the programme size). Rotation needs no filter: ffmpeg applies the display matrix
+    when it decodes (`display_size` is already turned). `pad_end` repeats the last frame when the
+    file ends before the span does.
+    """
+    steps: list[str] = []
+    if interlaced:
+        steps.append(f("bwdif", mode="send_frame", parity="auto", deint="all"))
+    steps.append(f("fps", rate(fps)))
+    if pad_end:
+        steps.append(f("tpad", stop_mode="clone", stop=frames))
+    if skip_ms:
+        start = Fraction(skip_ms, 1000)
+        steps.append(f("trim", start=number(start), end=number(start + Fraction(frames) / fps)))
+    else:
+        steps.append(f("trim", end_frame=frames))
+    steps.append("setpts=PTS-STARTPTS")
+    steps += _fit_steps(display_size, size)
+    steps += ["setsar=1", f("format", "yuv420p")]
+    return tuple(steps)
+
+
+def _fit_steps(display_size: tuple[int, int], size: tuple[int, int]) -> list[str]:
+    width, height = size
+    if display_size == size:
+        return []
+    steps = [f("scale", w=width, h=height, force_original_aspect_ratio="decrease", force_divisible_by=2)]
+    src_w, src_h = display_size
+    if src_w * height != src_h * width:  # another shape (a phone held upright, 4:3): centre it on black
+        steps.append(f("pad", w=width, h=height, x="(ow-iw)/2", y="(oh-ih)/2", color="black"))
+    return steps
+
+
+def card_input(path: Path, fps: Fraction) -> InputSpec:
+    return InputSpec(path, ("-framerate", rate(fps)))
+
+
+def hold_steps(frames: int, fps: Fraction) -> tuple[str, ...]:
+    """A still image held for `frames` frames: decoded and converted once, then repeated."""
+    return (f("loop", loop=frames - 1, size=1, start=0), f"setpts=N/({rate(fps)})/TB")
+
+
+def _card_segment(graph: FilterGraph, card: Card, frames: int, cards: Mapping[Card, Path], fps: Fraction) -> str:
+    try:
+        path = cards[card]
+    except KeyError:
+        raise RenderError(f"no drawn image for the {card.kind} card; this is a bug in the render stage") from None
+    index = graph.input(card_input(path, fps))
+    steps = (f("format", "yuv420p"), "setsar=1", *hold_steps(frames, fps))
+    return graph.chain((stream(index, "v"),), steps, "card")
+
+
+def _concat(graph: FilterGraph, labels: Sequence[str], fps: Fraction) -> str:
+    if len(labels) == 1:
+        return labels[0]
+    # concat counts time in microseconds; xfade wants both sides in the frame time base
+    return graph.chain(labels, (f("concat", n=len(labels), v=1, a=0), f"settb=1/({rate(fps)})"), "run")
+
+
+def frame_shape(graph: FilterGraph, picture: str, shape: Shape, programme: tuple[int, int]) -> str:
+    """The programme picture in one output shape."""
+    width, height = shape.width, shape.height
+    if shape.layout == "landscape":
+        if (width, height) == programme:
+            return picture
+        return graph.chain((picture,), (f("scale", w=width, h=height),), "land")
+    if shape.fill == "crop":
+        steps = (f("crop", w=f"trunc(ih*{width}/{height}/2)*2", h="ih"), f("scale", w=width, h=height))
+        return graph.chain((picture,), steps, "vert")
+    return vertical_blur(graph, picture, width, height)
+
+
+def vertical_blur(graph: FilterGraph, picture: str, width: int, height: int) -> str:
+    """The whole 16:9 picture across the vertical frame's width, centred (inside the safe area), over a
+    blurred, darkened, enlarged copy of its centre. The blur is done at a tenth of the size."""
+    fore, back = graph.fan_out(picture, 2, ("fore", "back"))
+    small_w, small_h = even(width / BLUR_SHRINK), even(height / BLUR_SHRINK)
+    fill = graph.chain((back,), (
+        f("crop", w=f"trunc(ih*{width}/{height}/2)*2", h="ih"),
+        f("scale", w=small_w, h=small_h),
+        f("boxblur", luma_radius=BLUR_RADIUS, luma_power=2),
+        f("lutyuv", y=f"val*{FILL_BRIGHTNESS}"),
+        f("scale", w=width, h=height),
+    ), "fill")
+    framed = graph.chain((fore,), (f("scale", w=width, h=-2),), "framed")
+    return graph.chain((fill, framed), (f("overlay", x="(W-w)/2", y="(H-h)/2"),), "vert")
+
+
+def overlay_graphics(
+    graph: FilterGraph, picture: str, overlays: Sequence[tuple[Overlay, PlacedImage]], fps: Fraction
+) -> str:
+    """Lower thirds over a shaped picture, each faded in and out at its time."""
+    for overlay, placed in overlays:
+        start = frame_at(overlay.start_ms, fps)
+        frames = frame_at(overlay.start_ms + overlay.duration_ms, fps) - start
+        if frames <= 0:
+            continue
+        index = graph.input(card_input(placed.path, fps))
+        length = Fraction(frames) / fps
+        fade = min(Fraction(overlay.fade_ms, 1000), length / 2)
+        steps = [f("format", "yuva420p"), *hold_steps(frames, fps)]
+        if fade > 0:
+            steps += [
+                f("fade", t="in", st=0, d=number(fade), alpha=1),
+                f("fade", t="out", st=number(length - fade), d=number(fade), alpha=1),
+            ]
+        steps.append(f"setpts=PTS+{number(Fraction(start) / fps)}/TB")
+        graphic = graph.chain((stream(index, "v"),), steps, "gfx")
+        picture = graph.chain((picture, graphic), (f("overlay", x=placed.x, y=placed.y, eof_action="pass"),), "ov")
+    return picture
+
+
+def burn_subtitles(graph: FilterGraph, picture: str, ass_file: Path, fonts_dir: Path, stem: str) -> str:
+    """Subtitles from a generated ASS file, with fonts looked up in `fonts_dir` (never the system default)."""
+    return graph.chain((picture,), (f("ass", filename=text(ass_file), fontsdir=text(fonts_dir)),), stem)
