@@ -84,7 +84,7 @@ class FilterGraph:
 
     def __init__(self) -> None:
         self._inputs: list[InputSpec] = []
-        self._chains: list[str] = []
+        self._sections: list[list[str]] = [[]]
         self._used: set[str] = set()
 
     # inputs
@@ -126,17 +126,30 @@ class FilterGraph:
     def _append(self, sources: Sequence[str], filters: Sequence[str], outs: Sequence[str]) -> None:
         pads_in = "".join(f"[{s}]" for s in sources)
         pads_out = "".join(f"[{o}]" for o in outs)
-        self._chains.append(f"{pads_in}{','.join(filters)}{pads_out}")
+        self._sections[-1].append(f"{pads_in}{','.join(filters)}{pads_out}")
+
+    def new_section(self) -> None:
+        """Start a separate filtergraph (its own `-filter_complex`, run by its own thread).
+
+        The picture and the sound go in separate graphs: ffmpeg pauses a whole graph while one of
+        its outputs is ahead of the others in the file, so in one shared graph the sound (ahead of
+        the encoder-delayed picture) would stall the picture every few frames and leave the
+        encoder's threads idle: the same work took twice the wall time.
+        """
+        if self._sections[-1]:
+            self._sections.append([])
 
     def description(self) -> str:
-        return ";".join(self._chains)
+        """All chains as one graph description (for reading; `args` keeps the sections apart)."""
+        return ";".join(chain for section in self._sections for chain in section)
 
     def args(self) -> list[str]:
         out: list[str] = []
         for spec in self._inputs:
             out += spec.args()
-        if self._chains:
-            out += ["-filter_complex", self.description()]
+        for section in self._sections:
+            if section:
+                out += ["-filter_complex", ";".join(section)]
         return out
 
 

@@ -91,6 +91,7 @@ def render_args(
     size = programme or programme_size([o.preset for o in outputs])
     picture = programme_picture(graph, timeline, facts, size, artwork.cards)
     video_pads = _picture_branches(graph, picture, timeline, outputs, artwork, size, fonts_dir)
+    graph.new_section()
     audio_pads = _sound_branches(graph, timeline, outputs, facts, loudness)
     args = ["-y", *graph.args()]
     for out in outputs:

@@ -70,14 +70,11 @@ def programme_picture(
             label = _card_segment(graph, shot.card, frames + extra, cards, fps)
         else:
             raise RenderError(f"shot {i + 1} at {shot.start_ms / 1000:.3f} s has neither footage nor a card")
-        if i > 0 and shot.transition_ms > 0:
+        if not runs or shot.transition_ms > 0:  # a crossfade starts a new run of hard cuts
             runs.append([label])
             run_starts.append(i)
-        elif runs:
-            runs[-1].append(label)
         else:
-            runs.append([label])
-            run_starts.append(i)
+            runs[-1].append(label)
     joined = [_concat(graph, run, fps) for run in runs]
     picture = joined[0]
     for run, first in zip(joined[1:], run_starts[1:]):

@@ -44,7 +44,8 @@ def args_for(*names: str, capped: bool = False, timeline: Timeline | None = None
 
 
 def graph_of(args: list[str]) -> list[str]:
-    return args[args.index("-filter_complex") + 1].split(";")
+    """The chains of every `-filter_complex` (picture and sound are separate graphs)."""
+    return [chain for i, a in enumerate(args) if a == "-filter_complex" for chain in args[i + 1].split(";")]
 
 
 def inputs_of(args: list[str]) -> list[tuple[str, ...]]:
@@ -277,10 +278,17 @@ def test_unknown_source_facts_are_a_clear_error():
         args_for("web", timeline=timeline)
 
 
+def test_picture_and_sound_are_separate_graphs():
+    args = args_for("web", "wechat")
+    picture, sound = [args[i + 1] for i, a in enumerate(args) if a == "-filter_complex"]
+    assert "concat=n=4:v=1" in picture and "loudnorm" not in picture
+    assert "loudnorm" in sound and "xfade" not in sound and ":v]" not in sound
+
+
 def test_a_clip_without_sound_under_narration_is_silence():
     facts = dict(FAKE_FACTS)
     facts[PHONE] = media_facts(20_000, video_facts(640, 360, "30", vfr=True, rotation=90), audio=False)
     timeline = small_timeline()
     args = render_args(timeline, plans("web"), facts=facts, artwork=fake_artwork(timeline),
                        loudness=fake_loudness("web"), fonts_dir=FONTS)
-    assert "[4:a]" not in args[args.index("-filter_complex") + 1]
+    assert "[4:a]" not in " ".join(graph_of(args))
