@@ -27,7 +27,7 @@ def check_ffmpeg() -> list[Check]:
         exe = ffmpeg_exe()
         buildconf, encoders, filters = ffmpeg_lists()
     except (PipelineError, OSError) as exc:
-        return [Check("ffmpeg", False, f"{exc}; run `make setup`")]
+        return [Check("ffmpeg", False, f"{exc}; run `bash setup.sh`")]
     checks = [Check("ffmpeg", True, f"{ffmpeg_version()} ({exe})")]
     wants = (
         ("libx264", " libx264 " in encoders, "H.264 encoder"),
@@ -46,7 +46,7 @@ def check_pyav() -> Check:
     try:
         import av
     except ImportError:
-        return Check("PyAV", False, "not installed; run `make setup`")
+        return Check("PyAV", False, "not installed; run `bash setup.sh`")
     return Check("PyAV", True, av.__version__)
 
 

@@ -24,7 +24,7 @@ def ffmpeg_exe() -> str:
     try:
         import imageio_ffmpeg
     except ImportError:  # pragma: no cover - a broken install
-        raise PipelineError("imageio-ffmpeg is not installed; run `make setup` (or pip install imageio-ffmpeg)") from None
+        raise PipelineError("imageio-ffmpeg is not installed; run `bash setup.sh` (or pip install imageio-ffmpeg)") from None
     try:
         return imageio_ffmpeg.get_ffmpeg_exe()
     except RuntimeError as exc:  # pragma: no cover

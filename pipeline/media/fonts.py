@@ -37,7 +37,7 @@ def find_cjk_font() -> CjkFont:
     regular = _locate(CANDIDATE_FILES)
     if regular is None:
         raise PipelineError(
-            f'the font "{CJK_FAMILY}" is not installed; run `make setup` '
+            f'the font "{CJK_FAMILY}" is not installed; run `bash setup.sh` '
             "(or `apt-get install fonts-noto-cjk`), then `pipeline doctor`"
         )
     bold = _locate(BOLD_FILES) or regular

