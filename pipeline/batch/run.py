@@ -19,6 +19,7 @@ from pipeline.batch.executors import CONNECT_TIMEOUT_S, EpisodeJob, JobFunction,
 from pipeline.batch.jobs import FAILED, PENDING, SKIPPED, EpisodeResult, log_path, run_episode
 from pipeline.batch.summary import clear_interrupted_writes, write_summary
 from pipeline.errors import BatchError
+from pipeline.project.lock import exclusive
 
 OUTBOX = "outbox"
 DRAFT_SUFFIX = "-draft"  # drafts go to outbox/<week>-draft/: never mistaken for the publishing package
@@ -75,6 +76,14 @@ def run_batch(
         raise BatchError(f"--workers {workers}: give at least 1")
     if not find_project_folders(root):
         raise BatchError(f"{root}: no project folders (with project.toml) found under it; check the path")
+    with exclusive(root / OUTBOX / ".batch.lock", what="`pipeline batch`", where=root):
+        return _run(root, week, platforms, draft, workers, scheduler, retries, connect_timeout_s, job, on_result,
+                    progress)
+
+
+def _run(root: Path, week: str | None, platforms: Sequence[str], draft: bool, workers: int, scheduler: str | None,
+         retries: int, connect_timeout_s: float, job: JobFunction, on_result: Callable[[EpisodeResult], None],
+         progress: Progress) -> BatchReport:
     candidates = discover(root, week)
     settled: dict[str, EpisodeResult] = {}
     pending = {str(c.folder): _pending(c) for c in candidates}

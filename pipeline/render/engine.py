@@ -22,6 +22,7 @@ from pathlib import Path
 from pipeline.edit.timeline import Timeline
 from pipeline.media.runner import run_ffmpeg
 from pipeline.project.files import temp_sibling
+from pipeline.project.lock import exclusive
 from pipeline.project.model import Project, load_project
 from pipeline.render import checks, fingerprint, manifest
 from pipeline.render.graph import loudness_key, render_args
@@ -93,6 +94,12 @@ def render_project(
     """
     if not isinstance(project, Project):
         project = load_project(project)
+    with exclusive(project.cache_dir / "render.lock", what="`pipeline render`", where=project.root):
+        return _render_locked(project, platforms, force=force, draft=draft, progress=progress, timeline=timeline)
+
+
+def _render_locked(project: Project, platforms: Sequence[str] | None, *, force: bool, draft: bool,
+                   progress: Progress | None, timeline: Timeline | None) -> RenderReport:
     presets = select_presets(project, platforms, draft=draft)
     if timeline is None:
         from pipeline.edit.compile import compile_timeline
