@@ -150,6 +150,33 @@ def test_split_and_merge_with_the_keyboard(page, review_project):
     assert not producer_path(review_project, "int-001").exists()  # nothing saved without asking
 
 
+def test_undo_takes_back_merge_and_split_in_turn(page, review_project):
+    page.wait_for_function("document.getElementById('video').readyState >= 1", timeout=60_000)
+    assert page.locator("#undo").is_disabled()
+    before = [row(page, k).locator("textarea").input_value() for k in (1, 2, 3)]
+    text = row(page, 2).locator("textarea")
+    text.click()
+    text.evaluate("el => el.setSelectionRange(9, 9)")
+    page.keyboard.press("Alt+s")
+    page.wait_for_function("document.querySelectorAll('#cue-list li.cue').length === 4")
+    row(page, 1).locator("textarea").click()
+    page.keyboard.press("Alt+m")
+    page.wait_for_function("document.querySelectorAll('#cue-list li.cue').length === 3")
+    assert "合并第 1、2 条" in page.locator("#undo").get_attribute("title")
+
+    page.keyboard.press("Alt+z")  # the merge goes
+    page.wait_for_function("document.querySelectorAll('#cue-list li.cue').length === 4")
+    assert row(page, 2).locator("textarea").input_value() == "这一行字幕写得实在"
+    page.locator("#undo").click()  # then the split
+    page.wait_for_function("document.querySelectorAll('#cue-list li.cue').length === 3")
+    assert [row(page, k).locator("textarea").input_value() for k in (1, 2, 3)] == before
+    assert row(page, 2).locator("input.end").input_value() == "00:02.600"
+    assert page.locator("#undo").is_disabled()
+    page.keyboard.press("Alt+z")  # nothing left: said, nothing changes
+    assert page.locator("#message-text").inner_text().startswith("没有可以撤销的")
+    assert page.locator("#cue-list li.cue").count() == 3
+
+
 def test_markup_in_a_cue_shows_as_text(page, review_project):
     third = row(page, 3).locator("textarea")
     assert third.input_value() == "<script>alert(1)</script>"

@@ -32,6 +32,7 @@ const state = {
   selected: -1,  // the cue being worked on
   lintSeq: 0,
   lintTimer: null,
+  undo: [],  // the cues before each split, merge, delete, restore or time mark (Alt+Z goes back one)
 };
 
 const cueList = new CueList($("cue-list"), {
@@ -54,6 +55,7 @@ const cueList = new CueList($("cue-list"), {
   },
   onDelete: (i) => {
     if (!window.confirm(`删除第 ${i + 1} 条字幕？`)) return;
+    remember(`删除第 ${i + 1} 条`, i);
     state.cues.splice(i, 1);
     restructured(Math.min(i, state.cues.length - 1));
   },
@@ -131,6 +133,8 @@ async function openClip(clipId, { force = false } = {}) {
   state.saved = snapshot();
   state.current = -1;
   state.selected = -1;
+  state.undo = [];
+  drawUndo();
   history.replaceState(null, "", `#${encodeURIComponent(clipId)}`);
   $("clip-name").textContent = `${data.clip_id} · ${data.original_name}`;
   drawClipInfo();
@@ -247,6 +251,7 @@ function splitCurrent() {
   if (i < 0) return say("请先点选要拆分的字幕", "error");
   const parts = splitCue(state.cues[i], cueList.caret(i), player.playheadMs(), state.project.profile.min_gap_ms);
   if (!parts) return say("拆分位置两边都要有文字：把光标放在要断开的地方再按 Alt+S", "error");
+  remember(`拆分第 ${i + 1} 条`, i);
   state.cues.splice(i, 1, ...parts);
   restructured(i + 1, 0);
 }
@@ -254,6 +259,7 @@ function splitCurrent() {
 function mergeCurrent() {
   const i = workingIndex();
   if (i < 0 || i + 1 >= state.cues.length) return say("请先点选要合并的字幕（与下一条合并）", "error");
+  remember(`合并第 ${i + 1}、${i + 2} 条`, i);
   state.cues.splice(i, 2, mergeCues(state.cues[i], state.cues[i + 1], state.project.profile.max_lines));
   restructured(i);
 }
@@ -261,6 +267,7 @@ function mergeCurrent() {
 function setEdge(which) {
   const i = workingIndex();
   if (i < 0) return say("请先点选字幕", "error");
+  remember(`第 ${i + 1} 条的${which === "start" ? "开始" : "结束"}时间`, i);
   state.cues[i] = { ...state.cues[i], [`${which}_ms`]: player.playheadMs() };
   cueList.refresh(i, state.cues[i], context());
   edited();
@@ -285,8 +292,33 @@ function replayCue() {
 function restoreDraft(i) {
   const restored = restoreFromDraft(state.cues, i, state.draft);
   if (!restored) return;
+  remember(`恢复第 ${i + 1} 条的原稿`, i);
   state.cues = restored.cues;
   restructured(restored.at);
+}
+
+// Undo of the structural edits (typing in a box has the browser's own Ctrl+Z).
+const UNDO_DEPTH = 100;
+
+function remember(what, index) {
+  state.undo.push({ what, index, cues: state.cues.map((c) => ({ ...c })) });
+  if (state.undo.length > UNDO_DEPTH) state.undo.shift();
+  drawUndo();
+}
+
+function undoLast() {
+  const last = state.undo.pop();
+  if (!last) return say("没有可以撤销的拆分、合并、删除或时间修改", "info");
+  state.cues = last.cues;
+  restructured(Math.min(last.index, state.cues.length - 1));
+  drawUndo();
+  say(`已撤销：${last.what}`, "ok");
+}
+
+function drawUndo() {
+  const button = $("undo");
+  button.disabled = state.undo.length === 0;
+  button.title = state.undo.length ? `撤销：${state.undo[state.undo.length - 1].what}（Alt+Z）` : "没有可撤销的操作";
 }
 
 // ---- saving and approving -----------------------------------------------------------------------
@@ -382,6 +414,7 @@ document.addEventListener("keydown", (event) => {
     ArrowUp: () => moveSelection(-1),
     KeyS: splitCurrent,
     KeyM: mergeCurrent,
+    KeyZ: undoLast,
     KeyR: replayCue,
     BracketLeft: () => setEdge("start"),
     BracketRight: () => setEdge("end"),
@@ -402,6 +435,7 @@ function blurAfterClick(button, action) {
   });
 }
 
+blurAfterClick($("undo"), undoLast);
 blurAfterClick($("save"), save);
 blurAfterClick($("approve"), approve);
 $("message-close").addEventListener("click", () => { $("message").hidden = true; });
