@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.edit.broll import BrollClip, suggest_broll
 from pipeline.edit.clock import format_length
 from pipeline.edit.cut_list import CutList, read_cut_list, write_cut_list
 from pipeline.edit.merge import MergeResult, merge_cut_lists
@@ -34,6 +35,8 @@ class CutReport:
     left_out: tuple[tuple[str, int], ...]  # (machine's reason, how many)
     untranscribed: tuple[str, ...]  # interview clips without a transcript yet
     merge: MergeResult | None = None  # set when an existing cut list was refreshed
+    broll_proposed: int = 0  # cutaways the machine marked (new proposals only)
+    broll_clips: int = 0  # B-roll clips in the footage index
 
     @property
     def summary(self) -> tuple[str, ...]:
@@ -41,6 +44,12 @@ class CutReport:
                  f"episode about {format_length(self.episode_ms)} with its cards (target {format_length(self.target_ms)})"]
         if self.left_out:
             lines.append("left out by the machine: " + ", ".join(f"{n} × {why}" for why, n in self.left_out))
+        if self.broll_proposed:
+            lines.append(f"B-roll: {self.broll_proposed} cutaway(s) proposed from {self.broll_clips} clip(s); "
+                         "change or delete the indented `broll` lines")
+        elif self.merge is None and not self.broll_clips:
+            lines.append("no B-roll clips ingested: the interview picture plays throughout "
+                         "(`pipeline ingest DIR FILE... --role broll`, then `pipeline cut --fresh`)")
         return tuple(lines)
 
     @property
@@ -70,8 +79,13 @@ def update_cut_list(project: Project, *, target_ms: int | None = None, fresh: bo
         backup = project.cut_list.with_name(project.cut_list.name + BACKUP_SUFFIX)
         atomic_write_bytes(backup, project.cut_list.read_bytes())
     merge = merge_cut_lists(existing, proposal.cut) if existing is not None else None
-    cut = merge.cut if merge is not None else proposal.cut
-    report = _report(project, template, cut, proposal.material_ms, target, untranscribed, merge)
+    broll = tuple(BrollClip(clip.clip_id, clip.facts.duration_ms) for clip in clips_by_role(project, "broll"))
+    if merge is not None:  # the editor's B-roll marks stand; the machine adds none
+        cut, proposed = merge.cut, 0
+    else:
+        cut, proposed = suggest_broll(proposal.cut, broll, template.broll_suggest)
+    report = _report(project, template, cut, proposal.material_ms, target, untranscribed, merge,
+                     broll_proposed=proposed, broll_clips=len(broll))
     write_cut_list(project, cut, title=f"{project.episode.title} · cut list", summary=report.summary)
     return report
 
@@ -123,7 +137,8 @@ def read_transcript(project: Project, clip_id: str) -> Transcript | None:
 
 
 def _report(project: Project, template: Template, cut: CutList, material_ms: int, target_ms: int,
-            untranscribed: tuple[str, ...], merge: MergeResult | None) -> CutReport:
+            untranscribed: tuple[str, ...], merge: MergeResult | None, *, broll_proposed: int = 0,
+            broll_clips: int = 0) -> CutReport:
     reasons = Counter(e.note for e in cut.entries if not e.keep and e.note)
     return CutReport(
         path=project.cut_list,
@@ -136,4 +151,6 @@ def _report(project: Project, template: Template, cut: CutList, material_ms: int
         left_out=tuple(sorted(reasons.items(), key=lambda item: -item[1])),
         untranscribed=untranscribed,
         merge=merge,
+        broll_proposed=broll_proposed,
+        broll_clips=broll_clips,
     )

@@ -16,6 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from pipeline.edit.broll import BrollRules
 from pipeline.edit.timeline import Style
 from pipeline.errors import PresetError
 from pipeline.presets import load_preset, preset_path, project_overrides
@@ -84,6 +85,7 @@ class Template:
     credits_card: CreditsSpec
     card_crossfade_ms: int
     broll_min_shot_ms: int
+    broll_suggest: BrollRules
     music: MusicSpec
     cut: CutRules
     style: Style
@@ -205,6 +207,9 @@ def parse_template(name: str, data: Mapping[str, Any], source: Path,
     for card in ("title_card", "credits_card"):
         if crossfade > r.whole(card, "duration_ms", low=1, high=60_000):
             raise r.fail("transitions", "card_crossfade_ms", f"({crossfade}) is longer than the {card}; shorten it")
+    if r.whole("broll", "suggest_min_length_ms", low=500, high=60_000) > r.whole("broll", "suggest_length_ms", low=500,
+                                                                                 high=60_000):
+        raise r.fail("broll", "suggest_min_length_ms", "is above suggest_length_ms; lower it")
     line = r.text("credits_card", "line")
     r.check_fields("credits_card", "line", line, CREDIT_FIELDS)
     return Template(
@@ -230,6 +235,12 @@ def parse_template(name: str, data: Mapping[str, Any], source: Path,
         ),
         card_crossfade_ms=crossfade,
         broll_min_shot_ms=r.whole("broll", "min_shot_ms", high=10_000),
+        broll_suggest=BrollRules(
+            every_ms=r.whole("broll", "suggest_every_ms", high=3_600_000),
+            length_ms=r.whole("broll", "suggest_length_ms", low=500, high=60_000),
+            min_length_ms=r.whole("broll", "suggest_min_length_ms", low=500, high=60_000),
+            margin_ms=r.whole("broll", "suggest_margin_ms", high=60_000),
+        ),
         music=MusicSpec(
             level_db=r.number("music", "level_db", low=-60, high=0),
             duck=r.flag("music", "duck"),
