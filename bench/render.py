@@ -36,6 +36,8 @@ import time
 from fractions import Fraction
 from pathlib import Path
 
+import av
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import media  # noqa: E402  (the test suite's lavfi clip factory)
@@ -169,10 +171,15 @@ def render(project, timeline, platforms, *, force=True) -> None:
 
 
 def floor(paths: dict[str, Path], seconds: float, out: Path) -> None:
+    """One interview clip, looped to the episode's length (each clip is shorter than the episode)."""
     web = load_platform("web")
-    run_ffmpeg(["-y", "-i", str(paths["int-001"]), "-t", f"{seconds:.3f}", "-map", "0:v:0", "-map", "0:a:0",
-                *video_args(web), *audio_args(web), "-movflags", "+faststart", str(out)], outputs=[out],
-               what="the floor encode")
+    run_ffmpeg(["-y", "-stream_loop", "-1", "-i", str(paths["int-001"]), "-t", f"{seconds:.3f}",
+                "-map", "0:v:0", "-map", "0:a:0", *video_args(web), *audio_args(web), "-movflags", "+faststart",
+                str(out)], outputs=[out], what="the floor encode")
+    with av.open(str(out)) as written:
+        length = written.duration / av.time_base
+    if abs(length - seconds) > 0.5:
+        raise SystemExit(f"the floor encode lasts {length:.1f} s, not {seconds:.0f} s: the comparison would be unfair")
 
 
 def moviepy_slice(project, timeline: Timeline, seconds: float, out: Path) -> None:
