@@ -2,9 +2,10 @@
 
 The programme picture (16:9) is composed once: every shot becomes a segment of an exact number of
 frames, normalised from its probe facts (deinterlaced, constant frame rate, scaled and padded to the
-programme size, square pixels, yuv420p); segments joined by hard cuts are concatenated, runs joined
-by a crossfade are `xfade`d. Each output shape then takes its own copy: scaled for landscape
-platforms, or framed for vertical ones, with the lower thirds drawn at that size.
+programme size, square pixels, yuv420p); two shots joined by a crossfade are `xfade`d (just those
+two segments, so the blend touches seconds of frames, not the whole programme), and all of it is
+concatenated once. Each output shape then takes its own copy: scaled for landscape platforms, or
+framed for vertical ones, with the lower thirds drawn at that size.
 """
 
 from __future__ import annotations
@@ -56,8 +57,7 @@ def programme_picture(
     fps = timeline.fps
     needed = needed_lengths(timeline)
     starts = [frame_at(shot.start_ms, fps) for shot in timeline.shots] + [frame_at(timeline.duration_ms, fps)]
-    runs: list[list[str]] = []
-    run_starts: list[int] = []  # index of each run's first shot
+    pieces: list[tuple[str, int]] = []  # (label, frames it fills before the next piece starts)
     for i, shot in enumerate(timeline.shots):
         frames = starts[i + 1] - starts[i]
         following = timeline.shots[i + 1] if i + 1 < len(timeline.shots) else None
@@ -70,21 +70,17 @@ def programme_picture(
             label = _card_segment(graph, shot.card, frames + extra, cards, fps)
         else:
             raise RenderError(f"shot {i + 1} at {shot.start_ms / 1000:.3f} s has neither footage nor a card")
-        if not runs or shot.transition_ms > 0:  # a crossfade starts a new run of hard cuts
-            runs.append([label])
-            run_starts.append(i)
-        else:
-            runs[-1].append(label)
-    joined = [_concat(graph, run, fps) for run in runs]
-    picture = joined[0]
-    for run, first in zip(joined[1:], run_starts[1:]):
-        shot = timeline.shots[first]
-        offset = Fraction(starts[first]) / fps
-        length = Fraction(transition_frames(shot.transition_ms, fps)) / fps
-        picture = graph.chain(
-            (picture, run), (f("xfade", transition="fade", duration=number(length), offset=number(offset)),), "xf"
-        )
-    return picture
+        if pieces and shot.transition_ms > 0:
+            # the crossfade joins this shot to the previous piece only (whose segment runs on under
+            # this one by the transition's length): xfade then touches seconds of frames, not the
+            # whole programme, and every piece is concatenated once at the end
+            previous, filled = pieces.pop()
+            length = Fraction(transition_frames(shot.transition_ms, fps)) / fps
+            label = graph.chain((previous, label), (f("xfade", transition="fade", duration=number(length),
+                                                      offset=number(Fraction(filled) / fps)),), "xf")
+            frames += filled
+        pieces.append((label, frames))
+    return _concat(graph, [label for label, _ in pieces], fps)
 
 
 def _source_segment(
@@ -166,7 +162,7 @@ def _card_segment(graph: FilterGraph, card: Card, frames: int, cards: Mapping[Ca
 def _concat(graph: FilterGraph, labels: Sequence[str], fps: Fraction) -> str:
     if len(labels) == 1:
         return labels[0]
-    # concat counts time in microseconds; xfade wants both sides in the frame time base
+    # concat counts time in microseconds; later filters count frames in the frame time base
     return graph.chain(labels, (f("concat", n=len(labels), v=1, a=0), f"settb=1/({rate(fps)})"), "run")
 
 

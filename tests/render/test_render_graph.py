@@ -88,7 +88,7 @@ def test_all_platforms_share_one_decode():
     assert sources == alone
     graph = graph_of(together)
     assert sum(1 for chain in graph if "concat=n=4:v=1" in chain) == 1, "the programme picture is composed once"
-    assert sum(1 for chain in graph if chain.startswith("[xf1]split=2")) == 1, "split into landscape and vertical"
+    assert sum(1 for chain in graph if chain.startswith("[run]split=2")) == 1, "split into landscape and vertical"
     assert sum(1 for chain in graph if "loudnorm=" in chain) == 1, "one loudness branch for one target"
     assert together.count("-map") == 8  # four outputs, picture and sound each
     assert [a for a in together if a.endswith(".mp4") and a.startswith("/out/")] == [
@@ -114,11 +114,15 @@ def test_segment_frames_add_up_to_the_programme():
     assert sum(frames) == frame_at(timeline.duration_ms, Fraction(25)) + transitions
 
 
-def test_crossfade_offsets_are_the_incoming_shots_starts():
+def test_crossfades_blend_only_the_two_shots_they_join():
     graph = graph_of(args_for("web"))
     fades = [c for c in graph if "xfade=" in c]
-    assert fades == ["[card][run]xfade=transition=fade:duration=0.4:offset=2[xf]",
-                     "[xf][card1]xfade=transition=fade:duration=0.4:offset=10[xf1]"]
+    # only the two shots a crossfade joins go through xfade (blending is per frame: the rest of the
+    # programme does not pass through it); the offset counts from the start of the outgoing shot:
+    # the title card lasts 2 s, and the last shot starts at 8 s with the credits at 10 s
+    assert fades == ["[card][seg]xfade=transition=fade:duration=0.4:offset=2[xf]",
+                     "[seg3][card1]xfade=transition=fade:duration=0.4:offset=2[xf1]"]
+    assert "[xf][seg1][seg2][xf1]concat=n=4:v=1:a=0,settb=1/(25)[run]" in graph
     # the outgoing shot is lengthened by the crossfade: the title card holds 2 s + 0.4 s
     assert "loop=loop=59:size=1" in graph[0]
 
