@@ -68,6 +68,9 @@ def test_the_server_answers_then_stops_cleanly_on_ctrl_c(review_project):
     process = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "review", str(review_project.root), "--no-browser"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # as from a terminal: a test run started in the background (`cmd &` without job control)
+        # inherits SIGINT ignored, and Python then installs no Ctrl-C handler at all
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         first = process.stdout.readline()
