@@ -42,6 +42,7 @@ import av
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import media  # noqa: E402  (the test suite's lavfi clip factory)
+
 from pipeline.edit.timeline import AudioPiece, Card, MusicBed, Overlay, Shot, SourceSpan, Style, Timeline  # noqa: E402
 from pipeline.media.runner import run_ffmpeg  # noqa: E402
 from pipeline.project.create import create_project  # noqa: E402
@@ -54,11 +55,20 @@ from pipeline.subtitles.cue import Cue  # noqa: E402
 FPS = Fraction(25)
 CARD_MS = 4_000
 CROSSFADE_MS = 500
-SENTENCES = ("我叫王建华，是驻村工作队队员", "刚来村里的时候，大家都不认识我", "我就挨家挨户地走，听他们说",
-             "村里的年轻人大多出去打工了", "留下的都是老人和孩子", "我们先把路修好，再建合作社",
-             "现在村里的特产卖到了城里", "乡亲们的日子一天比一天好了")
-VOICE = ("aevalsrc=exprs='0.35*sin(2*PI*190*t)*(0.55+0.45*sin(2*PI*0.8*t))*gt(sin(2*PI*0.21*t)\\,-0.7)"
-         "+0.01*(random(0)-0.5)':s=48000:c=stereo")
+SENTENCES = (
+    "我叫王建华，是驻村工作队队员",
+    "刚来村里的时候，大家都不认识我",
+    "我就挨家挨户地走，听他们说",
+    "村里的年轻人大多出去打工了",
+    "留下的都是老人和孩子",
+    "我们先把路修好，再建合作社",
+    "现在村里的特产卖到了城里",
+    "乡亲们的日子一天比一天好了",
+)
+VOICE = (
+    "aevalsrc=exprs='0.35*sin(2*PI*190*t)*(0.55+0.45*sin(2*PI*0.8*t))*gt(sin(2*PI*0.21*t)\\,-0.7)"
+    "+0.01*(random(0)-0.5)':s=48000:c=stereo"
+)
 
 
 def footage(work: Path, minutes: float) -> dict[str, Path]:
@@ -68,8 +78,12 @@ def footage(work: Path, minutes: float) -> dict[str, Path]:
     # plain test patterns (testsrc2): they encode faster than grainy camera footage, so the render's own
     # work (decoding spans, filters, sound) weighs more against the floor here than in the office
     wanted = {
-        "int-001": lambda p: media.make_clip(p, size="1920x1080", duration=half, audio_source=voice(work, half)),
-        "int-002": lambda p: media.make_clip(p, size="1920x1080", duration=half, audio_source=voice(work, half)),
+        "int-001": lambda p: media.make_clip(
+            p, size="1920x1080", duration=half, audio_source=voice(work, half)
+        ),
+        "int-002": lambda p: media.make_clip(
+            p, size="1920x1080", duration=half, audio_source=voice(work, half)
+        ),
         "broll-001": lambda p: media.make_clip(p, size="1920x1080", duration=20, audio=False),
         "broll-002": lambda p: media.make_clip(p, size="1280x720", rate="30", duration=20, audio=False),
         "broll-003": lambda p: media.broll_4k_hevc(p, duration=8),
@@ -88,8 +102,11 @@ def footage(work: Path, minutes: float) -> dict[str, Path]:
 def voice(work: Path, seconds: float) -> Path:
     path = work / f"voice-{int(seconds)}.wav"
     if not path.exists():
-        run_ffmpeg(["-y", "-f", "lavfi", "-i", VOICE, "-t", f"{seconds:.3f}", "-c:a", "pcm_s16le", str(path)],
-                   outputs=[path], what="generating the voice")
+        run_ffmpeg(
+            ["-y", "-f", "lavfi", "-i", VOICE, "-t", f"{seconds:.3f}", "-c:a", "pcm_s16le", str(path)],
+            outputs=[path],
+            what="generating the voice",
+        )
     return path
 
 
@@ -109,38 +126,66 @@ def episode(paths: dict[str, Path], minutes: float, seed: int = 7) -> Timeline:
         source_at[clip] += length + rng.randrange(500, 3_000, 40)
         audio.append(AudioPiece(cursor, span))
         text = SENTENCES[n % len(SENTENCES)]
-        lines = (text,) if len(text) <= 16 else (text[: len(text) // 2], text[len(text) // 2:])
+        lines = (text,) if len(text) <= 16 else (text[: len(text) // 2], text[len(text) // 2 :])
         cues.append(Cue(cursor + 200, cursor + length - 200, lines))
         if cursor >= broll_at and length > 6_000:  # a cutaway over the middle of the sentence
             b = rng.choice(["broll-001", "broll-002", "broll-003"])
             cut = 4_000
             first = (length - cut) // 2
-            shots.append(Shot(cursor, first, source=SourceSpan(clip, paths[clip], span.in_ms, span.in_ms + first),
-                              transition_ms=CROSSFADE_MS if n == 0 else 0))
+            shots.append(
+                Shot(
+                    cursor,
+                    first,
+                    source=SourceSpan(clip, paths[clip], span.in_ms, span.in_ms + first),
+                    transition_ms=CROSSFADE_MS if n == 0 else 0,
+                )
+            )
             b_in = rng.randrange(0, 3_000, 40)
             shots.append(Shot(cursor + first, cut, source=SourceSpan(b, paths[b], b_in, b_in + cut)))
             rest = length - first - cut
-            shots.append(Shot(cursor + first + cut, rest,
-                              source=SourceSpan(clip, paths[clip], span.in_ms + first + cut, span.out_ms)))
+            shots.append(
+                Shot(
+                    cursor + first + cut,
+                    rest,
+                    source=SourceSpan(clip, paths[clip], span.in_ms + first + cut, span.out_ms),
+                )
+            )
             broll_at = cursor + 30_000
         else:
             shots.append(Shot(cursor, length, source=span, transition_ms=CROSSFADE_MS if n == 0 else 0))
         cursor += length
         n += 1
-    shots.append(Shot(cursor, total - cursor, card=Card("credits", ("出品  县党员教育中心", "剪辑  李明")),
-                      transition_ms=CROSSFADE_MS))
+    shots.append(
+        Shot(
+            cursor,
+            total - cursor,
+            card=Card("credits", ("出品  县党员教育中心", "剪辑  李明")),
+            transition_ms=CROSSFADE_MS,
+        )
+    )
     return Timeline(
-        duration_ms=total, fps=FPS, shots=tuple(shots), audio=tuple(audio),
+        duration_ms=total,
+        fps=FPS,
+        shots=tuple(shots),
+        audio=tuple(audio),
         overlays=(Overlay("lower_third", CARD_MS + 1_000, 5_000, ("王建华", "驻村工作队队员")),),
-        music=MusicBed(paths["music-001"], 0, total, gain_db=-18.0), cues=tuple(cues), style=Style(), title="驻村路上",
+        music=MusicBed(paths["music-001"], 0, total, gain_db=-18.0),
+        cues=tuple(cues),
+        style=Style(),
+        title="驻村路上",
     )
 
 
 def project_in(work: Path):
     root = work / "episode"
     if not (root / "project.toml").exists():
-        create_project(root, title="驻村路上", subject_name="王建华", subject_role="驻村工作队队员",
-                       extra={"people": [{"name": "王建华", "consent": True}]})
+        create_project(
+            root,
+            title="驻村路上",
+            subject_name="王建华",
+            subject_role="驻村工作队队员",
+            extra={"people": [{"name": "王建华", "consent": True}]},
+        )
     return load_project(root)
 
 
@@ -187,19 +232,48 @@ def render(project, timeline, platforms, *, force=True) -> None:
 def floor(paths: dict[str, Path], seconds: float, out: Path) -> None:
     """One interview clip, looped to the episode's length (each clip is shorter than the episode)."""
     web = load_platform("web")
-    run_ffmpeg(["-y", "-stream_loop", "-1", "-i", str(paths["int-001"]), "-t", f"{seconds:.3f}",
-                "-map", "0:v:0", "-map", "0:a:0", *video_args(web), *audio_args(web), "-movflags", "+faststart",
-                str(out)], outputs=[out], what="the floor encode")
+    run_ffmpeg(
+        [
+            "-y",
+            "-stream_loop",
+            "-1",
+            "-i",
+            str(paths["int-001"]),
+            "-t",
+            f"{seconds:.3f}",
+            "-map",
+            "0:v:0",
+            "-map",
+            "0:a:0",
+            *video_args(web),
+            *audio_args(web),
+            "-movflags",
+            "+faststart",
+            str(out),
+        ],
+        outputs=[out],
+        what="the floor encode",
+    )
     with av.open(str(out)) as written:
         length = written.duration / av.time_base
     if abs(length - seconds) > 0.5:
-        raise SystemExit(f"the floor encode lasts {length:.1f} s, not {seconds:.0f} s: the comparison would be unfair")
+        raise SystemExit(
+            f"the floor encode lasts {length:.1f} s, not {seconds:.0f} s: the comparison would be unfair"
+        )
 
 
 def moviepy_slice(project, timeline: Timeline, seconds: float, out: Path) -> None:
     """The same edit composited by moviepy 2, for the first `seconds`."""
-    from moviepy import (AudioFileClip, CompositeAudioClip, CompositeVideoClip, ImageClip, TextClip, VideoFileClip,
-                         afx, vfx)
+    from moviepy import (
+        AudioFileClip,
+        CompositeAudioClip,
+        CompositeVideoClip,
+        ImageClip,
+        TextClip,
+        VideoFileClip,
+        afx,
+        vfx,
+    )
 
     from pipeline.media.fonts import find_cjk_font
     from pipeline.render.graphics import Canvas, card_image, lower_third_image
@@ -212,7 +286,9 @@ def moviepy_slice(project, timeline: Timeline, seconds: float, out: Path) -> Non
             break
         duration = min(shot.duration_ms, end_ms - shot.start_ms) / 1000
         if shot.card is not None:
-            clip = ImageClip(str(card_image(shot.card, timeline.style, Canvas(1920, 1080), cache))).with_duration(duration)
+            clip = ImageClip(
+                str(card_image(shot.card, timeline.style, Canvas(1920, 1080), cache))
+            ).with_duration(duration)
         else:
             source = VideoFileClip(str(shot.source.path), audio=False)
             opened.append(source)
@@ -223,25 +299,42 @@ def moviepy_slice(project, timeline: Timeline, seconds: float, out: Path) -> Non
         layers.append(clip.with_start(shot.start_ms / 1000))
     for overlay in timeline.overlays:
         placed = lower_third_image(overlay, timeline.style, Canvas(1920, 1080), cache)
-        layers.append(ImageClip(str(placed.path)).with_start(overlay.start_ms / 1000)
-                      .with_duration(overlay.duration_ms / 1000).with_position((placed.x, placed.y))
-                      .with_effects([vfx.CrossFadeIn(0.3), vfx.CrossFadeOut(0.3)]))
+        layers.append(
+            ImageClip(str(placed.path))
+            .with_start(overlay.start_ms / 1000)
+            .with_duration(overlay.duration_ms / 1000)
+            .with_position((placed.x, placed.y))
+            .with_effects([vfx.CrossFadeIn(0.3), vfx.CrossFadeOut(0.3)])
+        )
     font = str(find_cjk_font().regular)
     for cue in timeline.cues:
         if cue.start_ms >= end_ms:
             break
-        text = TextClip(font=font, text="\n".join(cue.lines), font_size=54, color="white", stroke_color="black",
-                        stroke_width=3, method="label")
-        layers.append(text.with_start(cue.start_ms / 1000).with_duration(min(cue.end_ms, end_ms) / 1000 - cue.start_ms / 1000)
-                      .with_position(("center", 1080 - 65 - text.h)))
+        text = TextClip(
+            font=font,
+            text="\n".join(cue.lines),
+            font_size=54,
+            color="white",
+            stroke_color="black",
+            stroke_width=3,
+            method="label",
+        )
+        layers.append(
+            text.with_start(cue.start_ms / 1000)
+            .with_duration(min(cue.end_ms, end_ms) / 1000 - cue.start_ms / 1000)
+            .with_position(("center", 1080 - 65 - text.h))
+        )
     for piece in timeline.audio:
         if piece.start_ms >= end_ms:
             break
         sound = AudioFileClip(str(piece.source.path))
         opened.append(sound)
         length = min(piece.source.duration_ms, end_ms - piece.start_ms) / 1000
-        sounds.append(sound.subclipped(piece.source.in_ms / 1000, piece.source.in_ms / 1000 + length)
-                      .with_start(piece.start_ms / 1000))
+        sounds.append(
+            sound.subclipped(piece.source.in_ms / 1000, piece.source.in_ms / 1000 + length).with_start(
+                piece.start_ms / 1000
+            )
+        )
     music = AudioFileClip(str(timeline.music.path))
     opened.append(music)
     sounds.append(music.with_effects([afx.AudioLoop(duration=seconds), afx.MultiplyVolume(0.125)]))
@@ -250,11 +343,36 @@ def moviepy_slice(project, timeline: Timeline, seconds: float, out: Path) -> Non
     web = load_platform("web")
     v = web.video
     video.write_videofile(
-        str(out), fps=25, codec="libx264", preset=v.preset, audio_codec="aac", audio_bitrate=web.audio.bitrate,
-        audio_fps=48000, logger=None,
-        ffmpeg_params=["-crf", str(v.crf), "-maxrate", v.maxrate, "-bufsize", v.bufsize, "-g", "50", "-keyint_min",
-                       "50", "-sc_threshold", "0", "-bf", "2", "-profile:v", "high", "-pix_fmt", "yuv420p",
-                       "-movflags", "+faststart"],
+        str(out),
+        fps=25,
+        codec="libx264",
+        preset=v.preset,
+        audio_codec="aac",
+        audio_bitrate=web.audio.bitrate,
+        audio_fps=48000,
+        logger=None,
+        ffmpeg_params=[
+            "-crf",
+            str(v.crf),
+            "-maxrate",
+            v.maxrate,
+            "-bufsize",
+            v.bufsize,
+            "-g",
+            "50",
+            "-keyint_min",
+            "50",
+            "-sc_threshold",
+            "0",
+            "-bf",
+            "2",
+            "-profile:v",
+            "high",
+            "-pix_fmt",
+            "yuv420p",
+            "-movflags",
+            "+faststart",
+        ],
     )
     for clip in opened:
         clip.close()
@@ -263,13 +381,21 @@ def moviepy_slice(project, timeline: Timeline, seconds: float, out: Path) -> Non
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=4.0, help="episode length (default 4)")
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "pipeline-bench-render",
-                        help="where footage and the project are kept between runs")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "pipeline-bench-render",
+        help="where footage and the project are kept between runs",
+    )
     parser.add_argument("--slice", type=float, default=45.0, help="seconds moviepy composites (default 45)")
     parser.add_argument("--skip-moviepy", action="store_true", help="leave out (c)")
     parser.add_argument("--skip-platforms", action="store_true", help="leave out (d)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="time (a) and (b), and (d)'s runs, this many times, alternately; keep the fastest of each")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="time (a) and (b), and (d)'s runs, this many times, alternately; keep the fastest of each",
+    )
     args = parser.parse_args()
 
     seconds = args.minutes * 60
@@ -277,19 +403,26 @@ def main() -> int:
     paths = footage(args.work / "footage", args.minutes)
     project = project_in(args.work)
     timeline = episode(paths, args.minutes)
-    print(f"  episode: {seconds:.0f} s, {len(timeline.shots)} shots, {len(timeline.audio)} narration pieces, "
-          f"{len(timeline.cues)} subtitles")
+    print(
+        f"  episode: {seconds:.0f} s, {len(timeline.shots)} shots, {len(timeline.audio)} narration pieces, "
+        f"{len(timeline.cues)} subtitles"
+    )
     shutil.rmtree(project.cache_dir, ignore_errors=True)
     figures = {}
-    figures["a_cold"] = timed("(a) render --platform web --force, cold cache",
-                              lambda: render(project, timeline, ["web"]))
+    figures["a_cold"] = timed(
+        "(a) render --platform web --force, cold cache", lambda: render(project, timeline, ["web"])
+    )
     for _ in range(max(1, args.repeat)):  # alternately, so a busy machine slows both alike
         keep_fastest(figures, "b", FLOOR, lambda: floor(paths, seconds, args.work / "floor.mp4"))
         keep_fastest(figures, "a", RENDER, lambda: render(project, timeline, ["web"]))
-    figures["noop"] = timed("    rerun with nothing changed", lambda: render(project, timeline, ["web"], force=False))
+    figures["noop"] = timed(
+        "    rerun with nothing changed", lambda: render(project, timeline, ["web"], force=False)
+    )
     if not args.skip_moviepy:
-        figures["c_slice"] = timed(f"(c) moviepy 2, first {args.slice:.0f} s",
-                                   lambda: moviepy_slice(project, timeline, args.slice, args.work / "moviepy.mp4"))
+        figures["c_slice"] = timed(
+            f"(c) moviepy 2, first {args.slice:.0f} s",
+            lambda: moviepy_slice(project, timeline, args.slice, args.work / "moviepy.mp4"),
+        )
         figures["c"] = figures["c_slice"] * seconds / args.slice
     if not args.skip_platforms:
         for _ in range(max(1, args.repeat)):  # the one run and the single runs in turn, like (a) and (b)
@@ -315,15 +448,19 @@ def table(fig: dict[str, float], seconds: float, slice_s: float, peak_mb: float)
         f"| (b) floor: bare ffmpeg encode, same settings | {fig['b']:.0f} s | 1.00x | |",
     ]
     if "c" in fig:
-        rows.append(f"| (c) moviepy 2 compositing ({slice_s:.0f} s timed, x{seconds / slice_s:.2f}) | {fig['c']:.0f} s | "
-                    f"{fig['c'] / fig['a']:.1f}x slower than (a) | >= 3x |")
+        rows.append(
+            f"| (c) moviepy 2 compositing ({slice_s:.0f} s timed, x{seconds / slice_s:.2f}) | {fig['c']:.0f} s | "
+            f"{fig['c'] / fig['a']:.1f}x slower than (a) | >= 3x |"
+        )
     if "d_all" in fig:
         wall_sum = sum(fig[f"d_{name}"] for name in SINGLES)
         cpu_all, cpu_sum = CPU.get(ALL), sum(CPU.get(alone(name), 0.0) for name in SINGLES)
         cpu_d = f"{cpu_all / cpu_sum:.2f}x" if cpu_all and cpu_sum else "n/a"
         singles = ", ".join(f"{name} {fig[f'd_{name}']:.0f} s" for name in SINGLES)
-        rows.append(f"| (d) web + wechat + channels, one run | {fig['d_all']:.0f} s | "
-                    f"{fig['d_all'] / wall_sum:.2f}x the sum (CPU time {cpu_d}) | <= 1.0x |")
+        rows.append(
+            f"| (d) web + wechat + channels, one run | {fig['d_all']:.0f} s | "
+            f"{fig['d_all'] / wall_sum:.2f}x the sum (CPU time {cpu_d}) | <= 1.0x |"
+        )
         rows.append(f"| (d) sum of three single-platform runs ({singles}) | {wall_sum:.0f} s | | |")
     rows.append(f"| rerun with nothing changed | {fig['noop']:.2f} s | | < 1 s |")
     rows.append(f"| peak memory of one ffmpeg child | {peak_mb:.0f} MB | | |")

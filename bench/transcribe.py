@@ -44,8 +44,10 @@ TAKES = Path(__file__).resolve().parents[1] / "tests" / "data" / "zh_narration"
 SAMPLE_PROJECT = {
     "episode": {"title": "驻村路上"},
     "subject": {"name": "王建华", "role": "驻村工作队队员", "unit": "邹城市石墙镇"},
-    "glossary": {"terms": ["王建华", "邹城市", "石墙镇", "驻村工作队", "两委", "合作社", "民生代办", "乡村振兴"],
-                 "wrong_forms": {"驻村工作对": "驻村工作队", "两为": "两委"}},
+    "glossary": {
+        "terms": ["王建华", "邹城市", "石墙镇", "驻村工作队", "两委", "合作社", "民生代办", "乡村振兴"],
+        "wrong_forms": {"驻村工作对": "驻村工作队", "两为": "两委"},
+    },
 }
 
 
@@ -57,14 +59,21 @@ class Run:
     text: str = ""
 
 
-def time_pipeline(engine: WhisperTranscriber, audio: Path, options: TranscribeOptions) -> tuple[float, float, str, float]:
+def time_pipeline(
+    engine: WhisperTranscriber, audio: Path, options: TranscribeOptions
+) -> tuple[float, float, str, float]:
     """(wall s, of which script conversion s, text, audio s) for the pipeline's engine."""
     started = time.perf_counter()
     raw = engine.transcribe(audio, options)
     converting = time.perf_counter()
     heard = simplify_transcription(raw)
     done = time.perf_counter()
-    return done - started, done - converting, "".join(s.text for s in heard.segments), heard.duration_ms / 1000
+    return (
+        done - started,
+        done - converting,
+        "".join(s.text for s in heard.segments),
+        heard.duration_ms / 1000,
+    )
 
 
 def time_bare(model: WhisperModel, audio: Path, options: TranscribeOptions) -> tuple[float, str]:
@@ -81,7 +90,9 @@ def main() -> int:
     parser.add_argument("--model", default="base", help="model name or CTranslate2 folder (default: base)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per take and engine; the fastest counts")
     parser.add_argument("--no-glossary", action="store_true", help="no initial prompt")
-    parser.add_argument("--hotwords", action="store_true", help="also pass the glossary as hotwords (off in the pipeline)")
+    parser.add_argument(
+        "--hotwords", action="store_true", help="also pass the glossary as hotwords (off in the pipeline)"
+    )
     args = parser.parse_args()
 
     resolved = resolve_model(args.model)
@@ -91,9 +102,11 @@ def main() -> int:
         sample = parse_project(Path(tempfile.gettempdir()), SAMPLE_PROJECT)
         options = options_for(project_glossary(sample), "zh", with_hotwords=args.hotwords)
     concrete = options.resolved()
-    print(f"model {resolved.name} ({resolved.path}), {concrete.device} {concrete.compute_type}, "
-          f"{concrete.cpu_threads} threads, beam {concrete.beam_size}, VAD {concrete.vad_filter}, "
-          f"condition_on_previous_text {concrete.condition_on_previous_text}")
+    print(
+        f"model {resolved.name} ({resolved.path}), {concrete.device} {concrete.compute_type}, "
+        f"{concrete.cpu_threads} threads, beam {concrete.beam_size}, VAD {concrete.vad_filter}, "
+        f"condition_on_previous_text {concrete.condition_on_previous_text}"
+    )
     print(f"initial prompt: {options.initial_prompt or '-'}")
     print(f"hotwords: {options.hotwords or '-'}")
 
@@ -118,7 +131,7 @@ def main() -> int:
         audio_s = 0.0
         for attempt in range(args.repeat):
             # alternate which goes first, so neither always meets the busier moment
-            for pipeline_turn in ((True, False) if attempt % 2 == 0 else (False, True)):
+            for pipeline_turn in (True, False) if attempt % 2 == 0 else (False, True):
                 if pipeline_turn:
                     wall_s, convert_s, ours.text, audio_s = time_pipeline(pipeline_engine, take, options)
                     ours.wall_s = min(ours.wall_s, wall_s)
@@ -129,9 +142,11 @@ def main() -> int:
         ours.errors, ours.length = character_errors(reference, ours.text)
         theirs.errors, theirs.length = character_errors(reference, theirs.text)
         traditional |= has_traditional(ours.text)
-        print(f"{take.stem:8} {audio_s:8.1f} | {ours.wall_s:10.2f} {ours.wall_s / audio_s:6.3f} "
-              f"{ours.errors / ours.length:6.3f} | {theirs.wall_s:8.2f} {theirs.wall_s / audio_s:6.3f} "
-              f"{theirs.errors / theirs.length:6.3f}")
+        print(
+            f"{take.stem:8} {audio_s:8.1f} | {ours.wall_s:10.2f} {ours.wall_s / audio_s:6.3f} "
+            f"{ours.errors / ours.length:6.3f} | {theirs.wall_s:8.2f} {theirs.wall_s / audio_s:6.3f} "
+            f"{theirs.errors / theirs.length:6.3f}"
+        )
         totals["audio"] += audio_s
         for name, run in (("pipeline", ours), ("bare", theirs)):
             total = totals[name]
@@ -141,13 +156,17 @@ def main() -> int:
 
     audio_s, ours, theirs = totals["audio"], totals["pipeline"], totals["bare"]
     print("-" * len(header))
-    print(f"{'total':8} {audio_s:8.1f} | {ours.wall_s:10.2f} {ours.wall_s / audio_s:6.3f} "
-          f"{ours.errors / ours.length:6.3f} | {theirs.wall_s:8.2f} {theirs.wall_s / audio_s:6.3f} "
-          f"{theirs.errors / theirs.length:6.3f}")
+    print(
+        f"{'total':8} {audio_s:8.1f} | {ours.wall_s:10.2f} {ours.wall_s / audio_s:6.3f} "
+        f"{ours.errors / ours.length:6.3f} | {theirs.wall_s:8.2f} {theirs.wall_s / audio_s:6.3f} "
+        f"{theirs.errors / theirs.length:6.3f}"
+    )
     print("(bare CER is on its raw output, scored in simplified script; the pipeline's output is simplified)")
     overhead = (ours.wall_s - theirs.wall_s) / theirs.wall_s * 100
-    print(f"pipeline overhead over bare faster-whisper: {overhead:+.1f}% (limit 10%); of which OpenCC "
-          f"and punctuation: {conversion_s * 1000:.0f} ms")
+    print(
+        f"pipeline overhead over bare faster-whisper: {overhead:+.1f}% (limit 10%); of which OpenCC "
+        f"and punctuation: {conversion_s * 1000:.0f} ms"
+    )
     print(f"traditional characters in the pipeline's output: {'YES' if traditional else 'none'}")
     return 0 if overhead < 10 and not traditional else 1
 

@@ -36,8 +36,13 @@ def check_ffmpeg() -> list[Check]:
         ("ebur128", " ebur128 " in filters, "loudness measurement"),
     )
     for name, present, purpose in wants:
-        fix = "found" if present else (
-            f"missing ({purpose}); use the bundled ffmpeg (unset PIPELINE_FFMPEG) or a build with {name}")
+        fix = (
+            "found"
+            if present
+            else (
+                f"missing ({purpose}); use the bundled ffmpeg (unset PIPELINE_FFMPEG) or a build with {name}"
+            )
+        )
         checks.append(Check(f"ffmpeg {name}", present, fix))
     return checks
 
@@ -83,7 +88,11 @@ def check_disk(folder: Path) -> Check:
 
 def run_checks(project_dir: Path | None = None) -> list[Check]:
     steps: list[Callable[[], Check | list[Check]]] = [
-        check_ffmpeg, check_pyav, check_font, check_model, lambda: check_disk(project_dir or Path.cwd()),
+        check_ffmpeg,
+        check_pyav,
+        check_font,
+        check_model,
+        lambda: check_disk(project_dir or Path.cwd()),
     ]
     results: list[Check] = []
     for step in steps:

@@ -85,5 +85,7 @@ def require(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], wh
     if isinstance(value, bool) and kind in (int, float, (int, float)):
         raise PresetError(f"{where}: {key} must be a number, not {value!r}")
     if not isinstance(value, kind):
-        raise PresetError(f"{where}: {key} = {value!r} has the wrong type; see the other presets for the shape")
+        raise PresetError(
+            f"{where}: {key} = {value!r} has the wrong type; see the other presets for the shape"
+        )
     return value

@@ -17,7 +17,11 @@ def project(tmp_path: Path):
     """A fresh project with consent recorded for its subject."""
     root = tmp_path / "项目 one"
     return create_project(
-        root, title="驻村路上", subject_name="王建华", subject_role="驻村工作队队员", week="2026-W48",
+        root,
+        title="驻村路上",
+        subject_name="王建华",
+        subject_role="驻村工作队队员",
+        week="2026-W48",
         extra={"people": [{"name": "王建华", "consent": True}]},
     )
 

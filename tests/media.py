@@ -71,8 +71,11 @@ def make_clip(
     if rotation:
         tmp = path.with_name(path.stem + ".norot" + path.suffix)
         run_ffmpeg([*args, str(tmp)], outputs=[tmp], what=f"generating {path.name}")
-        run_ffmpeg(["-y", "-display_rotation", str(rotation), "-i", str(tmp), "-c", "copy", str(path)],
-                   outputs=[path], what=f"rotating {path.name}")
+        run_ffmpeg(
+            ["-y", "-display_rotation", str(rotation), "-i", str(tmp), "-c", "copy", str(path)],
+            outputs=[path],
+            what=f"rotating {path.name}",
+        )
         tmp.unlink()
     else:
         run_ffmpeg([*args, str(path)], outputs=[path], what=f"generating {path.name}")
@@ -82,8 +85,14 @@ def make_clip(
 # the camera shapes of DESIGN.md, small enough for tests unless `full_size`
 def avchd_mts(path: Path, duration: float = 2.0, full_size: bool = True) -> Path:
     """AVCHD: MPEG-TS, H.264 1080i50 (25 fps, top field first), AC-3 stereo."""
-    return make_clip(path, size="1920x1080" if full_size else "640x360", rate="25", duration=duration,
-                     interlaced=True, acodec="ac3")
+    return make_clip(
+        path,
+        size="1920x1080" if full_size else "640x360",
+        rate="25",
+        duration=duration,
+        interlaced=True,
+        acodec="ac3",
+    )
 
 
 def dslr_mov(path: Path, duration: float = 2.0) -> Path:
@@ -93,8 +102,17 @@ def dslr_mov(path: Path, duration: float = 2.0) -> Path:
 
 def phone_mp4(path: Path, duration: float = 2.0) -> Path:
     """Phone: MP4, HEVC, variable frame rate, rotation metadata (portrait held)."""
-    return make_clip(path, size="640x360", rate="30", duration=duration, vcodec="libx265", vfr=True,
-                     rotation=90, sample_rate=44100, channels=1)
+    return make_clip(
+        path,
+        size="640x360",
+        rate="30",
+        duration=duration,
+        vcodec="libx265",
+        vfr=True,
+        rotation=90,
+        sample_rate=44100,
+        channels=1,
+    )
 
 
 def broll_4k_hevc(path: Path, duration: float = 0.5) -> Path:
@@ -103,4 +121,6 @@ def broll_4k_hevc(path: Path, duration: float = 0.5) -> Path:
 
 
 def audio_only(path: Path, duration: float = 2.0) -> Path:
-    return make_clip(path, video=False, duration=duration, acodec="pcm_s16le" if path.suffix == ".wav" else "aac")
+    return make_clip(
+        path, video=False, duration=duration, acodec="pcm_s16le" if path.suffix == ".wav" else "aac"
+    )

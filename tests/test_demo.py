@@ -32,7 +32,9 @@ def test_demo_makes_every_platform_of_the_sample_episode(tmp_path):
             assert float(video.duration * video.time_base) == pytest.approx(entry["duration_s"], abs=0.1)
     assert (outputs[("channels", "main")]["width"], outputs[("channels", "main")]["height"]) == (1080, 1920)
     assert outputs[("wechat", "api")]["size_bytes"] <= 10_000_000
-    assert (root / "cut.md").read_text("utf-8").count("\n    broll broll-") >= 3  # cutaways proposed, rendered
+    assert (root / "cut.md").read_text("utf-8").count(
+        "\n    broll broll-"
+    ) >= 3  # cutaways proposed, rendered
     web_srt = next((root / "exports" / "web").glob("*.srt")).read_text("utf-8")
     assert "王建华" in web_srt
 

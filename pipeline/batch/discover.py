@@ -66,10 +66,14 @@ def discover(root: Path, week: str | None = None) -> tuple[Candidate, ...]:
     candidates = []
     for (folder, project, error), slug in zip(selected, slugs):
         if project is None:
-            candidates.append(Candidate(folder, week or UNSCHEDULED, slug, ready=False, reason=error, broken=True))
+            candidates.append(
+                Candidate(folder, week or UNSCHEDULED, slug, ready=False, reason=error, broken=True)
+            )
             continue
         reasons = tuple(not_ready_reasons(project))
-        candidates.append(Candidate(folder, episode_week(project), slug, ready=not reasons, reason="; ".join(reasons)))
+        candidates.append(
+            Candidate(folder, episode_week(project), slug, ready=not reasons, reason="; ".join(reasons))
+        )
     return tuple(candidates)
 
 
@@ -110,7 +114,9 @@ def not_ready_reasons(project: Project) -> Iterator[str]:
         yield f"no cut list ({project.cut_list}); run `pipeline cut {project.root}`"
 
 
-def _unique_slugs(root: Path, selected: list[tuple[Path, Project | None, str]], week: str | None) -> list[str]:
+def _unique_slugs(
+    root: Path, selected: list[tuple[Path, Project | None, str]], week: str | None
+) -> list[str]:
     """Slugs per episode; two episodes of one week with the same number and title (two series, or
     a copied folder) get their folder's path appended so neither package overwrites the other."""
     from pipeline.render.outputs import safe_name

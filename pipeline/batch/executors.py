@@ -51,12 +51,26 @@ class EpisodeJob:
     def lost(self, why: str, error_type: str, *, unexpected: bool = False) -> EpisodeResult:
         """The result of a job whose worker never returned one."""
         log = str(log_path(self.project_dir, self.week))
-        return EpisodeResult(self.project_dir, self.slug, self.week, FAILED, why, log=log, error_type=error_type,
-                             unexpected=unexpected)
+        return EpisodeResult(
+            self.project_dir,
+            self.slug,
+            self.week,
+            FAILED,
+            why,
+            log=log,
+            error_type=error_type,
+            unexpected=unexpected,
+        )
 
 
-def run_local(jobs: Sequence[EpisodeJob], job: JobFunction, *, workers: int = 1, retries: int = 1,
-              on_result: OnResult = lambda result: None) -> list[EpisodeResult]:
+def run_local(
+    jobs: Sequence[EpisodeJob],
+    job: JobFunction,
+    *,
+    workers: int = 1,
+    retries: int = 1,
+    on_result: OnResult = lambda result: None,
+) -> list[EpisodeResult]:
     """Run `jobs` in `workers` local processes; results in the order they finish."""
     results: list[EpisodeResult] = []
     todo = [(j, 1) for j in jobs]
@@ -65,8 +79,9 @@ def run_local(jobs: Sequence[EpisodeJob], job: JobFunction, *, workers: int = 1,
     return results
 
 
-def _run_pool(todo: list[tuple[EpisodeJob, int]], job: JobFunction, workers: int, retries: int,
-              finish: OnResult) -> list[tuple[EpisodeJob, int]]:
+def _run_pool(
+    todo: list[tuple[EpisodeJob, int]], job: JobFunction, workers: int, retries: int, finish: OnResult
+) -> list[tuple[EpisodeJob, int]]:
     """Run `todo` ((job, attempt) pairs) in one pool; returns what is left when the pool broke.
 
     Only as many jobs as there are workers are handed to the pool at a time, so a worker that
@@ -89,10 +104,16 @@ def _run_pool(todo: list[tuple[EpisodeJob, int]], job: JobFunction, workers: int
                         result = future.result()
                     except BrokenProcessPool:
                         broken = True
-                        result = spec.lost("the worker process died while rendering (crash or out of memory; "
-                                           "see the episode's log)", "BrokenProcessPool", unexpected=True)
+                        result = spec.lost(
+                            "the worker process died while rendering (crash or out of memory; "
+                            "see the episode's log)",
+                            "BrokenProcessPool",
+                            unexpected=True,
+                        )
                     except Exception as exc:  # noqa: BLE001 - the job function raised instead of reporting
-                        result = spec.lost(f"{type(exc).__name__}: {exc}", type(exc).__name__, unexpected=True)
+                        result = spec.lost(
+                            f"{type(exc).__name__}: {exc}", type(exc).__name__, unexpected=True
+                        )
                     if result.unexpected and attempt <= retries:
                         waiting.append((spec, attempt + 1))
                     else:
@@ -113,19 +134,30 @@ def connect(address: str, timeout_s: float = CONNECT_TIMEOUT_S):
     try:
         client = Client(address, timeout=timeout_s, set_as_default=False)
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
-        raise BatchError(f"cannot reach the Dask scheduler at {address} ({exc}); start it with `dask scheduler` "
-                         "or check --scheduler (tcp://HOST:8786)") from None
+        raise BatchError(
+            f"cannot reach the Dask scheduler at {address} ({exc}); start it with `dask scheduler` "
+            "or check --scheduler (tcp://HOST:8786)"
+        ) from None
     try:
         client.wait_for_workers(1, timeout=timeout_s)
     except (OSError, TimeoutError) as exc:
         client.close()
-        raise BatchError(f"the Dask scheduler at {address} has no workers ({exc}); "
-                         f"start one with `dask worker {address} --nworkers 1 --nthreads 1`") from None
+        raise BatchError(
+            f"the Dask scheduler at {address} has no workers ({exc}); "
+            f"start one with `dask worker {address} --nworkers 1 --nthreads 1`"
+        ) from None
     return client
 
 
-def run_on_dask(jobs: Sequence[EpisodeJob], job: JobFunction, *, address: str, retries: int = 1,
-                timeout_s: float = CONNECT_TIMEOUT_S, on_result: OnResult = lambda result: None) -> list[EpisodeResult]:
+def run_on_dask(
+    jobs: Sequence[EpisodeJob],
+    job: JobFunction,
+    *,
+    address: str,
+    retries: int = 1,
+    timeout_s: float = CONNECT_TIMEOUT_S,
+    on_result: OnResult = lambda result: None,
+) -> list[EpisodeResult]:
     """Run `jobs` on the Dask cluster at `address`; results in the order they finish."""
     from distributed import as_completed
 
@@ -136,8 +168,13 @@ def run_on_dask(jobs: Sequence[EpisodeJob], job: JobFunction, *, address: str, r
 
         def submit(spec: EpisodeJob, attempt: int):
             # a unique key: a rerun of the batch must run the job again, not fetch an old result
-            future = client.submit(job, *spec.arguments, key=f"episode-{spec.slug}-{uuid.uuid4().hex}",
-                                   pure=False, retries=retries)
+            future = client.submit(
+                job,
+                *spec.arguments,
+                key=f"episode-{spec.slug}-{uuid.uuid4().hex}",
+                pure=False,
+                retries=retries,
+            )
             attempts[future.key] = (spec, attempt)
             return future
 

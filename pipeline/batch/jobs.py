@@ -57,8 +57,9 @@ def log_path(project_dir: str | Path, week: str) -> Path:
     return Path(project_dir) / LOG_DIR / f"{week}.log"
 
 
-def run_episode(project_dir: str, platforms: tuple[str, ...], draft: bool, week: str, package_dir: str,
-                slug: str = "") -> EpisodeResult:
+def run_episode(
+    project_dir: str, platforms: tuple[str, ...], draft: bool, week: str, package_dir: str, slug: str = ""
+) -> EpisodeResult:
     """Render the episode in `project_dir` (`platforms`: () for the project's own), then package
     it into `package_dir`. Never raises for the episode's problems: they come back as FAILED."""
     started = time.monotonic()
@@ -67,27 +68,53 @@ def run_episode(project_dir: str, platforms: tuple[str, ...], draft: bool, week:
     log_file = log_path(project_dir, week)
 
     def result(status: str, reason: str, **fields) -> EpisodeResult:
-        return EpisodeResult(str(folder), slug, week, status, reason, round(time.monotonic() - started, 2),
-                             log=str(log_file), **fields)
+        return EpisodeResult(
+            str(folder),
+            slug,
+            week,
+            status,
+            reason,
+            round(time.monotonic() - started, 2),
+            log=str(log_file),
+            **fields,
+        )
 
     if not (folder / "project.toml").is_file():
-        return result(FAILED, f"{folder / 'project.toml'}: not found on worker {socket.gethostname()}; project "
-                              "folders must be on storage every worker sees at the same path",
-                      error_type="ProjectError")
+        return result(
+            FAILED,
+            f"{folder / 'project.toml'}: not found on worker {socket.gethostname()}; project "
+            "folders must be on storage every worker sees at the same path",
+            error_type="ProjectError",
+        )
     try:
         with episode_log(log_file):
             return _guarded(folder, platforms, draft, Path(package_dir), slug, week, result)
     except OSError as exc:  # the log cannot be opened: the project folder is not writable, or not there
-        return result(FAILED, f"cannot write {log_file} ({exc.strerror or exc}); is the project folder on "
-                              "storage this worker sees at the same path, and writable?",
-                      error_type=type(exc).__name__)
+        return result(
+            FAILED,
+            f"cannot write {log_file} ({exc.strerror or exc}); is the project folder on "
+            "storage this worker sees at the same path, and writable?",
+            error_type=type(exc).__name__,
+        )
 
 
-def _guarded(folder: Path, platforms: tuple[str, ...], draft: bool, package_dir: Path, slug: str, week: str,
-             result: Finish) -> EpisodeResult:
+def _guarded(
+    folder: Path,
+    platforms: tuple[str, ...],
+    draft: bool,
+    package_dir: Path,
+    slug: str,
+    week: str,
+    result: Finish,
+) -> EpisodeResult:
     try:
-        log.info("batch job: %s (%s), platforms: %s%s", slug, week, ", ".join(platforms) or "the project's",
-                 ", draft" if draft else "")
+        log.info(
+            "batch job: %s (%s), platforms: %s%s",
+            slug,
+            week,
+            ", ".join(platforms) or "the project's",
+            ", draft" if draft else "",
+        )
         return _render_and_package(folder, platforms, draft, package_dir, result)
     except PipelineError as exc:
         log.error("failed: %s", exc)
@@ -99,8 +126,9 @@ def _guarded(folder: Path, platforms: tuple[str, ...], draft: bool, package_dir:
         return result(FAILED, f"{type(exc).__name__}: {exc}", error_type=type(exc).__name__, unexpected=True)
 
 
-def _render_and_package(folder: Path, platforms: tuple[str, ...], draft: bool, package_dir: Path,
-                        result: Finish) -> EpisodeResult:
+def _render_and_package(
+    folder: Path, platforms: tuple[str, ...], draft: bool, package_dir: Path, result: Finish
+) -> EpisodeResult:
     from pipeline.batch.outbox import package_episode
     from pipeline.edit.compile import compile_timeline
     from pipeline.project.model import load_project
@@ -120,7 +148,10 @@ def _render_and_package(folder: Path, platforms: tuple[str, ...], draft: bool, p
         log.info("package note: %s", note)
     rendered = sorted({o.platform for o in report.rendered})
     if rendered:
-        status, reason = RENDERED, f"rendered {', '.join(rendered)} ({report.duration_ms / 1000:.1f} s programme)"
+        status, reason = (
+            RENDERED,
+            f"rendered {', '.join(rendered)} ({report.duration_ms / 1000:.1f} s programme)",
+        )
     elif package.changed:
         status, reason = PACKAGED, "outputs up to date; package assembled"
     else:

@@ -53,8 +53,9 @@ class Package:
     notes: tuple[str, ...] = ()  # what was fitted to the platform's limits (a shortened title...)
 
 
-def package_episode(project: Project, report: RenderReport, cues: Sequence[Cue], folder: Path, *,
-                    draft: bool = False) -> Package:
+def package_episode(
+    project: Project, report: RenderReport, cues: Sequence[Cue], folder: Path, *, draft: bool = False
+) -> Package:
     """Package the outputs of `report` (with their covers and sidecars) into `folder`.
 
     `cues`: the episode's subtitles in output time (the digest quotes their first sentences).
@@ -74,17 +75,25 @@ def package_files(project: Project, entries: Sequence[ManifestEntry]) -> tuple[P
     """Every file the outputs deliver, named `<platform>/<file name>`, with its sha256."""
     sources: dict[str, Path] = {}
     for entry in entries:
-        paths = [entry.path, *(c.path for c in entry.covers), *(entry.subtitles.sidecars if entry.subtitles else ())]
+        paths = [
+            entry.path,
+            *(c.path for c in entry.covers),
+            *(entry.subtitles.sidecars if entry.subtitles else ()),
+        ]
         for relative in paths:
             name = package_name(entry.platform, relative)
             source = project.root / relative
             if sources.setdefault(name, source) != source:
-                raise RenderError(f"{manifest_path(project)}: {sources[name]} and {source} would both be {name} "
-                                  "in the package; give the outputs distinct names")
+                raise RenderError(
+                    f"{manifest_path(project)}: {sources[name]} and {source} would both be {name} "
+                    "in the package; give the outputs distinct names"
+                )
     missing = [str(path) for path in sources.values() if not path.is_file()]
     if missing:
-        raise RenderError(f"{missing[0]}: listed in {manifest_path(project)} but missing; "
-                          f"run `pipeline render {project.root}` again")
+        raise RenderError(
+            f"{missing[0]}: listed in {manifest_path(project)} but missing; "
+            f"run `pipeline render {project.root}` again"
+        )
     return tuple(PackageFile(name, path, file_sha256(path)) for name, path in sorted(sources.items()))
 
 
@@ -92,8 +101,14 @@ def package_name(platform: str, relative: str) -> str:
     return f"{platform}/{Path(relative).name}"
 
 
-def publish_record(project: Project, entries: Sequence[ManifestEntry], files: Sequence[PackageFile],
-                   text: PublishText, *, draft: bool) -> dict[str, Any]:
+def publish_record(
+    project: Project,
+    entries: Sequence[ManifestEntry],
+    files: Sequence[PackageFile],
+    text: PublishText,
+    *,
+    draft: bool,
+) -> dict[str, Any]:
     """`publish.json` without its time stamp, as plain JSON data."""
     from pipeline.subtitles import store
 
@@ -102,32 +117,70 @@ def publish_record(project: Project, entries: Sequence[ManifestEntry], files: Se
     videos, covers = [], []
     for entry in entries:
         figures = entry.to_dict()
-        videos.append({
-            "platform": entry.platform,
-            "variant": entry.variant,
-            "file": package_name(entry.platform, entry.path),
-            **{key: figures[key] for key in ("duration_s", "size_bytes", "width", "height", "video_codec",
-                                             "audio_codec", "loudness_lufs", "true_peak_dbtp")},
-            "subtitles": None if entry.subtitles is None else {
-                "burned_in": entry.subtitles.burned_in,
-                "sidecars": [package_name(entry.platform, s) for s in entry.subtitles.sidecars],
-            },
-            "problems": [p.message for p in entry.problems],
-        })
-        covers += [{"platform": entry.platform, "name": c.name, "file": package_name(entry.platform, c.path),
-                    "width": c.width, "height": c.height, "size_bytes": c.size_bytes} for c in entry.covers]
+        videos.append(
+            {
+                "platform": entry.platform,
+                "variant": entry.variant,
+                "file": package_name(entry.platform, entry.path),
+                **{
+                    key: figures[key]
+                    for key in (
+                        "duration_s",
+                        "size_bytes",
+                        "width",
+                        "height",
+                        "video_codec",
+                        "audio_codec",
+                        "loudness_lufs",
+                        "true_peak_dbtp",
+                    )
+                },
+                "subtitles": None
+                if entry.subtitles is None
+                else {
+                    "burned_in": entry.subtitles.burned_in,
+                    "sidecars": [package_name(entry.platform, s) for s in entry.subtitles.sidecars],
+                },
+                "problems": [p.message for p in entry.problems],
+            }
+        )
+        covers += [
+            {
+                "platform": entry.platform,
+                "name": c.name,
+                "file": package_name(entry.platform, c.path),
+                "width": c.width,
+                "height": c.height,
+                "size_bytes": c.size_bytes,
+            }
+            for c in entry.covers
+        ]
     record = {
         "publish_version": PUBLISH_VERSION,
         "draft": draft,
-        "episode": {"series": episode.series, "number": episode.number, "title": episode.title, "week": episode.week,
-                    "subject": {"name": subject.name, "role": subject.role, "unit": subject.unit}},
+        "episode": {
+            "series": episode.series,
+            "number": episode.number,
+            "title": episode.title,
+            "week": episode.week,
+            "subject": {"name": subject.name, "role": subject.role, "unit": subject.unit},
+        },
         "title": text.title.text,
         "digest": text.digest.text,
         "author": text.author.text,
         "notes": list(text.notes),
         "covers": covers,
-        "approvals": [{"clip_id": a.clip_id, "file": a.file, "sha256": a.sha256, "by": a.by, "at": a.at,
-                       "forced_reason": a.forced_reason} for _, a in sorted(approvals.items())],
+        "approvals": [
+            {
+                "clip_id": a.clip_id,
+                "file": a.file,
+                "sha256": a.sha256,
+                "by": a.by,
+                "at": a.at,
+                "forced_reason": a.forced_reason,
+            }
+            for _, a in sorted(approvals.items())
+        ],
         "qc": videos,
         "files": {f.name: f.sha256 for f in files},
     }
@@ -162,8 +215,10 @@ def _measured_entries(project: Project, report: RenderReport) -> tuple[ManifestE
     entries = []
     for output in report.outputs:
         if output.entry is None:
-            raise RenderError(f"{manifest_path(project)}: no figures for {output.path}; "
-                              f"run `pipeline render {project.root} --force`")
+            raise RenderError(
+                f"{manifest_path(project)}: no figures for {output.path}; "
+                f"run `pipeline render {project.root} --force`"
+            )
         if output.entry.problems:
             raise RenderError(output.entry.problems[0].message)
         entries.append(output.entry)

@@ -60,7 +60,9 @@ def publish_title(project: Project, limit: int = TITLE_MAX) -> Fitted:
     if len(title) <= limit:
         return Fitted(title, f"title: the series name was left out to fit WeChat's {limit} characters")
     short = shorten(title, limit)
-    return Fitted(short, f"title: shortened to WeChat's {limit} characters from {len(title)}; check it: {short}")
+    return Fitted(
+        short, f"title: shortened to WeChat's {limit} characters from {len(title)}; check it: {short}"
+    )
 
 
 def publish_author(project: Project, limit: int = AUTHOR_MAX) -> Fitted:
@@ -70,8 +72,10 @@ def publish_author(project: Project, limit: int = AUTHOR_MAX) -> Fitted:
     if len(author) <= limit:
         return Fitted(author)
     # a unit's name cannot be shortened sensibly by rule: cut it, and say so
-    return Fitted(author[:limit], f"author: {author!r} cut to WeChat's {limit} characters; "
-                                  "put a shorter 出品 name in the credits")
+    return Fitted(
+        author[:limit],
+        f"author: {author!r} cut to WeChat's {limit} characters; put a shorter 出品 name in the credits",
+    )
 
 
 def publish_digest(project: Project, cues: Sequence[Cue], limit: int = DIGEST_MAX) -> Fitted:
@@ -80,7 +84,9 @@ def publish_digest(project: Project, cues: Sequence[Cue], limit: int = DIGEST_MA
     subject = project.subject
     intro = f"{subject.name}，{subject.role}" + (f"（{subject.unit}）" if subject.unit else "") + "。"
     if len(intro) > limit:
-        return Fitted(shorten(intro, limit), f"digest: the subject's name and role alone exceed {limit} characters")
+        return Fitted(
+            shorten(intro, limit), f"digest: the subject's name and role alone exceed {limit} characters"
+        )
     spoken = ""
     for cue in cues:
         text = cue_sentence(cue)
@@ -108,7 +114,7 @@ def shorten(text: str, limit: int) -> str:
     head = text[:room]
     cut = max(head.rfind(mark) for mark in BREAKS)
     if cut >= room * 2 // 3:
-        head = head[:cut + 1] if head[cut] in CLOSERS else head[:cut]
+        head = head[: cut + 1] if head[cut] in CLOSERS else head[:cut]
     return head.rstrip() + ELLIPSIS
 
 

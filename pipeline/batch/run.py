@@ -40,9 +40,13 @@ class BatchReport:
     def failure_message(self) -> str:
         failed = self.failed
         shown = ", ".join(r.slug for r in failed[:3]) + (", ..." if len(failed) > 3 else "")
-        where = str(self.summaries[0]) if len(self.summaries) == 1 else f"the summaries in {self.root / OUTBOX}"
-        return (f"{len(failed)} of {len(self.results)} episodes failed ({shown}); see {where} and each episode's "
-                "log; fix them and run the batch again (finished episodes are kept)")
+        where = (
+            str(self.summaries[0]) if len(self.summaries) == 1 else f"the summaries in {self.root / OUTBOX}"
+        )
+        return (
+            f"{len(failed)} of {len(self.results)} episodes failed ({shown}); see {where} and each episode's "
+            "log; fix them and run the batch again (finished episodes are kept)"
+        )
 
 
 def outbox_week_folder(root: Path, week: str, *, draft: bool) -> Path:
@@ -77,13 +81,34 @@ def run_batch(
     if not find_project_folders(root):
         raise BatchError(f"{root}: no project folders (with project.toml) found under it; check the path")
     with exclusive(root / OUTBOX / ".batch.lock", what="`pipeline batch`", where=root):
-        return _run(root, week, platforms, draft, workers, scheduler, retries, connect_timeout_s, job, on_result,
-                    progress)
+        return _run(
+            root,
+            week,
+            platforms,
+            draft,
+            workers,
+            scheduler,
+            retries,
+            connect_timeout_s,
+            job,
+            on_result,
+            progress,
+        )
 
 
-def _run(root: Path, week: str | None, platforms: Sequence[str], draft: bool, workers: int, scheduler: str | None,
-         retries: int, connect_timeout_s: float, job: JobFunction, on_result: Callable[[EpisodeResult], None],
-         progress: Progress) -> BatchReport:
+def _run(
+    root: Path,
+    week: str | None,
+    platforms: Sequence[str],
+    draft: bool,
+    workers: int,
+    scheduler: str | None,
+    retries: int,
+    connect_timeout_s: float,
+    job: JobFunction,
+    on_result: Callable[[EpisodeResult], None],
+    progress: Progress,
+) -> BatchReport:
     candidates = discover(root, week)
     settled: dict[str, EpisodeResult] = {}
     pending = {str(c.folder): _pending(c) for c in candidates}
@@ -107,7 +132,9 @@ def _run(root: Path, week: str | None, platforms: Sequence[str], draft: bool, wo
             settle(replace(_pending(candidate), status=status, reason=reason))
     if jobs:
         if scheduler:
-            run_on_dask(jobs, job, address=scheduler, retries=retries, timeout_s=connect_timeout_s, on_result=settle)
+            run_on_dask(
+                jobs, job, address=scheduler, retries=retries, timeout_s=connect_timeout_s, on_result=settle
+            )
         else:
             run_local(jobs, job, workers=workers, retries=retries, on_result=settle)
     results = tuple(sorted(settled.values(), key=lambda r: (r.week, r.slug)))
@@ -117,17 +144,23 @@ def _run(root: Path, week: str | None, platforms: Sequence[str], draft: bool, wo
 
 def _job(root: Path, candidate: Candidate, platforms: Sequence[str], draft: bool) -> EpisodeJob:
     package = outbox_week_folder(root, candidate.week, draft=draft) / candidate.slug
-    return EpisodeJob(str(candidate.folder), tuple(platforms), draft, candidate.week, str(package), candidate.slug)
+    return EpisodeJob(
+        str(candidate.folder), tuple(platforms), draft, candidate.week, str(package), candidate.slug
+    )
 
 
 def _pending(candidate: Candidate) -> EpisodeResult:
     log = str(log_path(candidate.folder, candidate.week)) if candidate.ready else ""
-    return EpisodeResult(str(candidate.folder), candidate.slug, candidate.week, PENDING, "not finished yet", log=log)
+    return EpisodeResult(
+        str(candidate.folder), candidate.slug, candidate.week, PENDING, "not finished yet", log=log
+    )
 
 
 def _write_summaries(root: Path, results: Sequence[EpisodeResult], draft: bool) -> tuple[Path, ...]:
     by_week: dict[str, list[EpisodeResult]] = {}
     for result in results:
         by_week.setdefault(result.week, []).append(result)
-    return tuple(write_summary(outbox_week_folder(root, week, draft=draft), week, found, draft=draft)
-                 for week, found in sorted(by_week.items()))
+    return tuple(
+        write_summary(outbox_week_folder(root, week, draft=draft), week, found, draft=draft)
+        for week, found in sorted(by_week.items())
+    )

@@ -23,14 +23,17 @@ def write_summary(folder: Path, week: str, results: Sequence[EpisodeResult], *, 
     """Write `summary.md` and `summary.json` into `folder` (the week's outbox); returns the .md path."""
     updated = now_utc()
     ordered = sorted(results, key=lambda r: (r.slug, r.project))
-    atomic_write_json(folder / SUMMARY_JSON, {
-        "summary_version": SUMMARY_VERSION,
-        "week": week,
-        "draft": draft,
-        "updated_at": updated,
-        "counts": dict(sorted(Counter(r.status for r in ordered).items())),
-        "episodes": [_episode(folder, r) for r in ordered],
-    })
+    atomic_write_json(
+        folder / SUMMARY_JSON,
+        {
+            "summary_version": SUMMARY_VERSION,
+            "week": week,
+            "draft": draft,
+            "updated_at": updated,
+            "counts": dict(sorted(Counter(r.status for r in ordered).items())),
+            "episodes": [_episode(folder, r) for r in ordered],
+        },
+    )
     path = folder / SUMMARY_MD
     atomic_write_text(path, summary_markdown(folder, week, ordered, updated=updated, draft=draft))
     return path
@@ -42,12 +45,19 @@ def clear_interrupted_writes(folder: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def summary_markdown(folder: Path, week: str, results: Sequence[EpisodeResult], *, updated: str,
-                     draft: bool = False) -> str:
+def summary_markdown(
+    folder: Path, week: str, results: Sequence[EpisodeResult], *, updated: str, draft: bool = False
+) -> str:
     counts = Counter(r.status for r in results)
     heading = f"# {week}: {'draft previews' if draft else 'episodes for publishing'}"
-    lines = [heading, "", f"Updated {updated}: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())),
-             "", "| episode | result | reason | package |", "|---|---|---|---|"]
+    lines = [
+        heading,
+        "",
+        f"Updated {updated}: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())),
+        "",
+        "| episode | result | reason | package |",
+        "|---|---|---|---|",
+    ]
     for r in results:
         reason = r.reason + (f" (log: {r.log})" if r.failed and r.log else "")
         package = _relative(folder, r.package)

@@ -58,11 +58,27 @@ def cli(debug: bool) -> None:
 
 def _register() -> None:
     # one module per command group; each exposes `register(cli)`
-    from pipeline.cli import (batch_cmds, demo_cmds, edit_cmds, project_cmds, render_cmds, review_cmds, subs_cmds,
-                              transcribe_cmds)
+    from pipeline.cli import (
+        batch_cmds,
+        demo_cmds,
+        edit_cmds,
+        project_cmds,
+        render_cmds,
+        review_cmds,
+        subs_cmds,
+        transcribe_cmds,
+    )
 
-    for module in (project_cmds, transcribe_cmds, subs_cmds, review_cmds, edit_cmds, render_cmds, batch_cmds,
-                   demo_cmds):
+    for module in (
+        project_cmds,
+        transcribe_cmds,
+        subs_cmds,
+        review_cmds,
+        edit_cmds,
+        render_cmds,
+        batch_cmds,
+        demo_cmds,
+    ):
         module.register(cli)
 
 

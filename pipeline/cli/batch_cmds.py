@@ -50,7 +50,9 @@ def _print_table(report) -> None:
     from rich.table import Table
 
     title = f"Week {report.week}" if report.week else "All weeks"
-    table = Table(title=f"{title}: {len(report.results)} episode(s) under {report.root}", title_justify="left")
+    table = Table(
+        title=f"{title}: {len(report.results)} episode(s) under {report.root}", title_justify="left"
+    )
     for column in ("episode", "week", "result", "reason"):
         table.add_column(column, overflow="fold")
     for r in report.results:
@@ -60,25 +62,66 @@ def _print_table(report) -> None:
 
 @click.command("batch")
 @click.argument("root", metavar="ROOT", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--week", metavar="YYYY-Www", callback=_iso_week, default=None,
-              help="Only the episodes scheduled for this ISO week ([episode] week), e.g. 2026-W48 [default: all].")
-@click.option("--platform", "platforms", multiple=True, type=click.Choice(platform_names()),
-              help="Render only this platform (repeat for several) [default: each project's platforms].")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Episodes rendered at once on this machine. Each render already uses every core: "
-                   "raise it only on machines with many cores (about one per 8).")
-@click.option("--scheduler", metavar="ADDRESS", default=None,
-              help="Run the jobs on the Dask cluster of this scheduler (tcp://HOST:8786) instead of locally; "
-                   "the project folders must be at the same path on every worker.")
-@click.option("--retries", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Run an episode again this many times when it failed unexpectedly (a crashed worker, a "
-                   "storage error); problems in an episode's own data are not retried.")
-@click.option("--connect-timeout", "connect_timeout", type=click.FloatRange(min=0.1), default=10.0,
-              show_default=True, help="Seconds to wait for the Dask scheduler (and a first worker).")
-@click.option("--draft", is_flag=True,
-              help="Fast low-resolution previews, packaged under outbox/<week>-draft/ (never for publishing).")
-def batch_cmd(root: Path, week: str | None, platforms: tuple[str, ...], workers: int, scheduler: str | None,
-              retries: int, connect_timeout: float, draft: bool) -> None:
+@click.option(
+    "--week",
+    metavar="YYYY-Www",
+    callback=_iso_week,
+    default=None,
+    help="Only the episodes scheduled for this ISO week ([episode] week), e.g. 2026-W48 [default: all].",
+)
+@click.option(
+    "--platform",
+    "platforms",
+    multiple=True,
+    type=click.Choice(platform_names()),
+    help="Render only this platform (repeat for several) [default: each project's platforms].",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Episodes rendered at once on this machine. Each render already uses every core: "
+    "raise it only on machines with many cores (about one per 8).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Run the jobs on the Dask cluster of this scheduler (tcp://HOST:8786) instead of locally; "
+    "the project folders must be at the same path on every worker.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Run an episode again this many times when it failed unexpectedly (a crashed worker, a "
+    "storage error); problems in an episode's own data are not retried.",
+)
+@click.option(
+    "--connect-timeout",
+    "connect_timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for the Dask scheduler (and a first worker).",
+)
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Fast low-resolution previews, packaged under outbox/<week>-draft/ (never for publishing).",
+)
+def batch_cmd(
+    root: Path,
+    week: str | None,
+    platforms: tuple[str, ...],
+    workers: int,
+    scheduler: str | None,
+    retries: int,
+    connect_timeout: float,
+    draft: bool,
+) -> None:
     """Render and package every ready episode under ROOT into ROOT/outbox/<week>/.
 
     An episode is ready when its subtitles are approved, everyone in it has consent recorded and
@@ -90,8 +133,18 @@ def batch_cmd(root: Path, week: str | None, platforms: tuple[str, ...], workers:
 
     bar = _EpisodeBar()
     try:
-        report = run_batch(root, week=week, platforms=platforms, draft=draft, workers=workers, scheduler=scheduler,
-                           retries=retries, connect_timeout_s=connect_timeout, on_result=_line, progress=bar)
+        report = run_batch(
+            root,
+            week=week,
+            platforms=platforms,
+            draft=draft,
+            workers=workers,
+            scheduler=scheduler,
+            retries=retries,
+            connect_timeout_s=connect_timeout,
+            on_result=_line,
+            progress=bar,
+        )
     finally:
         bar.close()
     if not report.results:

@@ -16,8 +16,11 @@ STAGES = (
     ("transcribe the interview takes (offline Whisper base)", ("transcribe",), {}),
     ("apply the safe subtitle fixes to the drafts", ("subs", "fix"), {}),
     ("check the subtitles (QC profile zh-CN)", ("subs", "lint"), {}),
-    ("approve the subtitles (in the office a producer does this on the review page)", ("subs", "approve"),
-     {"by": DEMO_APPROVER}),
+    (
+        "approve the subtitles (in the office a producer does this on the review page)",
+        ("subs", "approve"),
+        {"by": DEMO_APPROVER},
+    ),
     ("propose the cut list, aiming at 4 minutes", ("cut",), {"target": 240_000}),
     ("render web, WeChat and Channels", ("render",), {}),
     ("export the timeline for an editing suite", ("export",), {"format_name": "otio"}),
@@ -25,7 +28,9 @@ STAGES = (
 
 
 @click.command("demo")
-@click.argument("directory", metavar="[DIR]", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument(
+    "directory", metavar="[DIR]", required=False, type=click.Path(file_okay=False, path_type=Path)
+)
 @click.pass_context
 def demo_cmd(ctx: click.Context, directory: Path | None) -> None:
     """Build the sample project (default projects/sample) and run every stage on it."""
@@ -42,7 +47,9 @@ def demo_cmd(ctx: click.Context, directory: Path | None) -> None:
             continue
         _heading(number, total, heading)
         ctx.invoke(command, project_dir=root, **_known(command, params))
-    click.echo(f"\nDone. Outputs are in {root / 'exports'}; the manifest is {root / 'exports' / 'manifest.json'}.")
+    click.echo(
+        f"\nDone. Outputs are in {root / 'exports'}; the manifest is {root / 'exports' / 'manifest.json'}."
+    )
 
 
 def _heading(number: int, total: int, text: str) -> None:

@@ -27,11 +27,18 @@ class Duration(click.ParamType):
 
 @click.command("cut")
 @project_dir
-@click.option("--target", type=Duration(), default=None,
-              help="Episode length to aim at, cards included: 4m, 3m30s, 240s or 240 "
-                   "[default: the template's target, 4m for first-person].")
-@click.option("--fresh", is_flag=True,
-              help="Throw away the edits in cut.md (kept as cut.md.bak) and propose again from the transcripts.")
+@click.option(
+    "--target",
+    type=Duration(),
+    default=None,
+    help="Episode length to aim at, cards included: 4m, 3m30s, 240s or 240 "
+    "[default: the template's target, 4m for first-person].",
+)
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Throw away the edits in cut.md (kept as cut.md.bak) and propose again from the transcripts.",
+)
 def cut_cmd(project_dir: Path, target: int | None, fresh: bool) -> None:
     """Propose the cut list (cut.md) from the transcripts, or refresh it keeping your edits.
 
@@ -49,16 +56,29 @@ def cut_cmd(project_dir: Path, target: int | None, fresh: bool) -> None:
 
 @click.command("export")
 @project_dir
-@click.option("--format", "format_name", type=click.Choice(["otio", "edl", "fcpxml"]), required=True,
-              help="otio: OpenTimelineIO (Resolve, and anything with an OTIO importer), full timeline; "
-                   "fcpxml: Final Cut Pro X XML (Resolve, Premiere via converters), tracks and markers, "
-                   "no dissolves; edl: CMX 3600 (EDIUS, Premiere, Resolve), the picture track only, "
-                   "reel names from clip ids (int-001 -> INT001), no audio, cards or markers.")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write [default: DIR/exports/timeline.<otio|edl|fcpxml>].")
-@click.option("--subtitles", type=click.Choice(["approved", "working", "none"]), default="approved",
-              show_default=True,
-              help="Subtitle markers from the approved subtitles, the working drafts, or none.")
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["otio", "edl", "fcpxml"]),
+    required=True,
+    help="otio: OpenTimelineIO (Resolve, and anything with an OTIO importer), full timeline; "
+    "fcpxml: Final Cut Pro X XML (Resolve, Premiere via converters), tracks and markers, "
+    "no dissolves; edl: CMX 3600 (EDIUS, Premiere, Resolve), the picture track only, "
+    "reel names from clip ids (int-001 -> INT001), no audio, cards or markers.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write [default: DIR/exports/timeline.<otio|edl|fcpxml>].",
+)
+@click.option(
+    "--subtitles",
+    type=click.Choice(["approved", "working", "none"]),
+    default="approved",
+    show_default=True,
+    help="Subtitle markers from the approved subtitles, the working drafts, or none.",
+)
 def export_cmd(project_dir: Path, format_name: str, output: Path | None, subtitles: str) -> None:
     """Write the episode's Timeline for finishing in an editing suite (EDIUS, Premiere, Resolve).
 

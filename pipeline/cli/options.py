@@ -6,6 +6,4 @@ from pathlib import Path
 
 import click
 
-project_dir = click.argument(
-    "project_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path)
-)
+project_dir = click.argument("project_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))

@@ -16,17 +16,35 @@ from pipeline.cli.options import project_dir
 @click.option("--subject-role", required=True, help="Their role, shown in the lower third.")
 @click.option("--subject-unit", default="", help="Their unit or village (optional).")
 @click.option("--series", default="我是党员", show_default=True, help="Series name on the title card.")
-@click.option("--episode", "episode", type=click.IntRange(min=0), default=1, show_default=True, help="Episode number.")
+@click.option(
+    "--episode", "episode", type=click.IntRange(min=0), default=1, show_default=True, help="Episode number."
+)
 @click.option("--week", default=None, help="Publishing week, ISO style: 2026-W48.")
 @click.option("--template", default="first-person", show_default=True, help="Template preset name.")
-def init_cmd(directory: Path, title: str, subject_name: str, subject_role: str, subject_unit: str,
-             series: str, episode: int, week: str | None, template: str) -> None:
+def init_cmd(
+    directory: Path,
+    title: str,
+    subject_name: str,
+    subject_role: str,
+    subject_unit: str,
+    series: str,
+    episode: int,
+    week: str | None,
+    template: str,
+) -> None:
     """Create a new project folder with project.toml."""
     from pipeline.project.create import create_project
 
     project = create_project(
-        directory, title=title, subject_name=subject_name, subject_role=subject_role,
-        subject_unit=subject_unit, series=series, episode=episode, week=week, template=template,
+        directory,
+        title=title,
+        subject_name=subject_name,
+        subject_role=subject_role,
+        subject_unit=subject_unit,
+        series=series,
+        episode=episode,
+        week=week,
+        template=template,
     )
     click.echo(f"Created {project.file}")
     click.echo("Next: record consent in [[people]], then `pipeline ingest DIR FILE... --role interview`")
@@ -35,10 +53,20 @@ def init_cmd(directory: Path, title: str, subject_name: str, subject_role: str, 
 @click.command("ingest")
 @project_dir
 @click.argument("files", metavar="FILE...", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--role", type=click.Choice(["interview", "broll", "music"]), default="interview", show_default=True,
-              help="interview: the subject speaking (transcribed); broll: cutaway picture; music: the music bed.")
-@click.option("--link", "link", flag_value="hard", default=None,
-              help="Hard-link instead of copying (symbolic link across file systems); the originals must stay put.")
+@click.option(
+    "--role",
+    type=click.Choice(["interview", "broll", "music"]),
+    default="interview",
+    show_default=True,
+    help="interview: the subject speaking (transcribed); broll: cutaway picture; music: the music bed.",
+)
+@click.option(
+    "--link",
+    "link",
+    flag_value="hard",
+    default=None,
+    help="Hard-link instead of copying (symbolic link across file systems); the originals must stay put.",
+)
 @click.option("--symlink", "link", flag_value="soft", help="Symbolic-link instead of copying.")
 def ingest_cmd(project_dir: Path, files: tuple[Path, ...], role: str, link: str | None) -> None:
     """Copy footage into the project, probe it and record checksums (re-ingesting the same file is a no-op)."""
@@ -62,7 +90,10 @@ def describe_facts(facts) -> str:
     v = facts.video
     if v:
         scan = f"i ({v.field_order})" if v.interlaced else "p"
-        parts.append(f"{v.codec} {v.width}x{v.height}{scan} {float(v.fps):.3g} fps" + (" VFR" if v.variable_frame_rate else ""))
+        parts.append(
+            f"{v.codec} {v.width}x{v.height}{scan} {float(v.fps):.3g} fps"
+            + (" VFR" if v.variable_frame_rate else "")
+        )
         if v.rotation:
             parts.append(f"rotated {v.rotation}°")
     a = facts.audio

@@ -38,9 +38,17 @@ def _print_table(report) -> None:
     from rich.table import Table
 
     table = Table(title=f"Outputs ({report.duration_ms / 1000:.1f} s programme)", title_justify="left")
-    for column, justify in (("platform", "left"), ("file", "left"), ("", "left"), ("picture", "right"),
-                            ("length", "right"), ("size", "right"), ("loudness", "right"),
-                            ("true peak", "right"), ("checks", "left")):
+    for column, justify in (
+        ("platform", "left"),
+        ("file", "left"),
+        ("", "left"),
+        ("picture", "right"),
+        ("length", "right"),
+        ("size", "right"),
+        ("loudness", "right"),
+        ("true peak", "right"),
+        ("checks", "left"),
+    ):
         table.add_column(column, justify=justify)
     for out in report.outputs:
         e = out.entry
@@ -50,7 +58,9 @@ def _print_table(report) -> None:
         except ValueError:
             shown = str(out.path)
         table.add_row(
-            platform, shown, "rendered" if out.rendered else "up to date",
+            platform,
+            shown,
+            "rendered" if out.rendered else "up to date",
             f"{e.width}x{e.height}" if e and e.width else "-",
             _figure(e.duration_s if e else None, "{:.2f} s"),
             _figure(e.size_bytes / 1e6 if e else None, "{:.1f} MB"),
@@ -66,11 +76,19 @@ def _print_table(report) -> None:
 
 @click.command("render")
 @project_dir
-@click.option("--platform", "platforms", multiple=True, type=click.Choice(platform_names()),
-              help="Render only this platform (repeat for several) [default: the project's platforms].")
+@click.option(
+    "--platform",
+    "platforms",
+    multiple=True,
+    type=click.Choice(platform_names()),
+    help="Render only this platform (repeat for several) [default: the project's platforms].",
+)
 @click.option("--force", is_flag=True, help="Render even the outputs that are up to date.")
-@click.option("--draft", is_flag=True,
-              help="Fast low-resolution previews with the working (unapproved) subtitles, under exports/draft/.")
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Fast low-resolution previews with the working (unapproved) subtitles, under exports/draft/.",
+)
 def render_cmd(project_dir: Path, platforms: tuple[str, ...], force: bool, draft: bool) -> None:
     """Render the episode for each platform; skip outputs that are up to date.
 

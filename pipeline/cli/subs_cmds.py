@@ -39,10 +39,17 @@ def lint_cmd(project_dir: Path, as_json: bool, vertical: bool) -> None:
             click.echo(line)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
-        files = sorted({_relative(project.root, r.path) for r in results if r.path and any(
-            f.severity == "error" for f in r.findings)})
-        raise SubtitleError(f"{len(errors)} subtitle error{'s' if len(errors) > 1 else ''} in {', '.join(files)}; "
-                            f"run `pipeline subs fix {project_dir}` for drafts, correct producers' files by hand")
+        files = sorted(
+            {
+                _relative(project.root, r.path)
+                for r in results
+                if r.path and any(f.severity == "error" for f in r.findings)
+            }
+        )
+        raise SubtitleError(
+            f"{len(errors)} subtitle error{'s' if len(errors) > 1 else ''} in {', '.join(files)}; "
+            f"run `pipeline subs fix {project_dir}` for drafts, correct producers' files by hand"
+        )
 
 
 @subs.command("fix")
@@ -64,9 +71,15 @@ def fix_cmd(project_dir: Path) -> None:
 @project_dir
 @click.option("--by", "by", required=True, help="Name of the producer approving the subtitles.")
 @click.option("--force", is_flag=True, help="Approve although lint errors remain (needs --reason).")
-@click.option("--reason", default=None, help="Why the remaining errors are acceptable (recorded with --force).")
-@click.option("--clip", "clips", multiple=True,
-              help="Approve only this clip id (repeatable); default: all interview clips.")
+@click.option(
+    "--reason", default=None, help="Why the remaining errors are acceptable (recorded with --force)."
+)
+@click.option(
+    "--clip",
+    "clips",
+    multiple=True,
+    help="Approve only this clip id (repeatable); default: all interview clips.",
+)
 def approve_cmd(project_dir: Path, by: str, force: bool, reason: str | None, clips: tuple[str, ...]) -> None:
     """Record who approved which subtitle content; later edits show as "changed since approval"."""
     from pipeline.project.model import load_project
@@ -75,12 +88,16 @@ def approve_cmd(project_dir: Path, by: str, force: bool, reason: str | None, cli
     if force and reason is None:
         raise click.UsageError("--force needs --reason TEXT saying why the remaining errors are acceptable")
     if reason is not None and not force:
-        raise click.UsageError("--reason goes with --force; without --force approval refuses while errors remain")
+        raise click.UsageError(
+            "--reason goes with --force; without --force approval refuses while errors remain"
+        )
     project = load_project(project_dir)
     for record in approve(project, by, clips or None, force_reason=reason if force else None):
         forced = f" [forced: {record.forced_reason}]" if record.forced_reason else ""
-        click.echo(f"Approved {record.clip_id}: {record.file} (sha256 {record.sha256[:12]}) by {record.by} "
-                   f"at {record.at}{forced}")
+        click.echo(
+            f"Approved {record.clip_id}: {record.file} (sha256 {record.sha256[:12]}) by {record.by} "
+            f"at {record.at}{forced}"
+        )
 
 
 @subs.command("status")
@@ -114,8 +131,10 @@ def _lint_table(root: Path, results) -> list[str]:
         errors = sum(f.severity == "error" for f in result.findings)
         warnings = len(result.findings) - errors
         where = _relative(root, result.path) or "no subtitles"
-        lines.append(f"{result.clip_id}  {where}: {errors} error{'s' * (errors != 1)}, "
-                     f"{warnings} warning{'s' * (warnings != 1)}")
+        lines.append(
+            f"{result.clip_id}  {where}: {errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)}"
+        )
         for f in result.findings:
             time = f"{srt_timestamp(f.start_ms)}" if f.cue else "-"
             lines.append(f"  {f.cue:>4}  {time:<12}  {f.severity:<7}  {f.rule:<20}  {f.message}")
@@ -124,8 +143,11 @@ def _lint_table(root: Path, results) -> list[str]:
 
 def _fix_line(root: Path, result) -> str:
     draft = _relative(root, result.path)
-    note = (f" ({_relative(root, result.producers_file)} is the producers' file: not touched)"
-            if result.producers_file else "")
+    note = (
+        f" ({_relative(root, result.producers_file)} is the producers' file: not touched)"
+        if result.producers_file
+        else ""
+    )
     if not result.fixed:
         return f"{result.clip_id}: no draft ({draft}); run `pipeline transcribe` first{note}"
     if not result.changed:
@@ -133,8 +155,10 @@ def _fix_line(root: Path, result) -> str:
     before, after = Counter(f.rule for f in result.before), Counter(f.rule for f in result.after)
     fixed = ", ".join(f"{rule} x{count}" for rule, count in sorted((before - after).items())) or "layout"
     errors_after = sum(f.severity == "error" for f in result.after)
-    return (f"{result.clip_id}: {draft} fixed ({fixed}); cues {result.cues_before} -> {result.cues_after}; "
-            f"findings {len(result.before)} -> {len(result.after)} ({errors_after} errors left){note}")
+    return (
+        f"{result.clip_id}: {draft} fixed ({fixed}); cues {result.cues_before} -> {result.cues_after}; "
+        f"findings {len(result.before)} -> {len(result.after)} ({errors_after} errors left){note}"
+    )
 
 
 def register(cli: click.Group) -> None:

@@ -11,14 +11,28 @@ from pipeline.cli.options import project_dir
 
 @click.command("transcribe")
 @project_dir
-@click.option("--model", "model", default="base", show_default=True, metavar="NAME|PATH",
-              help="Speech model: a name (base, small...) from the local cache or the installed model "
-                   "package, or the path of a CTranslate2 Whisper folder.")
-@click.option("--language", default="zh", show_default=True, metavar="CODE",
-              help="Spoken language (Whisper code: zh, en...); 'auto' lets the model detect it.")
-@click.option("--force", is_flag=True,
-              help="Transcribe every interview clip again and rewrite the drafts (instant when the cached "
-                   "result for the same model and settings exists).")
+@click.option(
+    "--model",
+    "model",
+    default="base",
+    show_default=True,
+    metavar="NAME|PATH",
+    help="Speech model: a name (base, small...) from the local cache or the installed model "
+    "package, or the path of a CTranslate2 Whisper folder.",
+)
+@click.option(
+    "--language",
+    default="zh",
+    show_default=True,
+    metavar="CODE",
+    help="Spoken language (Whisper code: zh, en...); 'auto' lets the model detect it.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Transcribe every interview clip again and rewrite the drafts (instant when the cached "
+    "result for the same model and settings exists).",
+)
 def transcribe_cmd(project_dir: Path, model: str, language: str, force: bool) -> None:
     """Transcripts and subtitle drafts for every interview clip not yet transcribed."""
     from pipeline.progress import progress_bar
@@ -38,8 +52,10 @@ def transcribe_cmd(project_dir: Path, model: str, language: str, force: bool) ->
             line += f"  {clip.words} words"
         click.echo(line)
     done = report.count("transcribed") + report.count("cached")
-    click.echo(f"{done} transcribed ({report.count('cached')} from cache), {report.count('up to date')} up to date"
-               + (f"; model {report.model}" if report.model else ""))
+    click.echo(
+        f"{done} transcribed ({report.count('cached')} from cache), {report.count('up to date')} up to date"
+        + (f"; model {report.model}" if report.model else "")
+    )
     if done:
         click.echo(f"Drafts are in {project.subtitles_dir}; next: `pipeline subs lint {project_dir}`")
 

@@ -32,11 +32,20 @@ def interview_frame(path: Path, *, size: tuple[int, int], shade: int, label: str
     r = int(h * 0.11)
     d.rectangle([cx - r // 3, top + 2 * r - 10, cx + r // 3, top + int(2.4 * r)], fill=(214, 170, 140))
     d.ellipse([cx - int(r * 0.85), top, cx + int(r * 0.85), top + 2 * r], fill=(224, 182, 150))
-    d.chord([cx - int(r * 0.9), top - int(r * 0.15), cx + int(r * 0.9), top + int(r * 1.1)], 180, 360, fill=(30, 28, 28))
+    d.chord(
+        [cx - int(r * 0.9), top - int(r * 0.15), cx + int(r * 0.9), top + int(r * 1.1)],
+        180,
+        360,
+        fill=(30, 28, 28),
+    )
     d.pieslice([cx - 3 * r, top + int(2.2 * r), cx + 3 * r, top + int(7.2 * r)], 180, 360, fill=(35, 40, 55))
-    d.polygon([(cx - r // 3, top + int(2.3 * r)), (cx + r // 3, top + int(2.3 * r)), (cx, top + int(3.3 * r))],
-              fill=(235, 235, 235))
-    d.ellipse([cx + int(1.2 * r), top + int(3.0 * r), cx + int(1.45 * r), top + int(3.25 * r)], fill=(200, 30, 30))
+    d.polygon(
+        [(cx - r // 3, top + int(2.3 * r)), (cx + r // 3, top + int(2.3 * r)), (cx, top + int(3.3 * r))],
+        fill=(235, 235, 235),
+    )
+    d.ellipse(
+        [cx + int(1.2 * r), top + int(3.0 * r), cx + int(1.45 * r), top + int(3.25 * r)], fill=(200, 30, 30)
+    )
     img = img.filter(ImageFilter.GaussianBlur(1.2))
     _caption(img, label)
     img.save(path)
@@ -55,25 +64,39 @@ def landscape_frame(path: Path, *, size: tuple[int, int], scene: str) -> Path:
         d.rectangle([int(w * 0.1), int(h * 0.55), int(w * 0.9), int(h * 0.7)], fill=(120, 80, 50))  # table
         for i in range(9):
             x = int(w * (0.14 + i * 0.09))
-            d.ellipse([x, int(h * 0.38), x + int(h * 0.09), int(h * 0.38) + int(h * 0.09)], fill=(220, 180, 150))
+            d.ellipse(
+                [x, int(h * 0.38), x + int(h * 0.09), int(h * 0.38) + int(h * 0.09)], fill=(220, 180, 150)
+            )
             d.rectangle([x - 10, int(h * 0.46), x + int(h * 0.09) + 10, int(h * 0.58)], fill=(40, 45, 60))
     else:
         d.rectangle([0, horizon, w, h], fill=(96, 150, 70))
         for i in range(12):  # hills
             x = int(w * i / 11)
-            d.ellipse([x - int(w * 0.12), horizon - int(h * 0.12), x + int(w * 0.12), horizon + int(h * 0.1)],
-                      fill=(70 + 5 * i, 120 + 3 * i, 80))
+            d.ellipse(
+                [x - int(w * 0.12), horizon - int(h * 0.12), x + int(w * 0.12), horizon + int(h * 0.1)],
+                fill=(70 + 5 * i, 120 + 3 * i, 80),
+            )
         if scene == "road":
-            d.polygon([(int(w * 0.47), horizon), (int(w * 0.53), horizon), (int(w * 0.8), h), (int(w * 0.2), h)],
-                      fill=(150, 150, 150))
+            d.polygon(
+                [(int(w * 0.47), horizon), (int(w * 0.53), horizon), (int(w * 0.8), h), (int(w * 0.2), h)],
+                fill=(150, 150, 150),
+            )
             for k in range(8):
                 y0 = horizon + int((h - horizon) * k / 8)
-                d.rectangle([int(w * 0.497), y0, int(w * 0.503), y0 + int((h - horizon) / 20)], fill=(245, 245, 245))
+                d.rectangle(
+                    [int(w * 0.497), y0, int(w * 0.503), y0 + int((h - horizon) / 20)], fill=(245, 245, 245)
+                )
         if scene == "greenhouse":
             for k in range(5):
                 x0 = int(w * (0.05 + k * 0.19))
-                d.chord([x0, horizon - int(h * 0.08), x0 + int(w * 0.17), horizon + int(h * 0.4)], 180, 360,
-                        fill=(225, 235, 240), outline=(180, 190, 200), width=6)
+                d.chord(
+                    [x0, horizon - int(h * 0.08), x0 + int(w * 0.17), horizon + int(h * 0.4)],
+                    180,
+                    360,
+                    fill=(225, 235, 240),
+                    outline=(180, 190, 200),
+                    width=6,
+                )
     img = img.filter(ImageFilter.GaussianBlur(1.5))
     img.save(path)
     return path

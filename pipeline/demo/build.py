@@ -24,7 +24,16 @@ CARD_CACHE = REPO_ROOT / ".cache" / "sample-card-v3"
 MARKER = ".sample-project"
 TAKES = 5
 X264_FAST = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"]
-X265_FAST = ["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error", "-pix_fmt", "yuv420p"]
+X265_FAST = [
+    "-c:v",
+    "libx265",
+    "-preset",
+    "ultrafast",
+    "-x265-params",
+    "log-level=error",
+    "-pix_fmt",
+    "yuv420p",
+]
 
 Step = Callable[[str], None]
 
@@ -50,7 +59,16 @@ def build_sample(dest: Path, *, say: Step = lambda message: None) -> Project:
         extra={
             "people": [{"name": "王建华", "consent": True}],
             "glossary": {
-                "terms": ["王建华", "邹城市", "石墙镇", "驻村工作队", "两委", "合作社", "民生代办", "乡村振兴"],
+                "terms": [
+                    "王建华",
+                    "邹城市",
+                    "石墙镇",
+                    "驻村工作队",
+                    "两委",
+                    "合作社",
+                    "民生代办",
+                    "乡村振兴",
+                ],
                 "wrong_forms": {"驻村工作对": "驻村工作队", "两为": "两委"},
             },
             "credits": [
@@ -84,9 +102,15 @@ def camera_card(say: Step) -> Path:
         if out.exists():
             continue
         say(f"generating interview take {k}")
-        still = art.interview_frame(work / f"take{k}.png", size=(2016, 1136), shade=4 * k, label=f"采访 第{k}条")
+        still = art.interview_frame(
+            work / f"take{k}.png", size=(2016, 1136), shade=4 * k, label=f"采访 第{k}条"
+        )
         _interview(still, NARRATION / f"take{k}.opus", out, avchd=suffix == ".MTS")
-    scenes = (("broll-1 村路.mp4", "road"), ("broll-2 大棚.mp4", "greenhouse"), ("broll-3 例会.MOV", "meeting"))
+    scenes = (
+        ("broll-1 村路.mp4", "road"),
+        ("broll-2 大棚.mp4", "greenhouse"),
+        ("broll-3 例会.MOV", "meeting"),
+    )
     for name, scene in scenes:
         out = CARD_CACHE / name
         if out.exists():
@@ -102,16 +126,47 @@ def camera_card(say: Step) -> Path:
 
 def _interview(still: Path, narration: Path, out: Path, *, avchd: bool) -> None:
     # the still is decoded and converted once (loop filter), then drifts slowly like a handheld camera
-    drift = ("format=yuv420p,loop=loop=-1:size=1:start=0,fps=25,setpts=N/25/TB,"
-             "crop=1920:1080:'48+40*sin(t/7)':'28+20*sin(t/9)'")
+    drift = (
+        "format=yuv420p,loop=loop=-1:size=1:start=0,fps=25,setpts=N/25/TB,"
+        "crop=1920:1080:'48+40*sin(t/7)':'28+20*sin(t/9)'"
+    )
     picture = ["-i", str(still)]
     if avchd:  # 1080i50, top field first, AC-3: what AVCHD camcorders write
-        args = [*picture, "-i", str(narration), "-vf", f"{drift},setfield=tff", *X264_FAST,
-                "-flags", "+ilme+ildct", "-x264-params", "tff=1", "-c:a", "ac3", "-ac", "2", "-ar", "48000",
-                "-shortest", "-f", "mpegts"]
+        args = [
+            *picture,
+            "-i",
+            str(narration),
+            "-vf",
+            f"{drift},setfield=tff",
+            *X264_FAST,
+            "-flags",
+            "+ilme+ildct",
+            "-x264-params",
+            "tff=1",
+            "-c:a",
+            "ac3",
+            "-ac",
+            "2",
+            "-ar",
+            "48000",
+            "-shortest",
+            "-f",
+            "mpegts",
+        ]
     else:  # DSLR: progressive H.264 with PCM sound in QuickTime
-        args = [*picture, "-i", str(narration), "-vf", drift, *X264_FAST, "-c:a", "pcm_s16le", "-ar", "48000",
-                "-shortest"]
+        args = [
+            *picture,
+            "-i",
+            str(narration),
+            "-vf",
+            drift,
+            *X264_FAST,
+            "-c:a",
+            "pcm_s16le",
+            "-ar",
+            "48000",
+            "-shortest",
+        ]
     _write(out, ["-y", *args], f"generating {out.name}")
 
 
@@ -120,35 +175,107 @@ def _broll(work: Path, scene: str, out: Path) -> None:
 
     if scene == "road":  # 4K HEVC from a drone-style pan, no sound
         still = art.landscape_frame(work / "road.png", size=(4800, 2160), scene="road")
-        args = ["-loop", "1", "-framerate", "25", "-t", "6", "-i", str(still),
-                "-vf", "crop=3840:2160:'(iw-ow)*t/6':0,format=yuv420p", *X265_FAST, "-an"]
+        args = [
+            "-loop",
+            "1",
+            "-framerate",
+            "25",
+            "-t",
+            "6",
+            "-i",
+            str(still),
+            "-vf",
+            "crop=3840:2160:'(iw-ow)*t/6':0,format=yuv420p",
+            *X265_FAST,
+            "-an",
+        ]
     elif scene == "greenhouse":  # phone: HEVC, variable frame rate, held upside down: the sensor's picture
         # is stored rotated and the display matrix (180) turns it upright
         still = art.landscape_frame(work / "greenhouse.png", size=(2400, 1080), scene="greenhouse")
-        args = ["-loop", "1", "-framerate", "30", "-t", "8", "-i", str(still),
-                "-f", "lavfi", "-t", "8", "-i", "anoisesrc=color=pink:amplitude=0.02:sample_rate=44100",
-                "-vf", r"crop=1920:1080:'(iw-ow)*t/8':0,select='not(eq(mod(n\,4)\,1))',hflip,vflip,format=yuv420p",
-                "-fps_mode", "vfr", *X265_FAST, "-c:a", "aac", "-ac", "1"]
+        args = [
+            "-loop",
+            "1",
+            "-framerate",
+            "30",
+            "-t",
+            "8",
+            "-i",
+            str(still),
+            "-f",
+            "lavfi",
+            "-t",
+            "8",
+            "-i",
+            "anoisesrc=color=pink:amplitude=0.02:sample_rate=44100",
+            "-vf",
+            r"crop=1920:1080:'(iw-ow)*t/8':0,select='not(eq(mod(n\,4)\,1))',hflip,vflip,format=yuv420p",
+            "-fps_mode",
+            "vfr",
+            *X265_FAST,
+            "-c:a",
+            "aac",
+            "-ac",
+            "1",
+        ]
         tmp = out.with_name(out.stem + ".norot.mp4")
         _write(tmp, ["-y", *args], "generating greenhouse B-roll")
-        _write(out, ["-y", "-display_rotation", "180", "-i", str(tmp), "-c", "copy"], "rotating greenhouse B-roll")
+        _write(
+            out,
+            ["-y", "-display_rotation", "180", "-i", str(tmp), "-c", "copy"],
+            "rotating greenhouse B-roll",
+        )
         tmp.unlink()
         return
     else:  # DSLR meeting shot with room tone
         still = art.landscape_frame(work / "meeting.png", size=(2400, 1080), scene="meeting")
-        args = ["-loop", "1", "-framerate", "25", "-t", "8", "-i", str(still),
-                "-f", "lavfi", "-t", "8", "-i", "anoisesrc=color=brown:amplitude=0.03:sample_rate=48000",
-                "-vf", "crop=1920:1080:'(iw-ow)*t/8':0,format=yuv420p", *X264_FAST, "-c:a", "pcm_s16le"]
+        args = [
+            "-loop",
+            "1",
+            "-framerate",
+            "25",
+            "-t",
+            "8",
+            "-i",
+            str(still),
+            "-f",
+            "lavfi",
+            "-t",
+            "8",
+            "-i",
+            "anoisesrc=color=brown:amplitude=0.03:sample_rate=48000",
+            "-vf",
+            "crop=1920:1080:'(iw-ow)*t/8':0,format=yuv420p",
+            *X264_FAST,
+            "-c:a",
+            "pcm_s16le",
+        ]
     _write(out, ["-y", *args], f"generating {scene} B-roll")
 
 
 def _music(out: Path) -> None:
     # a slow major-chord pad with gentle movement: C-E-G, then F-A-C, every 8 s
-    pad = ("aevalsrc='0.08*(sin(2*PI*t*(261.6+87.7*gte(mod(t,16),8)))"
-           "+sin(2*PI*t*(329.6+110.4*gte(mod(t,16),8)))"
-           "+sin(2*PI*t*(392+131*gte(mod(t,16),8))))*(0.7+0.3*sin(2*PI*t/4))':s=48000:d=240")
-    _write(out, ["-y", "-f", "lavfi", "-i", pad, "-af", "aformat=channel_layouts=stereo,lowpass=f=2500",
-                 "-c:a", "aac", "-b:a", "128k"], "generating the music bed")
+    pad = (
+        "aevalsrc='0.08*(sin(2*PI*t*(261.6+87.7*gte(mod(t,16),8)))"
+        "+sin(2*PI*t*(329.6+110.4*gte(mod(t,16),8)))"
+        "+sin(2*PI*t*(392+131*gte(mod(t,16),8))))*(0.7+0.3*sin(2*PI*t/4))':s=48000:d=240"
+    )
+    _write(
+        out,
+        [
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            pad,
+            "-af",
+            "aformat=channel_layouts=stereo,lowpass=f=2500",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "128k",
+        ],
+        "generating the music bed",
+    )
 
 
 def _write(out: Path, args: list[str], what: str) -> None:

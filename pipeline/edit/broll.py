@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from pipeline.edit.cut_list import BrollMark, CutEntry, CutList
+from pipeline.edit.cut_list import BrollMark, CutList
 
 STEP_MS = 100  # proposed times are round tenths, as an editor would type them
 

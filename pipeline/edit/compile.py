@@ -29,8 +29,13 @@ from pipeline.subtitles.cue import Cue
 SUBTITLE_MODES = ("approved", "working", "none")
 
 
-def compile_timeline(project: Project, *, subtitles: str = "approved", template: Template | None = None,
-                     check_length: bool = True) -> Timeline:
+def compile_timeline(
+    project: Project,
+    *,
+    subtitles: str = "approved",
+    template: Template | None = None,
+    check_length: bool = True,
+) -> Timeline:
     if subtitles not in SUBTITLE_MODES:
         raise ValueError(f"subtitles must be one of {SUBTITLE_MODES}, not {subtitles!r}")
     template = template or load_template(project.template, project.overrides)
@@ -41,14 +46,23 @@ def compile_timeline(project: Project, *, subtitles: str = "approved", template:
     beats = resolve_beats(project, cut, footage)
     fps = template.fps
     programme = place_programme(
-        beats, start_ms=template.title_card.duration_ms, fps=fps, min_shot_ms=template.broll_min_shot_ms,
+        beats,
+        start_ms=template.title_card.duration_ms,
+        fps=fps,
+        min_shot_ms=template.broll_min_shot_ms,
         clip_lengths={clip_id: clip.facts.duration_ms for clip_id, clip in footage.items()},
         source=str(project.cut_list),
     )
     intro = Shot(0, programme.start_ms, card=Card("title", title_lines(project, template)))
-    duration = ms_at(frame_at(programme.end_ms, fps) + frames_for(template.credits_card.duration_ms, fps), fps)
-    outro = Shot(programme.end_ms, duration - programme.end_ms, card=Card("credits", credit_lines(project, template)),
-                 transition_ms=template.card_crossfade_ms)
+    duration = ms_at(
+        frame_at(programme.end_ms, fps) + frames_for(template.credits_card.duration_ms, fps), fps
+    )
+    outro = Shot(
+        programme.end_ms,
+        duration - programme.end_ms,
+        card=Card("credits", credit_lines(project, template)),
+        transition_ms=template.card_crossfade_ms,
+    )
     shots = (intro, *with_crossfade_in(programme.shots, template.card_crossfade_ms), outro)
     if check_length:
         problem = length_problem(duration, template.length, project.cut_list)
@@ -73,8 +87,10 @@ def resolve_beats(project: Project, cut: CutList, footage: Mapping[str, Clip]) -
     """The ticked lines with their files, checked against the footage index."""
     kept = cut.kept
     if not kept:
-        raise EditError(f"{project.cut_list}: nothing is ticked; tick [x] the sentences to keep "
-                        f"(or delete the file and run `pipeline cut {project.root}`)")
+        raise EditError(
+            f"{project.cut_list}: nothing is ticked; tick [x] the sentences to keep "
+            f"(or delete the file and run `pipeline cut {project.root}`)"
+        )
     beats = []
     for entry in kept:
         clip = _clip_for(project, footage, entry.clip_id, entry.line, "interview")
@@ -92,18 +108,26 @@ def _clip_for(project: Project, footage: Mapping[str, Clip], clip_id: str, line:
     where = f"{project.cut_list} line {line}"
     clip = footage.get(clip_id)
     if clip is None:
-        raise EditError(f"{where}: clip {clip_id!r} is not in the footage index ({index_path(project)}); "
-                        "correct the clip id or `pipeline ingest` the file")
+        raise EditError(
+            f"{where}: clip {clip_id!r} is not in the footage index ({index_path(project)}); "
+            "correct the clip id or `pipeline ingest` the file"
+        )
     if role == "interview" and clip.role != "interview":
-        raise EditError(f"{where}: {clip_id} is a {clip.role} clip; sentence lines take interview clips "
-                        "(put B-roll on an indented `broll` line)")
+        raise EditError(
+            f"{where}: {clip_id} is a {clip.role} clip; sentence lines take interview clips "
+            "(put B-roll on an indented `broll` line)"
+        )
     if role == "broll" and clip.role != "broll":
-        raise EditError(f"{where}: {clip_id} is an {clip.role} clip, not B-roll; "
-                        "`broll` lines take clips ingested with --role broll")
+        raise EditError(
+            f"{where}: {clip_id} is an {clip.role} clip, not B-roll; "
+            "`broll` lines take clips ingested with --role broll"
+        )
     if clip.facts.video is None:
         raise EditError(f"{where}: {clip_id} has no picture; use a video clip")
     if role == "interview" and clip.facts.audio is None:
-        raise EditError(f"{where}: {clip_id} has no sound, so it cannot carry narration; use a clip with sound")
+        raise EditError(
+            f"{where}: {clip_id} has no sound, so it cannot carry narration; use a clip with sound"
+        )
     return clip
 
 
@@ -133,19 +157,30 @@ def length_problem(duration_ms: int, rule: LengthRule, cut_path: Path | str) -> 
     seconds = round(duration_ms / 1000)
     if duration_ms < rule.min_ms:
         short = max(1, round(rule.min_ms / 1000) - seconds)
-        return (f"{cut_path}: the cut runs {format_length(duration_ms)} with its cards, {short} s short of the "
-                f"{format_length(rule.min_ms)} minimum; tick more sentences")
+        return (
+            f"{cut_path}: the cut runs {format_length(duration_ms)} with its cards, {short} s short of the "
+            f"{format_length(rule.min_ms)} minimum; tick more sentences"
+        )
     if duration_ms > rule.max_ms:
         over = max(1, seconds - round(rule.max_ms / 1000))
-        return (f"{cut_path}: the cut runs {format_length(duration_ms)} with its cards, {over} s over the "
-                f"{format_length(rule.max_ms)} maximum; untick some sentences")
+        return (
+            f"{cut_path}: the cut runs {format_length(duration_ms)} with its cards, {over} s over the "
+            f"{format_length(rule.max_ms)} maximum; untick some sentences"
+        )
     return None
 
 
 def project_fields(project: Project) -> dict[str, Any]:
     episode, subject = project.episode, project.subject
-    return {"series": episode.series, "number": episode.number, "title": episode.title, "week": episode.week or "",
-            "name": subject.name, "role": subject.role, "unit": subject.unit}
+    return {
+        "series": episode.series,
+        "number": episode.number,
+        "title": episode.title,
+        "week": episode.week or "",
+        "name": subject.name,
+        "role": subject.role,
+        "unit": subject.unit,
+    }
 
 
 def fill(pattern: str, fields: Mapping[str, Any], where: str) -> str:
@@ -169,9 +204,13 @@ def credit_lines(project: Project, template: Template) -> tuple[str, ...]:
         names.setdefault(credit.role, []).append(credit.name)
     if not names:
         fields = project_fields(project)
-        lines = (fill(p, fields, f"{template.source}: [credits_card] fallback_lines") for p in spec.fallback_lines)
+        lines = (
+            fill(p, fields, f"{template.source}: [credits_card] fallback_lines") for p in spec.fallback_lines
+        )
         return tuple(line for line in lines if line.strip())
-    order = [role for role in spec.roles if role in names] + [role for role in names if role not in spec.roles]
+    order = [role for role in spec.roles if role in names] + [
+        role for role in names if role not in spec.roles
+    ]
     where = f"{template.source}: [credits_card] line"
     return tuple(fill(spec.line, {"role": role, "name": "、".join(names[role])}, where) for role in order)
 
@@ -180,8 +219,9 @@ def footage_roles(footage: Mapping[str, Clip]) -> dict[str, str]:
     return {clip_id: clip.role for clip_id, clip in footage.items()}
 
 
-def lower_third(programme: Programme, roles: Mapping[str, str], project: Project,
-                template: Template) -> tuple[Overlay, ...]:
+def lower_third(
+    programme: Programme, roles: Mapping[str, str], project: Project, template: Template
+) -> tuple[Overlay, ...]:
     """Name and role over the first narration that shows the subject (not over B-roll)."""
     spec = template.lower_third
     if not programme.audio or not spec.lines:
@@ -216,8 +256,9 @@ def music_bed(project: Project, template: Template, duration_ms: int) -> MusicBe
     else:
         return None
     spec = template.music
-    return MusicBed(path=path, start_ms=0, end_ms=duration_ms, gain_db=spec.level_db, duck=spec.duck,
-                    fade_ms=spec.fade_ms)
+    return MusicBed(
+        path=path, start_ms=0, end_ms=duration_ms, gain_db=spec.level_db, duck=spec.duck, fade_ms=spec.fade_ms
+    )
 
 
 def style(project: Project, template: Template) -> Style:
@@ -225,8 +266,13 @@ def style(project: Project, template: Template) -> Style:
     if logo is not None and not Path(logo).is_file():
         raise EditError(f"{project.file}: [assets] logo = {logo} is not a file; fix the path")
     base = template.style
-    return Style(font=base.font, text_colour=base.text_colour, accent_colour=base.accent_colour,
-                 background_colour=base.background_colour, logo=logo)
+    return Style(
+        font=base.font,
+        text_colour=base.text_colour,
+        accent_colour=base.accent_colour,
+        background_colour=base.background_colour,
+        logo=logo,
+    )
 
 
 def subtitle_cues(project: Project, clip_ids: Sequence[str], mode: str) -> dict[str, tuple[Cue, ...]]:

@@ -40,27 +40,37 @@ class CutReport:
 
     @property
     def summary(self) -> tuple[str, ...]:
-        lines = [f"{self.kept} of {self.sentences} sentences ticked: narration {format_length(self.narration_ms)}, "
-                 f"episode about {format_length(self.episode_ms)} with its cards (target {format_length(self.target_ms)})"]
+        lines = [
+            f"{self.kept} of {self.sentences} sentences ticked: narration {format_length(self.narration_ms)}, "
+            f"episode about {format_length(self.episode_ms)} with its cards (target {format_length(self.target_ms)})"
+        ]
         if self.left_out:
             lines.append("left out by the machine: " + ", ".join(f"{n} × {why}" for why, n in self.left_out))
         if self.broll_proposed:
-            lines.append(f"B-roll: {self.broll_proposed} cutaway(s) proposed from {self.broll_clips} clip(s); "
-                         "change or delete the indented `broll` lines")
+            lines.append(
+                f"B-roll: {self.broll_proposed} cutaway(s) proposed from {self.broll_clips} clip(s); "
+                "change or delete the indented `broll` lines"
+            )
         elif self.merge is None and not self.broll_clips:
-            lines.append("no B-roll clips ingested: the interview picture plays throughout "
-                         "(`pipeline ingest DIR FILE... --role broll`, then `pipeline cut --fresh`)")
+            lines.append(
+                "no B-roll clips ingested: the interview picture plays throughout "
+                "(`pipeline ingest DIR FILE... --role broll`, then `pipeline cut --fresh`)"
+            )
         return tuple(lines)
 
     @property
     def messages(self) -> tuple[str, ...]:
         lines = list(self.summary)
         if self.merge is None and self.episode_ms < self.target_ms:
-            lines.append(f"the material is short: everything usable gives about {format_length(self.episode_ms)}, "
-                         f"{format_length(self.target_ms - self.episode_ms)} under the target")
+            lines.append(
+                f"the material is short: everything usable gives about {format_length(self.episode_ms)}, "
+                f"{format_length(self.target_ms - self.episode_ms)} under the target"
+            )
         if self.merge is not None:
-            lines.append(f"kept your choices in {self.path.name}; {self.merge.added} new sentence(s) added unticked "
-                         "(to propose from scratch for a new target, run with --fresh)")
+            lines.append(
+                f"kept your choices in {self.path.name}; {self.merge.added} new sentence(s) added unticked "
+                "(to propose from scratch for a new target, run with --fresh)"
+            )
             lines += [f"changed: {m}" for m in self.merge.changed]
             lines += [f"missing: {m}" for m in self.merge.missing]
         for clip_id in self.untranscribed:
@@ -84,8 +94,17 @@ def update_cut_list(project: Project, *, target_ms: int | None = None, fresh: bo
         cut, proposed = merge.cut, 0
     else:
         cut, proposed = suggest_broll(proposal.cut, broll, template.broll_suggest)
-    report = _report(project, template, cut, proposal.material_ms, target, untranscribed, merge,
-                     broll_proposed=proposed, broll_clips=len(broll))
+    report = _report(
+        project,
+        template,
+        cut,
+        proposal.material_ms,
+        target,
+        untranscribed,
+        merge,
+        broll_proposed=proposed,
+        broll_clips=len(broll),
+    )
     write_cut_list(project, cut, title=f"{project.episode.title} · cut list", summary=report.summary)
     return report
 
@@ -106,8 +125,10 @@ def project_sentences(project: Project, template: Template) -> tuple[tuple[Sente
     """Sentences of every transcribed interview clip in footage-index order, and the clips not transcribed."""
     clips = clips_by_role(project, "interview")
     if not clips:
-        raise EditError(f"{index_path(project)}: no interview clips; "
-                        f"`pipeline ingest {project.root} FILE... --role interview` first")
+        raise EditError(
+            f"{index_path(project)}: no interview clips; "
+            f"`pipeline ingest {project.root} FILE... --role interview` first"
+        )
     sentences: list[Sentence] = []
     untranscribed = []
     for clip in clips:
@@ -117,7 +138,9 @@ def project_sentences(project: Project, template: Template) -> tuple[tuple[Sente
             continue
         sentences.extend(split_sentences(transcript, template.cut, clip.facts.duration_ms))
     if len(untranscribed) == len(clips):
-        raise EditError(f"{project.transcripts_dir}: no transcripts yet; run `pipeline transcribe {project.root}` first")
+        raise EditError(
+            f"{project.transcripts_dir}: no transcripts yet; run `pipeline transcribe {project.root}` first"
+        )
     return tuple(sentences), tuple(untranscribed)
 
 
@@ -128,17 +151,29 @@ def read_transcript(project: Project, clip_id: str) -> Transcript | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise EditError(f"{path}: transcript unreadable ({exc}); run `pipeline transcribe --force` again") from None
+        raise EditError(
+            f"{path}: transcript unreadable ({exc}); run `pipeline transcribe --force` again"
+        ) from None
     try:
         return Transcript.from_dict(data)
     except (KeyError, TypeError, ValueError) as exc:
-        raise EditError(f"{path}: not a transcript (missing or wrong {exc}); "
-                        "run `pipeline transcribe --force` again") from None
+        raise EditError(
+            f"{path}: not a transcript (missing or wrong {exc}); run `pipeline transcribe --force` again"
+        ) from None
 
 
-def _report(project: Project, template: Template, cut: CutList, material_ms: int, target_ms: int,
-            untranscribed: tuple[str, ...], merge: MergeResult | None, *, broll_proposed: int = 0,
-            broll_clips: int = 0) -> CutReport:
+def _report(
+    project: Project,
+    template: Template,
+    cut: CutList,
+    material_ms: int,
+    target_ms: int,
+    untranscribed: tuple[str, ...],
+    merge: MergeResult | None,
+    *,
+    broll_proposed: int = 0,
+    broll_clips: int = 0,
+) -> CutReport:
     reasons = Counter(e.note for e in cut.entries if not e.keep and e.note)
     return CutReport(
         path=project.cut_list,

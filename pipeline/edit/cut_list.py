@@ -132,8 +132,16 @@ def parse_cut_list(text: str, source: Path | str = "cut.md") -> CutList:
     def close_entry() -> None:
         if entries and marks:
             last = entries[-1]
-            entries[-1] = CutEntry(last.clip_id, last.in_ms, last.out_ms, last.text, last.keep,
-                                   tuple(marks), last.note, last.line)
+            entries[-1] = CutEntry(
+                last.clip_id,
+                last.in_ms,
+                last.out_ms,
+                last.text,
+                last.keep,
+                tuple(marks),
+                last.note,
+                last.line,
+            )
         marks.clear()
 
     for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), 1):
@@ -151,8 +159,11 @@ def parse_cut_list(text: str, source: Path | str = "cut.md") -> CutList:
             continue
         if line[0].isspace():
             if not stripped.startswith("broll"):
-                raise fail(number, f"cannot read {stripped!r}; an indented line must be a B-roll mark "
-                                   "like `    broll broll-001 00:00.00-00:04.00`")
+                raise fail(
+                    number,
+                    f"cannot read {stripped!r}; an indented line must be a B-roll mark "
+                    "like `    broll broll-001 00:00.00-00:04.00`",
+                )
             if not entries:
                 raise fail(number, "a B-roll mark must sit under a sentence line; move it below one")
             marks.append(_parse_broll(stripped, number, fail))
@@ -161,8 +172,11 @@ def parse_cut_list(text: str, source: Path | str = "cut.md") -> CutList:
             raise fail(number, "indent the B-roll mark under its sentence: `    broll CLIP IN-OUT`")
         bullet = BULLET_RE.match(stripped)
         if not bullet:
-            raise fail(number, f"cannot read {_short(stripped)!r}; sentence lines look like "
-                               "`- [x] int-001 00:01.20-00:04.80 text`")
+            raise fail(
+                number,
+                f"cannot read {_short(stripped)!r}; sentence lines look like "
+                "`- [x] int-001 00:01.20-00:04.80 text`",
+            )
         close_entry()
         entries.append(_parse_entry(bullet, number, fail))
     if comment_from:
@@ -183,18 +197,30 @@ def _parse_entry(bullet: re.Match[str], number: int, fail) -> CutEntry:
         rest = rest[: note_match.start()]
     parts = rest.split(maxsplit=2)
     if len(parts) < 2:
-        raise fail(number, "expected a clip id and IN-OUT after the tick box, like `int-001 00:01.20-00:04.80`")
+        raise fail(
+            number, "expected a clip id and IN-OUT after the tick box, like `int-001 00:01.20-00:04.80`"
+        )
     clip_id, span = parts[0], parts[1]
     in_ms, out_ms = _parse_span(span, number, fail)
-    return CutEntry(clip_id=clip_id, in_ms=in_ms, out_ms=out_ms, text=parts[2].strip() if len(parts) > 2 else "",
-                    keep=tick in ("x", "X"), note=note, line=number)
+    return CutEntry(
+        clip_id=clip_id,
+        in_ms=in_ms,
+        out_ms=out_ms,
+        text=parts[2].strip() if len(parts) > 2 else "",
+        keep=tick in ("x", "X"),
+        note=note,
+        line=number,
+    )
 
 
 def _parse_broll(stripped: str, number: int, fail) -> BrollMark:
     match = BROLL_RE.match(stripped)
     if not match:
-        raise fail(number, f"cannot read the B-roll mark {stripped!r}; write it like "
-                           "`    broll broll-001 00:00.00-00:04.00` (optionally ` @00:01.00`)")
+        raise fail(
+            number,
+            f"cannot read the B-roll mark {stripped!r}; write it like "
+            "`    broll broll-001 00:00.00-00:04.00` (optionally ` @00:01.00`)",
+        )
     in_ms, out_ms = _parse_span(match["span"], number, fail)
     at_ms = None
     if match["at"] is not None:
@@ -214,7 +240,9 @@ def _parse_span(span: str, number: int, fail) -> tuple[int, int]:
     in_ms, out_ms = parse_clock(first), parse_clock(second)
     for raw, value in ((first, in_ms), (second, out_ms)):
         if value is None:
-            raise fail(number, f"cannot read the time {raw!r}; write minutes:seconds.hundredths like 00:04.80")
+            raise fail(
+                number, f"cannot read the time {raw!r}; write minutes:seconds.hundredths like 00:04.80"
+            )
     if out_ms <= in_ms:
         raise fail(number, f"the span ends ({second}) before it starts ({first}); swap or fix the times")
     return in_ms, out_ms
@@ -234,7 +262,9 @@ def read_cut_list(project: Project) -> CutList | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise EditError(f"{path}: is not UTF-8 text; save it as UTF-8 (your editor's encoding menu)") from None
+        raise EditError(
+            f"{path}: is not UTF-8 text; save it as UTF-8 (your editor's encoding menu)"
+        ) from None
     return parse_cut_list(text, path)
 
 

@@ -56,33 +56,44 @@ class ExportResult:
     length_note: str | None  # the length rule's complaint, if any (an export does not refuse for it)
 
 
-def export_project(project: Project, format_name: str, output: Path | None = None, *,
-                   subtitles: str = "approved") -> ExportResult:
+def export_project(
+    project: Project, format_name: str, output: Path | None = None, *, subtitles: str = "approved"
+) -> ExportResult:
     """Compile the project's Timeline and write it in `format_name` (default `exports/timeline.<ext>`)."""
     spec = FORMATS[format_name]
     template = load_template(project.template, project.overrides)
     try:
         timeline = compile_timeline(project, subtitles=subtitles, template=template, check_length=False)
     except SubtitleError as exc:
-        raise SubtitleError(f"{exc}; or export with --subtitles working (drafts) or --subtitles none") from None
+        raise SubtitleError(
+            f"{exc}; or export with --subtitles working (drafts) or --subtitles none"
+        ) from None
     lengths = {clip.path(project): clip.facts.duration_ms for clip in load_footage(project)}
     path = Path(output) if output is not None else project.exports_dir / f"timeline{spec.suffix}"
     text = export_text(timeline, spec, lengths)
     atomic_write_text(path, text)
-    return ExportResult(path, timeline, length_problem(timeline.duration_ms, template.length, project.cut_list))
+    return ExportResult(
+        path, timeline, length_problem(timeline.duration_ms, template.length, project.cut_list)
+    )
 
 
-def export_text(timeline: Timeline, spec: ExportFormat, media_lengths: Mapping[Path, int] | None = None) -> str:
+def export_text(
+    timeline: Timeline, spec: ExportFormat, media_lengths: Mapping[Path, int] | None = None
+) -> str:
     document = to_otio(timeline, spec, media_lengths or {})
     try:
         if spec.adapter == "cmx_3600":
-            return otio.adapters.write_to_string(document, adapter_name=spec.adapter, rate=float(timeline.fps))
+            return otio.adapters.write_to_string(
+                document, adapter_name=spec.adapter, rate=float(timeline.fps)
+            )
         return otio.adapters.write_to_string(document, adapter_name=spec.adapter)
     except otio.exceptions.OTIOError as exc:
         raise EditError(f"cannot write the timeline as {spec.name} ({exc}); try --format otio") from None
 
 
-def to_otio(timeline: Timeline, spec: ExportFormat, media_lengths: Mapping[Path, int]) -> otio.schema.Timeline:
+def to_otio(
+    timeline: Timeline, spec: ExportFormat, media_lengths: Mapping[Path, int]
+) -> otio.schema.Timeline:
     clock = _Clock(timeline.fps)
     name = timeline.title if spec.name != "edl" else _ascii(timeline.title) or "EPISODE"
     document = otio.schema.Timeline(name=name)
@@ -91,9 +102,14 @@ def to_otio(timeline: Timeline, spec: ExportFormat, media_lengths: Mapping[Path,
     reels: dict[str, str] = {}
     for shot in timeline.shots:
         if spec.transitions and shot.transition_ms and len(picture):
-            picture.append(otio.schema.Transition(
-                name="crossfade", transition_type=otio.schema.TransitionTypes.SMPTE_Dissolve,
-                in_offset=clock.time(0), out_offset=clock.span(shot.start_ms, shot.start_ms + shot.transition_ms)))
+            picture.append(
+                otio.schema.Transition(
+                    name="crossfade",
+                    transition_type=otio.schema.TransitionTypes.SMPTE_Dissolve,
+                    in_offset=clock.time(0),
+                    out_offset=clock.span(shot.start_ms, shot.start_ms + shot.transition_ms),
+                )
+            )
         picture.append(_picture_item(shot, clock, media_lengths, reels if spec.name == "edl" else None))
     document.tracks.append(picture)
     if spec.audio:
@@ -122,7 +138,9 @@ class _Clock:
         """The length of [start, end) in whole frames (boundaries rounded, so spans add up)."""
         return otio.opentime.RationalTime(self.frames(end_ms) - self.frames(start_ms), self.rate)
 
-    def range(self, start_ms: int, end_ms: int, *, source_in_ms: int | None = None) -> otio.opentime.TimeRange:
+    def range(
+        self, start_ms: int, end_ms: int, *, source_in_ms: int | None = None
+    ) -> otio.opentime.TimeRange:
         start = self.time(start_ms if source_in_ms is None else source_in_ms)
         return otio.opentime.TimeRange(start, self.span(start_ms, end_ms))
 
@@ -136,13 +154,22 @@ def _picture_item(shot: Shot, clock: _Clock, media_lengths: Mapping[Path, int], 
     return _clip(shot.source, shot.start_ms, shot.end_ms, clock, media_lengths, reels)
 
 
-def _clip(span: SourceSpan, start_ms: int, end_ms: int, clock: _Clock, media_lengths: Mapping[Path, int],
-          reels: dict[str, str] | None = None) -> otio.schema.Clip:
+def _clip(
+    span: SourceSpan,
+    start_ms: int,
+    end_ms: int,
+    clock: _Clock,
+    media_lengths: Mapping[Path, int],
+    reels: dict[str, str] | None = None,
+) -> otio.schema.Clip:
     length = media_lengths.get(span.path)
     available = clock.range(0, length) if length else None
     reference = otio.schema.ExternalReference(target_url=span.path.as_uri(), available_range=available)
-    clip = otio.schema.Clip(name=span.clip_id, media_reference=reference,
-                            source_range=clock.range(start_ms, end_ms, source_in_ms=span.in_ms))
+    clip = otio.schema.Clip(
+        name=span.clip_id,
+        media_reference=reference,
+        source_range=clock.range(start_ms, end_ms, source_in_ms=span.in_ms),
+    )
     clip.metadata["pipeline"] = {"clip_id": span.clip_id}
     if reels is not None:
         clip.metadata["cmx_3600"] = {"reel": reel_name(span.clip_id, reels)}
@@ -192,9 +219,14 @@ def _music(timeline: Timeline, clock: _Clock, media_lengths: Mapping[Path, int])
 
 def _add_markers(timeline: Timeline, picture: otio.schema.Track, clock: _Clock) -> None:
     """Subtitles and the lower third as markers on the picture item each starts in."""
-    notes = [(cue.start_ms, cue.end_ms, cue.flat, otio.schema.MarkerColor.YELLOW, "subtitle") for cue in timeline.cues]
-    notes += [(o.start_ms, o.start_ms + o.duration_ms, " / ".join(o.lines), otio.schema.MarkerColor.BLUE, o.kind)
-              for o in timeline.overlays]
+    notes = [
+        (cue.start_ms, cue.end_ms, cue.flat, otio.schema.MarkerColor.YELLOW, "subtitle")
+        for cue in timeline.cues
+    ]
+    notes += [
+        (o.start_ms, o.start_ms + o.duration_ms, " / ".join(o.lines), otio.schema.MarkerColor.BLUE, o.kind)
+        for o in timeline.overlays
+    ]
     items = [item for item in picture if not isinstance(item, otio.schema.Transition)]
     for start_ms, end_ms, text, colour, kind in sorted(notes):
         frame = clock.frames(start_ms)
@@ -205,10 +237,16 @@ def _add_markers(timeline: Timeline, picture: otio.schema.Track, clock: _Clock) 
             if first <= frame < last:
                 length = max(1, min(clock.frames(end_ms), last) - frame)
                 marked = otio.opentime.TimeRange(
-                    otio.opentime.RationalTime(item.source_range.start_time.value + frame - first, clock.rate),
-                    otio.opentime.RationalTime(length, clock.rate))
-                item.markers.append(otio.schema.Marker(name=text, marked_range=marked, color=colour,
-                                                       metadata={"pipeline": {"kind": kind}}))
+                    otio.opentime.RationalTime(
+                        item.source_range.start_time.value + frame - first, clock.rate
+                    ),
+                    otio.opentime.RationalTime(length, clock.rate),
+                )
+                item.markers.append(
+                    otio.schema.Marker(
+                        name=text, marked_range=marked, color=colour, metadata={"pipeline": {"kind": kind}}
+                    )
+                )
                 break
 
 

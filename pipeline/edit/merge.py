@@ -51,12 +51,16 @@ def merge_cut_lists(edited: CutList, proposed: CutList) -> MergeResult:
             for i in overlapping:
                 claimed[i] = True
             text = "".join(candidates[i].text for i in overlapping)
-            changed.append(f"line {line.line}: {line.clip_id} {format_clock(line.in_ms)} now reads 「{text}」 "
-                           f"(was 「{line.text}」); check its times")
+            changed.append(
+                f"line {line.line}: {line.clip_id} {format_clock(line.in_ms)} now reads 「{text}」 "
+                f"(was 「{line.text}」); check its times"
+            )
             merged.append(_refreshed(line, candidates[overlapping[0]], text))
             continue
-        missing.append(f"line {line.line}: {line.clip_id} {format_clock(line.in_ms)} 「{line.text}」 is not in "
-                       "the transcript any more; kept as you wrote it")
+        missing.append(
+            f"line {line.line}: {line.clip_id} {format_clock(line.in_ms)} 「{line.text}」 is not in "
+            "the transcript any more; kept as you wrote it"
+        )
         merged.append(line)
 
     added = 0

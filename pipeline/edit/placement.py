@@ -58,8 +58,15 @@ def frames_for(duration_ms: int, fps: Fraction) -> int:
     return max(1, frame_at(duration_ms, fps))
 
 
-def place_programme(beats: Sequence[Beat], *, start_ms: int, fps: Fraction, min_shot_ms: int = 0,
-                    clip_lengths: Mapping[str, int] | None = None, source: str = "cut.md") -> Programme:
+def place_programme(
+    beats: Sequence[Beat],
+    *,
+    start_ms: int,
+    fps: Fraction,
+    min_shot_ms: int = 0,
+    clip_lengths: Mapping[str, int] | None = None,
+    source: str = "cut.md",
+) -> Programme:
     """Lay the beats end to end from `start_ms` (rounded to a frame)."""
     lengths = clip_lengths or {}
     shots: list[Shot] = []
@@ -71,16 +78,23 @@ def place_programme(beats: Sequence[Beat], *, start_ms: int, fps: Fraction, min_
         f1 = f0 + frames_for(beat.narration.duration_ms, fps)
         t0 = ms_at(f0, fps)
         audio.append(AudioPiece(start_ms=t0, source=_from(beat.narration, 0, ms_at(f1, fps) - t0)))
-        shots.extend(_beat_shots(beat, f0, f1, fps, frames_for(min_shot_ms, fps) if min_shot_ms else 0,
-                                 lengths, source))
+        shots.extend(
+            _beat_shots(
+                beat, f0, f1, fps, frames_for(min_shot_ms, fps) if min_shot_ms else 0, lengths, source
+            )
+        )
         cursor = f1
     return Programme(
-        shots=join_shots(shots), audio=join_audio(audio), start_ms=ms_at(first_frame, fps), end_ms=ms_at(cursor, fps)
+        shots=join_shots(shots),
+        audio=join_audio(audio),
+        start_ms=ms_at(first_frame, fps),
+        end_ms=ms_at(cursor, fps),
     )
 
 
-def _beat_shots(beat: Beat, f0: int, f1: int, fps: Fraction, min_shot_frames: int,
-                lengths: Mapping[str, int], source: str) -> list[Shot]:
+def _beat_shots(
+    beat: Beat, f0: int, f1: int, fps: Fraction, min_shot_frames: int, lengths: Mapping[str, int], source: str
+) -> list[Shot]:
     t0 = ms_at(f0, fps)
 
     def interview(a: int, b: int) -> Shot:
@@ -104,10 +118,17 @@ def _beat_shots(beat: Beat, f0: int, f1: int, fps: Fraction, min_shot_frames: in
         position = end
     if position < f1:
         last = shots[-1] if beat.cutaways and shots and shots[-1].end_ms == ms_at(position, fps) else None
-        if last is not None and f1 - position < min_shot_frames and _can_run_on(last, ms_at(f1, fps), lengths):
+        if (
+            last is not None
+            and f1 - position < min_shot_frames
+            and _can_run_on(last, ms_at(f1, fps), lengths)
+        ):
             span = last.source
-            shots[-1] = replace(last, duration_ms=ms_at(f1, fps) - last.start_ms,
-                                source=_from(span, 0, ms_at(f1, fps) - last.start_ms))
+            shots[-1] = replace(
+                last,
+                duration_ms=ms_at(f1, fps) - last.start_ms,
+                source=_from(span, 0, ms_at(f1, fps) - last.start_ms),
+            )
         else:
             shots.append(interview(position, f1))
     return shots
@@ -133,12 +154,20 @@ def join_shots(shots: Sequence[Shot]) -> tuple[Shot, ...]:
     joined: list[Shot] = []
     for shot in shots:
         previous = joined[-1] if joined else None
-        if (previous is not None and previous.source is not None and shot.source is not None
-                and shot.transition_ms == 0 and previous.end_ms == shot.start_ms
-                and _continues(previous.source, shot.source)):
+        if (
+            previous is not None
+            and previous.source is not None
+            and shot.source is not None
+            and shot.transition_ms == 0
+            and previous.end_ms == shot.start_ms
+            and _continues(previous.source, shot.source)
+        ):
             span = previous.source
-            joined[-1] = replace(previous, duration_ms=previous.duration_ms + shot.duration_ms,
-                                 source=SourceSpan(span.clip_id, span.path, span.in_ms, shot.source.out_ms))
+            joined[-1] = replace(
+                previous,
+                duration_ms=previous.duration_ms + shot.duration_ms,
+                source=SourceSpan(span.clip_id, span.path, span.in_ms, shot.source.out_ms),
+            )
         else:
             joined.append(shot)
     return tuple(joined)
@@ -148,10 +177,16 @@ def join_audio(pieces: Sequence[AudioPiece]) -> tuple[AudioPiece, ...]:
     joined: list[AudioPiece] = []
     for piece in pieces:
         previous = joined[-1] if joined else None
-        if (previous is not None and previous.end_ms == piece.start_ms and previous.gain_db == piece.gain_db
-                and _continues(previous.source, piece.source)):
+        if (
+            previous is not None
+            and previous.end_ms == piece.start_ms
+            and previous.gain_db == piece.gain_db
+            and _continues(previous.source, piece.source)
+        ):
             span = previous.source
-            joined[-1] = replace(previous, source=SourceSpan(span.clip_id, span.path, span.in_ms, piece.source.out_ms))
+            joined[-1] = replace(
+                previous, source=SourceSpan(span.clip_id, span.path, span.in_ms, piece.source.out_ms)
+            )
         else:
             joined.append(piece)
     return tuple(joined)

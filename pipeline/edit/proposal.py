@@ -78,7 +78,9 @@ def episode_ms(narration_ms: int, template: Template) -> int:
     return narration_ms + template.cards_ms
 
 
-def _over_target(sentences: Sequence[Sentence], notes: list[str], template: Template, target_ms: int) -> list[int]:
+def _over_target(
+    sentences: Sequence[Sentence], notes: list[str], template: Template, target_ms: int
+) -> list[int]:
     """Indices to untick, lowest value first, until the episode fits the target (never below the minimum)."""
     kept = [i for i, note in enumerate(notes) if not note]
     length = episode_ms(sum(sentences[i].duration_ms for i in kept), template)

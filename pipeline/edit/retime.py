@@ -29,8 +29,13 @@ class _Fragment:
     trimmed: bool
 
 
-def retime_cues(cues_by_clip: Mapping[str, Sequence[Cue]], pieces: Sequence[AudioPiece], duration_ms: int,
-                *, min_ms: int = MIN_CUE_MS) -> tuple[Cue, ...]:
+def retime_cues(
+    cues_by_clip: Mapping[str, Sequence[Cue]],
+    pieces: Sequence[AudioPiece],
+    duration_ms: int,
+    *,
+    min_ms: int = MIN_CUE_MS,
+) -> tuple[Cue, ...]:
     fragments: list[_Fragment] = []
     originals: dict[tuple[str, int], Cue] = {}
     for piece in sorted(pieces, key=lambda p: p.start_ms):
@@ -42,16 +47,23 @@ def retime_cues(cues_by_clip: Mapping[str, Sequence[Cue]], pieces: Sequence[Audi
             key = (span.clip_id, index)
             originals[key] = cue
             offset = piece.start_ms - span.in_ms
-            fragments.append(_Fragment(key, start + offset, end + offset, start, end,
-                                       (start, end) != (cue.start_ms, cue.end_ms)))
+            fragments.append(
+                _Fragment(
+                    key, start + offset, end + offset, start, end, (start, end) != (cue.start_ms, cue.end_ms)
+                )
+            )
     placed: list[tuple[Cue, bool]] = []
     for fragment in _join_back_to_back(fragments, originals):
         cue = originals[fragment.key]
-        placed.append((cue.with_times(max(0, fragment.start_ms), min(duration_ms, fragment.end_ms)), fragment.trimmed))
+        placed.append(
+            (cue.with_times(max(0, fragment.start_ms), min(duration_ms, fragment.end_ms)), fragment.trimmed)
+        )
     return _in_order([(cue, trimmed) for cue, trimmed in placed if cue.end_ms > cue.start_ms], min_ms)
 
 
-def _join_back_to_back(fragments: Sequence[_Fragment], originals: Mapping[tuple[str, int], Cue]) -> list[_Fragment]:
+def _join_back_to_back(
+    fragments: Sequence[_Fragment], originals: Mapping[tuple[str, int], Cue]
+) -> list[_Fragment]:
     """One cue whose middle was cut out, its two parts playing one after the other, stays one cue."""
     joined: list[_Fragment] = []
     for fragment in fragments:
@@ -60,8 +72,14 @@ def _join_back_to_back(fragments: Sequence[_Fragment], originals: Mapping[tuple[
             cue = originals[fragment.key]
             cut_inside = previous.source_end_ms < cue.end_ms and fragment.source_start_ms > cue.start_ms
             if cut_inside and fragment.source_start_ms >= previous.source_end_ms:
-                joined[-1] = _Fragment(previous.key, previous.start_ms, fragment.end_ms, previous.source_start_ms,
-                                       fragment.source_end_ms, True)
+                joined[-1] = _Fragment(
+                    previous.key,
+                    previous.start_ms,
+                    fragment.end_ms,
+                    previous.source_start_ms,
+                    fragment.source_end_ms,
+                    True,
+                )
                 continue
         joined.append(fragment)
     return joined

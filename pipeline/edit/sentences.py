@@ -57,7 +57,9 @@ def token_pattern(tokens: Sequence[str]) -> re.Pattern[str]:
     return re.compile("(?:" + "|".join(re.escape(a) for a in alternatives) + ")+")
 
 
-def split_sentences(transcript: Transcript, rules: CutRules, clip_duration_ms: int | None = None) -> tuple[Sentence, ...]:
+def split_sentences(
+    transcript: Transcript, rules: CutRules, clip_duration_ms: int | None = None
+) -> tuple[Sentence, ...]:
     words = _spoken_words(transcript)
     if not words:
         return ()
@@ -75,10 +77,16 @@ def split_sentences(transcript: Transcript, rules: CutRules, clip_duration_ms: i
         in_ms, out_ms = _with_handles(words, first, last, rules.handle_ms, clip_duration_ms)
         if out_ms <= in_ms:
             continue
-        sentences.append(Sentence(
-            clip_id=transcript.clip_id, in_ms=in_ms, out_ms=out_ms, text=text, words=tuple(spoken),
-            filler=bool(filler.fullmatch(normalise(text))) or not normalise(text),
-        ))
+        sentences.append(
+            Sentence(
+                clip_id=transcript.clip_id,
+                in_ms=in_ms,
+                out_ms=out_ms,
+                text=text,
+                words=tuple(spoken),
+                filler=bool(filler.fullmatch(normalise(text))) or not normalise(text),
+            )
+        )
     return tuple(sentences)
 
 
@@ -114,8 +122,9 @@ def _sentence_bounds(words: list[Word], pause_ms: int) -> list[tuple[int, int]]:
     return bounds
 
 
-def _split_long(words: list[Word], first: int, last: int, max_ms: int,
-                segment_ends: frozenset[int]) -> list[tuple[int, int]]:
+def _split_long(
+    words: list[Word], first: int, last: int, max_ms: int, segment_ends: frozenset[int]
+) -> list[tuple[int, int]]:
     """Split [first, last) at the comma (or segment end, or longest pause) nearest its middle."""
     if last - first < 2 or words[last - 1].end_ms - words[first].start_ms <= max_ms:
         return [(first, last)]
@@ -125,11 +134,17 @@ def _split_long(words: list[Word], first: int, last: int, max_ms: int,
     if marked:
         k = min(marked, key=lambda k: abs(words[k].start_ms - middle))
     else:
-        k = max(cuts, key=lambda k: (words[k].start_ms - words[k - 1].end_ms, -abs(words[k].start_ms - middle)))
-    return _split_long(words, first, k, max_ms, segment_ends) + _split_long(words, k, last, max_ms, segment_ends)
+        k = max(
+            cuts, key=lambda k: (words[k].start_ms - words[k - 1].end_ms, -abs(words[k].start_ms - middle))
+        )
+    return _split_long(words, first, k, max_ms, segment_ends) + _split_long(
+        words, k, last, max_ms, segment_ends
+    )
 
 
-def _trim_hesitations(words: list[Word], first: int, last: int, hesitation: re.Pattern[str]) -> tuple[int, int]:
+def _trim_hesitations(
+    words: list[Word], first: int, last: int, hesitation: re.Pattern[str]
+) -> tuple[int, int]:
     """Drop 嗯/呃 … at the edges, unless they are all the sentence has (then it is a filler line)."""
     is_hesitation = [bool(hesitation.fullmatch(normalise(w.text))) for w in words[first:last]]
     if all(is_hesitation):
@@ -143,8 +158,9 @@ def _trim_hesitations(words: list[Word], first: int, last: int, hesitation: re.P
     return first, last
 
 
-def _with_handles(words: list[Word], first: int, last: int, handle_ms: int,
-                  clip_duration_ms: int | None) -> tuple[int, int]:
+def _with_handles(
+    words: list[Word], first: int, last: int, handle_ms: int, clip_duration_ms: int | None
+) -> tuple[int, int]:
     start, end = words[first].start_ms, words[last - 1].end_ms
     in_ms = _floor(max(0, start - handle_ms))
     out_ms = _ceil(end + handle_ms)

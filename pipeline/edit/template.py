@@ -168,10 +168,16 @@ class _Reader:
         try:
             names = [name for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
         except ValueError as exc:
-            raise self.fail(section, key, f"has a broken {{field}} in {text!r} ({exc}); write {{{{ for a literal {{")
+            raise self.fail(
+                section, key, f"has a broken {{field}} in {text!r} ({exc}); write {{{{ for a literal {{"
+            ) from exc
         unknown = [n for n in names if n not in fields]
         if unknown:
-            raise self.fail(section, key, f"uses unknown field {{{unknown[0]}}}; use {', '.join('{' + f + '}' for f in fields)}")
+            raise self.fail(
+                section,
+                key,
+                f"uses unknown field {{{unknown[0]}}}; use {', '.join('{' + f + '}' for f in fields)}",
+            )
         return text
 
     def colour(self, section: str, key: str) -> str:
@@ -190,8 +196,9 @@ class _Reader:
         return path
 
 
-def parse_template(name: str, data: Mapping[str, Any], source: Path,
-                   overrides: Mapping[str, Any] | None = None) -> Template:
+def parse_template(
+    name: str, data: Mapping[str, Any], source: Path, overrides: Mapping[str, Any] | None = None
+) -> Template:
     r = _Reader(data, source, overrides or {})
     fps_value = r.number("", "fps", low=1, high=120)
     length = LengthRule(
@@ -206,9 +213,12 @@ def parse_template(name: str, data: Mapping[str, Any], source: Path,
     crossfade = r.whole("transitions", "card_crossfade_ms", high=5_000)
     for card in ("title_card", "credits_card"):
         if crossfade > r.whole(card, "duration_ms", low=1, high=60_000):
-            raise r.fail("transitions", "card_crossfade_ms", f"({crossfade}) is longer than the {card}; shorten it")
-    if r.whole("broll", "suggest_min_length_ms", low=500, high=60_000) > r.whole("broll", "suggest_length_ms", low=500,
-                                                                                 high=60_000):
+            raise r.fail(
+                "transitions", "card_crossfade_ms", f"({crossfade}) is longer than the {card}; shorten it"
+            )
+    if r.whole("broll", "suggest_min_length_ms", low=500, high=60_000) > r.whole(
+        "broll", "suggest_length_ms", low=500, high=60_000
+    ):
         raise r.fail("broll", "suggest_min_length_ms", "is above suggest_length_ms; lower it")
     line = r.text("credits_card", "line")
     r.check_fields("credits_card", "line", line, CREDIT_FIELDS)

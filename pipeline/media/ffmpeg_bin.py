@@ -19,21 +19,29 @@ def ffmpeg_exe() -> str:
     if configured:
         found = shutil.which(configured)
         if not found:
-            raise PipelineError(f"{ENV_VAR}={configured}: no such executable; unset it to use the bundled ffmpeg")
+            raise PipelineError(
+                f"{ENV_VAR}={configured}: no such executable; unset it to use the bundled ffmpeg"
+            )
         return found
     try:
         import imageio_ffmpeg
     except ImportError:  # pragma: no cover - a broken install
-        raise PipelineError("imageio-ffmpeg is not installed; run `bash setup.sh` (or pip install imageio-ffmpeg)") from None
+        raise PipelineError(
+            "imageio-ffmpeg is not installed; run `bash setup.sh` (or pip install imageio-ffmpeg)"
+        ) from None
     try:
         return imageio_ffmpeg.get_ffmpeg_exe()
     except RuntimeError as exc:  # pragma: no cover
-        raise PipelineError(f"no ffmpeg binary found ({exc}); reinstall imageio-ffmpeg or set {ENV_VAR}") from None
+        raise PipelineError(
+            f"no ffmpeg binary found ({exc}); reinstall imageio-ffmpeg or set {ENV_VAR}"
+        ) from None
 
 
 @functools.cache
 def ffmpeg_version() -> str:
-    out = subprocess.run([ffmpeg_exe(), "-hide_banner", "-version"], capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-version"], capture_output=True, text=True, check=False
+    )
     first = out.stdout.splitlines()[0] if out.stdout else ""
     match = re.search(r"ffmpeg version (\S+)", first)
     return match.group(1) if match else "unknown"

@@ -62,8 +62,12 @@ def _fc_match(names: tuple[str, ...]) -> Path | None:
     if not shutil.which("fc-match"):
         return None
     style = "Bold" if "Bold" in names[0] else "Regular"
-    out = subprocess.run(["fc-match", "-f", "%{file}\n%{family}", f"{CJK_FAMILY}:style={style}"],
-                         capture_output=True, text=True, check=False).stdout.splitlines()
+    out = subprocess.run(
+        ["fc-match", "-f", "%{file}\n%{family}", f"{CJK_FAMILY}:style={style}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.splitlines()
     if len(out) >= 2 and CJK_FAMILY in out[1] and Path(out[0]).name in names:
         return Path(out[0])
     return None

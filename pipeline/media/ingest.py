@@ -14,7 +14,7 @@ import os
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.errors import MediaError, ProjectError
@@ -59,11 +59,15 @@ def check_role(path: Path, facts: MediaFacts, role: str) -> None:
     """Refuse a file that cannot serve its role, naming the file and what to do."""
     if role == "interview":
         if facts.video is None:
-            raise MediaError(f"{path}: audio only, but interview clips need picture; "
-                             "ingest it with --role music, or offer the camera file")
+            raise MediaError(
+                f"{path}: audio only, but interview clips need picture; "
+                "ingest it with --role music, or offer the camera file"
+            )
         if facts.audio is None:
-            raise MediaError(f"{path}: has no audio track, but interview clips need the narration; "
-                             "ingest it with --role broll, or offer the file with sound")
+            raise MediaError(
+                f"{path}: has no audio track, but interview clips need the narration; "
+                "ingest it with --role broll, or offer the file with sound"
+            )
     elif role == "broll":
         if facts.video is None:
             raise MediaError(f"{path}: has no picture; B-roll needs video (music goes in with --role music)")
@@ -74,7 +78,9 @@ def check_role(path: Path, facts: MediaFacts, role: str) -> None:
         raise MediaError(f"unknown role {role!r}; use {', '.join(ROLES)}")
 
 
-def examine(files: Sequence[Path], role: str, hash_progress: Callable[[int], None] | None = None) -> list[Offered]:
+def examine(
+    files: Sequence[Path], role: str, hash_progress: Callable[[int], None] | None = None
+) -> list[Offered]:
     """Check every offered file before anything is written."""
     offered = []
     for file in files:
@@ -84,7 +90,9 @@ def examine(files: Sequence[Path], role: str, hash_progress: Callable[[int], Non
         try:
             digest = sha256_file(file, hash_progress)
         except OSError as exc:
-            raise MediaError(f"{file}: cannot be read ({exc.strerror}); check the file and its permissions") from None
+            raise MediaError(
+                f"{file}: cannot be read ({exc.strerror}); check the file and its permissions"
+            ) from None
         offered.append(Offered(file, facts, digest))
     return offered
 
@@ -127,10 +135,14 @@ def ingest(
             mode = _place(item.source, target, link)
             created.append(target)
             clip = Clip(
-                clip_id=clip_id, role=role, file=str(target.relative_to(project.root)),
-                original_name=item.source.name, source_path=str(item.source.resolve()),
-                sha256=item.sha256, facts=item.facts,
-                ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                clip_id=clip_id,
+                role=role,
+                file=str(target.relative_to(project.root)),
+                original_name=item.source.name,
+                source_path=str(item.source.resolve()),
+                sha256=item.sha256,
+                facts=item.facts,
+                ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 linked="" if mode == "copy" else mode,
             )
             if role == "interview":
@@ -154,9 +166,23 @@ def extract_speech_audio(project: Project, clip: Clip) -> Path:
     tmp = temp_sibling(wav)
     try:
         run_ffmpeg(
-            ["-y", "-i", str(clip.path(project)), "-map", "0:a:0", "-vn", "-ac", "1", "-ar", "16000",
-             "-c:a", "pcm_s16le", str(tmp)],
-            outputs=[tmp], what=f"extracting the speech audio of {clip.clip_id}",
+            [
+                "-y",
+                "-i",
+                str(clip.path(project)),
+                "-map",
+                "0:a:0",
+                "-vn",
+                "-ac",
+                "1",
+                "-ar",
+                "16000",
+                "-c:a",
+                "pcm_s16le",
+                str(tmp),
+            ],
+            outputs=[tmp],
+            what=f"extracting the speech audio of {clip.clip_id}",
         )
         os.replace(tmp, wav)
     except BaseException:
@@ -169,8 +195,10 @@ def extract_speech_audio(project: Project, clip: Clip) -> Path:
 def _place(source: Path, target: Path, link: str) -> str:
     """Copy (or link) `source` to `target`; returns the mode used. Never leaves a partial file."""
     if target.exists():
-        raise ProjectError(f"{target}: already exists but is not in the footage index; "
-                           "move it out of footage/ and ingest again")
+        raise ProjectError(
+            f"{target}: already exists but is not in the footage index; "
+            "move it out of footage/ and ingest again"
+        )
     if link == "hard":
         try:
             os.link(source, target)
@@ -196,19 +224,26 @@ def _place(source: Path, target: Path, link: str) -> str:
 
 def _next_number(existing: Sequence[Clip], role: str) -> int:
     prefix = ID_PREFIX[role] + "-"
-    numbers = [int(c.clip_id[len(prefix):]) for c in existing
-               if c.clip_id.startswith(prefix) and c.clip_id[len(prefix):].isdigit()]
+    numbers = [
+        int(c.clip_id[len(prefix) :])
+        for c in existing
+        if c.clip_id.startswith(prefix) and c.clip_id[len(prefix) :].isdigit()
+    ]
     return max(numbers, default=0) + 1
 
 
 def _check_project_writable(project: Project) -> None:
     footage = project.footage_dir
     if footage.exists() and not footage.is_dir():
-        raise ProjectError(f"{footage}: is a file, but must be the footage folder; move it away and try again")
+        raise ProjectError(
+            f"{footage}: is a file, but must be the footage folder; move it away and try again"
+        )
     try:
         footage.mkdir(exist_ok=True)
         probe_file = temp_sibling(footage / "write-check")
         probe_file.unlink()
     except OSError as exc:
-        raise ProjectError(f"{footage}: cannot write into the project ({exc.strerror}); "
-                           "check the folder's permissions and free space") from None
+        raise ProjectError(
+            f"{footage}: cannot write into the project ({exc.strerror}); "
+            "check the folder's permissions and free space"
+        ) from None

@@ -66,7 +66,7 @@ class MediaFacts:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "MediaFacts":
+    def from_dict(cls, data: dict[str, Any]) -> MediaFacts:
         return cls(
             container=data["container"],
             duration_ms=int(data["duration_ms"]),
@@ -89,14 +89,20 @@ def probe(path: Path) -> MediaFacts:
     try:
         container = av.open(str(path), metadata_errors="ignore")
     except PermissionError:
-        raise MediaError(f"{path}: cannot be read (permission denied); check the file's permissions") from None
+        raise MediaError(
+            f"{path}: cannot be read (permission denied); check the file's permissions"
+        ) from None
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
-        raise MediaError(f"{path}: not a readable media file ({_reason(exc)}); is it truncated or mis-named?") from None
+        raise MediaError(
+            f"{path}: not a readable media file ({_reason(exc)}); is it truncated or mis-named?"
+        ) from None
     try:
         with container:
             return _facts(path, size, container)
     except av.error.FFmpegError as exc:
-        raise MediaError(f"{path}: damaged media ({_reason(exc)}); copy it again from the camera card") from None
+        raise MediaError(
+            f"{path}: damaged media ({_reason(exc)}); copy it again from the camera card"
+        ) from None
 
 
 def _reason(exc: BaseException) -> str:
@@ -118,7 +124,9 @@ def _facts(path: Path, size: int, container: av.container.InputContainer) -> Med
     audio = None
     if audio_stream is not None:
         cc = audio_stream.codec_context
-        audio = AudioFacts(codec=cc.name, sample_rate=int(cc.sample_rate or 0), channels=int(cc.channels or 0))
+        audio = AudioFacts(
+            codec=cc.name, sample_rate=int(cc.sample_rate or 0), channels=int(cc.channels or 0)
+        )
     _check_tail(path, container, video_stream or audio_stream, duration_ms)
     return MediaFacts(
         container=container.format.name,
@@ -137,7 +145,9 @@ def _duration_ms(container: av.container.InputContainer, stream: av.stream.Strea
     return 0
 
 
-def _video_facts(path: Path, container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> VideoFacts:
+def _video_facts(
+    path: Path, container: av.container.InputContainer, stream: av.video.stream.VideoStream
+) -> VideoFacts:
     cc = stream.codec_context
     rate = stream.average_rate or stream.guessed_rate or stream.base_rate
     if not rate:
@@ -150,10 +160,8 @@ def _video_facts(path: Path, container: av.container.InputContainer, stream: av.
         if len(pts) >= VFR_SAMPLE_PACKETS:
             break
     container.seek(0)
-    frame = None
     try:
-        for frame in container.decode(stream):
-            break
+        frame = next(container.decode(stream), None)
     except av.error.FFmpegError:
         frame = None
     if frame is None:
@@ -185,7 +193,9 @@ def _variable(pts: list[int]) -> bool:
     return max(deltas) > min(deltas) * 1.1
 
 
-def _check_tail(path: Path, container: av.container.InputContainer, stream: av.stream.Stream, duration_ms: int) -> None:
+def _check_tail(
+    path: Path, container: av.container.InputContainer, stream: av.stream.Stream, duration_ms: int
+) -> None:
     """A file cut short (a copy interrupted) has an index promising data that is not there.
 
     Demux (no decoding) from the last second: the packets must reach the stream's stated end and

@@ -65,8 +65,13 @@ def run_ffmpeg(
     stderr_lines: collections.deque[str] = collections.deque(maxlen=STDERR_KEEP_LINES)
     try:
         proc = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, encoding="utf-8", errors="replace",
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
         )
     except OSError as exc:
         raise FfmpegError(f"{what}: cannot start ffmpeg ({exc}); run `pipeline doctor`", command) from None
@@ -94,12 +99,14 @@ def run_ffmpeg(
         if proc.poll() is None:
             proc.kill()
         _remove(outputs)
-        raise Interrupted(f"{what}: interrupted; partial outputs were removed, nothing else changed") from None
+        raise Interrupted(
+            f"{what}: interrupted; partial outputs were removed, nothing else changed"
+        ) from None
     stderr = "\n".join(stderr_lines)
     if returncode != 0:
         _remove(outputs)
         tail = "\n".join(list(stderr_lines)[-TAIL_LINES:])
-        last = next((l for l in reversed(stderr_lines) if l.strip()), "no message")
+        last = next((line for line in reversed(stderr_lines) if line.strip()), "no message")
         raise FfmpegError(f"{what} failed: {last.strip()} (run with --debug for the command)", command, tail)
     return FfmpegResult(tuple(command), stderr)
 

@@ -45,7 +45,11 @@ def create_project(
         raise ProjectError(f"{file}: a project already exists here; choose another folder or edit it")
     if week is not None and not WEEK_RE.match(week):
         raise ProjectError(f'--week "{week}" is not an ISO week; write it like 2026-W48')
-    for value, name in ((title, "--title"), (subject_name, "--subject-name"), (subject_role, "--subject-role")):
+    for value, name in (
+        (title, "--title"),
+        (subject_name, "--subject-name"),
+        (subject_role, "--subject-role"),
+    ):
         if not value.strip():
             raise ProjectError(f"{name} is empty; give a value")
     data: dict = {
@@ -67,5 +71,7 @@ def create_project(
             (root / sub).mkdir(exist_ok=True)
         atomic_write_text(file, HEADER + tomli_w.dumps(data))
     except PermissionError as exc:
-        raise ProjectError(f"{root}: cannot write the project folder ({exc.strerror}); check its permissions") from None
+        raise ProjectError(
+            f"{root}: cannot write the project folder ({exc.strerror}); check its permissions"
+        ) from None
     return load_project(root)

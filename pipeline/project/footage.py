@@ -50,7 +50,7 @@ class Clip:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Clip":
+    def from_dict(cls, data: dict[str, Any]) -> Clip:
         return cls(
             clip_id=data["clip_id"],
             role=data["role"],

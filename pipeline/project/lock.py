@@ -30,8 +30,10 @@ def exclusive(path: Path, *, what: str, where: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            raise ProjectError(f"{where}: another {what} is running on it (pid {holder}); "
-                               "wait for it to finish, or stop it, and run again") from None
+            raise ProjectError(
+                f"{where}: another {what} is running on it (pid {holder}); "
+                "wait for it to finish, or stop it, and run again"
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         yield

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from pipeline.errors import ProjectError
 from pipeline.project.files import resolve_inside
@@ -121,7 +122,9 @@ class _Reader:
             raise self.fail(f"[{name}]", "must be a table")
         return value
 
-    def text(self, table: Mapping[str, Any], section: str, key: str, *, required: bool, default: str = "") -> str:
+    def text(
+        self, table: Mapping[str, Any], section: str, key: str, *, required: bool, default: str = ""
+    ) -> str:
         where = f"[{section}] {key}" if section else key
         value = table.get(key)
         if value is None:
@@ -158,9 +161,13 @@ def load_project(root: Path | str) -> Project:
     try:
         raw = file.read_bytes()
     except FileNotFoundError:
-        raise ProjectError(f"{file}: not found; is {root} a project folder? Create one with `pipeline init`") from None
+        raise ProjectError(
+            f"{file}: not found; is {root} a project folder? Create one with `pipeline init`"
+        ) from None
     except PermissionError:
-        raise ProjectError(f"{file}: cannot be read (permission denied); check the folder's permissions") from None
+        raise ProjectError(
+            f"{file}: cannot be read (permission denied); check the folder's permissions"
+        ) from None
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -228,8 +235,12 @@ def parse_project(root: Path, data: Mapping[str, Any]) -> Project:
     for i, item in enumerate(credits_raw, 1):
         if not isinstance(item, dict):
             raise r.fail(f"credits #{i}", 'must be {role = "...", name = "..."}')
-        credits.append(Credit(r.text(item, f"credits #{i}", "role", required=True),
-                              r.text(item, f"credits #{i}", "name", required=True)))
+        credits.append(
+            Credit(
+                r.text(item, f"credits #{i}", "role", required=True),
+                r.text(item, f"credits #{i}", "name", required=True),
+            )
+        )
 
     assets_raw = r.table("assets", required=False)
     assets = {}

@@ -41,8 +41,11 @@ def programme_audio(graph: FilterGraph, timeline: Timeline, facts: Facts) -> str
 
 
 def _narration(
-    graph: FilterGraph, pieces: Sequence[AudioPiece], total_ms: int,
-    needed: Mapping[tuple[Path, int], int], facts: Facts,
+    graph: FilterGraph,
+    pieces: Sequence[AudioPiece],
+    total_ms: int,
+    needed: Mapping[tuple[Path, int], int],
+    facts: Facts,
 ) -> str:
     ordered = sorted(pieces, key=lambda p: p.start_ms)
     overlapping = any(b.start_ms < a.end_ms for a, b in zip(ordered, ordered[1:]))
@@ -67,8 +70,11 @@ def _narration(
 
 
 def _mixed_narration(
-    graph: FilterGraph, ordered: Sequence[AudioPiece], total_ms: int,
-    needed: Mapping[tuple[Path, int], int], facts: Facts,
+    graph: FilterGraph,
+    ordered: Sequence[AudioPiece],
+    total_ms: int,
+    needed: Mapping[tuple[Path, int], int],
+    facts: Facts,
 ) -> str:
     """Pieces that overlap (an edit that lets two sounds run together) are placed and summed."""
     placed = []
@@ -81,7 +87,9 @@ def _mixed_narration(
     return graph.chain((mixed,), _exact_length(total_ms), "narr")
 
 
-def _piece(graph: FilterGraph, piece: AudioPiece, needed: Mapping[tuple[Path, int], int], facts: Facts) -> str:
+def _piece(
+    graph: FilterGraph, piece: AudioPiece, needed: Mapping[tuple[Path, int], int], facts: Facts
+) -> str:
     span = piece.source
     if facts_for(facts, span.path).audio is None:
         return silence(graph, span.duration_ms)
@@ -115,9 +123,15 @@ def _exact_length(length_ms: int) -> tuple[str, ...]:
 
 
 def silence(graph: FilterGraph, length_ms: int) -> str:
-    return graph.chain((), (
-        f("anullsrc", r=SAMPLE_RATE, cl="stereo"), f("atrim", end_sample=samples(length_ms)), PCM,
-    ), "gap")
+    return graph.chain(
+        (),
+        (
+            f("anullsrc", r=SAMPLE_RATE, cl="stereo"),
+            f("atrim", end_sample=samples(length_ms)),
+            PCM,
+        ),
+        "gap",
+    )
 
 
 def music_input(bed: MusicBed) -> InputSpec:
@@ -135,7 +149,10 @@ def _music_bed(graph: FilterGraph, bed: MusicBed, total_ms: int) -> str:
     if bed.gain_db:
         steps.append(f("volume", f"{number(bed.gain_db)}dB"))
     if fade > 0:
-        steps += [f("afade", t="in", d=seconds(fade)), f("afade", t="out", st=seconds(length - fade), d=seconds(fade))]
+        steps += [
+            f("afade", t="in", d=seconds(fade)),
+            f("afade", t="out", st=seconds(length - fade), d=seconds(fade)),
+        ]
     if start:
         steps.append(f("adelay", delays=start, all=1))
     steps += _exact_length(total_ms)

@@ -8,10 +8,11 @@ manifest can list every miss.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from pipeline.errors import MediaError
 from pipeline.render.measure import OutputFacts, measure_image
@@ -25,10 +26,22 @@ LRA_MIN_PROGRAMME_S = 60.0  # loudness range means little on shorter programmes 
 FRAME_RATE_TOLERANCE = 0.002  # relative: 25 passes as 25.05, 29.97 never passes as 30
 # encoder names in presets -> codec names a demuxer reports
 ENCODER_CODECS = {
-    "libx264": "h264", "libx264rgb": "h264", "libopenh264": "h264", "h264_nvenc": "h264",
-    "h264_qsv": "h264", "h264_vaapi": "h264", "h264_videotoolbox": "h264",
-    "libx265": "hevc", "hevc_nvenc": "hevc", "hevc_qsv": "hevc", "hevc_vaapi": "hevc",
-    "aac": "aac", "libfdk_aac": "aac", "aac_at": "aac", "libopus": "opus", "libmp3lame": "mp3",
+    "libx264": "h264",
+    "libx264rgb": "h264",
+    "libopenh264": "h264",
+    "h264_nvenc": "h264",
+    "h264_qsv": "h264",
+    "h264_vaapi": "h264",
+    "h264_videotoolbox": "h264",
+    "libx265": "hevc",
+    "hevc_nvenc": "hevc",
+    "hevc_qsv": "hevc",
+    "hevc_vaapi": "hevc",
+    "aac": "aac",
+    "libfdk_aac": "aac",
+    "aac_at": "aac",
+    "libopus": "opus",
+    "libmp3lame": "mp3",
 }
 Miss = Callable[[str, str, str, str], None]  # (field, expected, measured, message without the file name)
 
@@ -43,10 +56,15 @@ class Problem:
     message: str  # one line naming the file: "exports/web/x.mp4: loudness -17.3 LUFS, target -15 ±1 LU"
 
     def to_dict(self) -> dict[str, str]:
-        return {"field": self.field, "expected": self.expected, "measured": self.measured, "message": self.message}
+        return {
+            "field": self.field,
+            "expected": self.expected,
+            "measured": self.measured,
+            "message": self.message,
+        }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Problem":
+    def from_dict(cls, data: Mapping[str, Any]) -> Problem:
         return cls(str(data["field"]), str(data["expected"]), str(data["measured"]), str(data["message"]))
 
 
@@ -91,24 +109,44 @@ def check_output(
         ("audio_duration", "audio stream", facts.audio_duration_s),
     ):
         if measured is not None and abs(measured - expected_duration_s) > float(slack) + 1e-6:
-            miss(field, f"{expected_duration_s:.3f} s ±{frame_tolerance} frames", f"{measured:.3f} s",
-                 f"{label} lasts {measured:.3f} s, the timeline {expected_duration_s:.3f} s "
-                 f"(±{frame_tolerance} frames = {float(slack):.3f} s)")
+            miss(
+                field,
+                f"{expected_duration_s:.3f} s ±{frame_tolerance} frames",
+                f"{measured:.3f} s",
+                f"{label} lasts {measured:.3f} s, the timeline {expected_duration_s:.3f} s "
+                f"(±{frame_tolerance} frames = {float(slack):.3f} s)",
+            )
     if facts.duration_s < preset.min_duration_s:
-        miss("min_duration", f">= {_num(preset.min_duration_s)} s", f"{facts.duration_s:.3f} s",
-             f"duration {facts.duration_s:.1f} s, {preset.name} accepts at least {_num(preset.min_duration_s)} s")
+        miss(
+            "min_duration",
+            f">= {_num(preset.min_duration_s)} s",
+            f"{facts.duration_s:.3f} s",
+            f"duration {facts.duration_s:.1f} s, {preset.name} accepts at least {_num(preset.min_duration_s)} s",
+        )
     if facts.duration_s > preset.max_duration_s:
-        miss("max_duration", f"<= {_num(preset.max_duration_s)} s", f"{facts.duration_s:.3f} s",
-             f"duration {facts.duration_s:.1f} s, {preset.name} accepts at most {_num(preset.max_duration_s)} s")
+        miss(
+            "max_duration",
+            f"<= {_num(preset.max_duration_s)} s",
+            f"{facts.duration_s:.3f} s",
+            f"duration {facts.duration_s:.1f} s, {preset.name} accepts at most {_num(preset.max_duration_s)} s",
+        )
 
     if preset.video.faststart and facts.faststart is not True:
         measured = "not an MP4" if facts.faststart is None else "moov after mdat"
-        miss("faststart", "moov before mdat", measured,
-             f"{measured} (no faststart): web playback cannot start before the download ends")
+        miss(
+            "faststart",
+            "moov before mdat",
+            measured,
+            f"{measured} (no faststart): web playback cannot start before the download ends",
+        )
     if size_capped_mb is not None and facts.size_bytes > size_capped_mb * BYTES_PER_MB:
         measured_mb = facts.size_bytes / BYTES_PER_MB
-        miss("size", f"<= {_num(size_capped_mb)} MB", f"{facts.size_bytes} bytes",
-             f"size {measured_mb:.2f} MB, cap {_num(size_capped_mb)} MB")
+        miss(
+            "size",
+            f"<= {_num(size_capped_mb)} MB",
+            f"{facts.size_bytes} bytes",
+            f"size {measured_mb:.2f} MB, cap {_num(size_capped_mb)} MB",
+        )
     return tuple(found)
 
 
@@ -118,28 +156,54 @@ def _check_picture(facts: OutputFacts, preset: PlatformPreset, size: tuple[int, 
         miss("video", codec_of(video.codec), "none", "has no video stream")
         return
     if (facts.width, facts.height) != size:
-        miss("resolution", f"{size[0]}x{size[1]}", f"{facts.width}x{facts.height}",
-             f"resolution {facts.width}x{facts.height}, expected {size[0]}x{size[1]}")
+        miss(
+            "resolution",
+            f"{size[0]}x{size[1]}",
+            f"{facts.width}x{facts.height}",
+            f"resolution {facts.width}x{facts.height}, expected {size[0]}x{size[1]}",
+        )
     codec = codec_of(video.codec)
     if facts.video_codec != codec:
         miss("video_codec", codec, facts.video_codec, f"video codec {facts.video_codec}, expected {codec}")
     elif (facts.video_profile or "").lower() != video.profile.lower():
         measured = facts.video_profile or "unknown"
-        miss("profile", video.profile, measured, f"{codec} profile {measured}, expected {video.profile.title()}")
+        miss(
+            "profile",
+            video.profile,
+            measured,
+            f"{codec} profile {measured}, expected {video.profile.title()}",
+        )
     if facts.pix_fmt != video.pix_fmt:
-        miss("pix_fmt", video.pix_fmt, str(facts.pix_fmt),
-             f"pixel format {facts.pix_fmt}, expected {video.pix_fmt} (most players outside ffmpeg need it)")
+        miss(
+            "pix_fmt",
+            video.pix_fmt,
+            str(facts.pix_fmt),
+            f"pixel format {facts.pix_fmt}, expected {video.pix_fmt} (most players outside ffmpeg need it)",
+        )
     expected_fps = preset.picture.fps
     if facts.frame_rate is None or abs(facts.frame_rate - expected_fps) > expected_fps * FRAME_RATE_TOLERANCE:
         shown = _fps(facts.frame_rate) if facts.frame_rate is not None else "unknown"
-        miss("frame_rate", _fps(expected_fps), shown, f"frame rate {shown} fps, expected {_fps(expected_fps)} fps")
+        miss(
+            "frame_rate",
+            _fps(expected_fps),
+            shown,
+            f"frame rate {shown} fps, expected {_fps(expected_fps)} fps",
+        )
     gop = video.gop_seconds
     if gop > 0 and facts.keyframe_interval_s is not None:
         limit = gop + 1 / float(expected_fps)  # one frame of slack for timestamp rounding
         if facts.keyframe_interval_s > limit:
-            measured = "no keyframe" if math.isinf(facts.keyframe_interval_s) else f"{facts.keyframe_interval_s:.2f} s"
-            miss("gop", f"keyframe every {_num(gop)} s", measured,
-                 f"keyframes up to {measured} apart, expected one every {_num(gop)} s")
+            measured = (
+                "no keyframe"
+                if math.isinf(facts.keyframe_interval_s)
+                else f"{facts.keyframe_interval_s:.2f} s"
+            )
+            miss(
+                "gop",
+                f"keyframe every {_num(gop)} s",
+                measured,
+                f"keyframes up to {measured} apart, expected one every {_num(gop)} s",
+            )
 
 
 def _check_sound(facts: OutputFacts, preset: PlatformPreset, miss: Miss) -> None:
@@ -151,11 +215,19 @@ def _check_sound(facts: OutputFacts, preset: PlatformPreset, miss: Miss) -> None
     if facts.audio_codec != codec:
         miss("audio_codec", codec, facts.audio_codec, f"audio codec {facts.audio_codec}, expected {codec}")
     if facts.sample_rate != audio.sample_rate:
-        miss("sample_rate", f"{audio.sample_rate} Hz", f"{facts.sample_rate} Hz",
-             f"audio sample rate {facts.sample_rate} Hz, expected {audio.sample_rate} Hz")
+        miss(
+            "sample_rate",
+            f"{audio.sample_rate} Hz",
+            f"{facts.sample_rate} Hz",
+            f"audio sample rate {facts.sample_rate} Hz, expected {audio.sample_rate} Hz",
+        )
     if facts.channels != audio.channels:
-        miss("channels", str(audio.channels), str(facts.channels),
-             f"{facts.channels} audio channels, expected {audio.channels}")
+        miss(
+            "channels",
+            str(audio.channels),
+            str(facts.channels),
+            f"{facts.channels} audio channels, expected {audio.channels}",
+        )
 
 
 def _check_loudness(facts: OutputFacts, preset: PlatformPreset, miss: Miss) -> None:
@@ -163,22 +235,37 @@ def _check_loudness(facts: OutputFacts, preset: PlatformPreset, miss: Miss) -> N
         return  # already reported as a missing audio stream
     target = preset.loudness
     if facts.loudness is None:
-        miss("loudness", f"{_num(target.integrated_lufs)} LUFS", "not measured",
-             "loudness was not measured; measure the output with loudness on")
+        miss(
+            "loudness",
+            f"{_num(target.integrated_lufs)} LUFS",
+            "not measured",
+            "loudness was not measured; measure the output with loudness on",
+        )
         return
     measured = facts.loudness
     if abs(measured.integrated_lufs - target.integrated_lufs) > target.tolerance_lu + 1e-9:
-        miss("loudness", f"{_num(target.integrated_lufs)} ±{_num(target.tolerance_lu)} LUFS",
-             f"{measured.integrated_lufs:.1f} LUFS",
-             f"loudness {measured.integrated_lufs:.1f} LUFS, target {_num(target.integrated_lufs)} "
-             f"±{_num(target.tolerance_lu)} LU")
+        miss(
+            "loudness",
+            f"{_num(target.integrated_lufs)} ±{_num(target.tolerance_lu)} LUFS",
+            f"{measured.integrated_lufs:.1f} LUFS",
+            f"loudness {measured.integrated_lufs:.1f} LUFS, target {_num(target.integrated_lufs)} "
+            f"±{_num(target.tolerance_lu)} LU",
+        )
     if measured.true_peak_dbtp > target.true_peak_dbtp + TRUE_PEAK_SLACK_DB:
-        miss("true_peak", f"<= {_num(target.true_peak_dbtp)} dBTP", f"{measured.true_peak_dbtp:.1f} dBTP",
-             f"true peak {measured.true_peak_dbtp:.1f} dBTP, limit {_num(target.true_peak_dbtp)} dBTP")
+        miss(
+            "true_peak",
+            f"<= {_num(target.true_peak_dbtp)} dBTP",
+            f"{measured.true_peak_dbtp:.1f} dBTP",
+            f"true peak {measured.true_peak_dbtp:.1f} dBTP, limit {_num(target.true_peak_dbtp)} dBTP",
+        )
     long_enough = facts.duration_s >= LRA_MIN_PROGRAMME_S
     if target.max_lra_lu is not None and long_enough and measured.lra_lu > target.max_lra_lu:
-        miss("lra", f"<= {_num(target.max_lra_lu)} LU", f"{measured.lra_lu:.1f} LU",
-             f"loudness range {measured.lra_lu:.1f} LU, limit {_num(target.max_lra_lu)} LU")
+        miss(
+            "lra",
+            f"<= {_num(target.max_lra_lu)} LU",
+            f"{measured.lra_lu:.1f} LU",
+            f"loudness range {measured.lra_lu:.1f} LU, limit {_num(target.max_lra_lu)} LU",
+        )
 
 
 def check_cover(
@@ -196,19 +283,38 @@ def check_cover(
         image = measure_image(Path(path))
     except MediaError as exc:
         measured = "missing" if not Path(path).is_file() else "unreadable"
-        return (Problem("cover", expected, measured, f"{shown}: {cover.name} cover {measured} ({exc.message})"),)
+        return (
+            Problem("cover", expected, measured, f"{shown}: {cover.name} cover {measured} ({exc.message})"),
+        )
     found = []
     if (image.width, image.height) != (cover.width, cover.height):
-        found.append(Problem("cover_resolution", f"{cover.width}x{cover.height}", f"{image.width}x{image.height}",
-                             f"{shown}: {cover.name} cover is {image.width}x{image.height}, "
-                             f"expected {cover.width}x{cover.height}"))
+        found.append(
+            Problem(
+                "cover_resolution",
+                f"{cover.width}x{cover.height}",
+                f"{image.width}x{image.height}",
+                f"{shown}: {cover.name} cover is {image.width}x{image.height}, "
+                f"expected {cover.width}x{cover.height}",
+            )
+        )
     if image.format != image_format:
-        found.append(Problem("cover_format", image_format, image.format,
-                             f"{shown}: {cover.name} cover is {image.format}, expected {image_format}"))
+        found.append(
+            Problem(
+                "cover_format",
+                image_format,
+                image.format,
+                f"{shown}: {cover.name} cover is {image.format}, expected {image_format}",
+            )
+        )
     if max_kb is not None and image.size_bytes > max_kb * 1000:
-        found.append(Problem("cover_bytes", f"<= {_num(max_kb)} KB", f"{image.size_bytes} bytes",
-                             f"{shown}: {cover.name} cover is {image.size_bytes / 1000:.1f} KB, "
-                             f"limit {_num(max_kb)} KB"))
+        found.append(
+            Problem(
+                "cover_bytes",
+                f"<= {_num(max_kb)} KB",
+                f"{image.size_bytes} bytes",
+                f"{shown}: {cover.name} cover is {image.size_bytes / 1000:.1f} KB, limit {_num(max_kb)} KB",
+            )
+        )
     return tuple(found)
 
 

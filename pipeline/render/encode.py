@@ -20,7 +20,9 @@ class CappedSize:
 
 
 def gop_frames(preset: PlatformPreset) -> int:
-    return max(1, round(Fraction(preset.picture.fps) * Fraction(preset.video.gop_seconds).limit_denominator(1000)))
+    return max(
+        1, round(Fraction(preset.picture.fps) * Fraction(preset.video.gop_seconds).limit_denominator(1000))
+    )
 
 
 def video_args(preset: PlatformPreset, capped: CappedSize | None = None) -> list[str]:
@@ -45,10 +47,22 @@ def audio_args(preset: PlatformPreset, capped: CappedSize | None = None) -> list
 
 
 def output_args(
-    preset: PlatformPreset, path: Path, video_pad: str, audio_pad: str, *,
-    title: str = "", capped: CappedSize | None = None,
+    preset: PlatformPreset,
+    path: Path,
+    video_pad: str,
+    audio_pad: str,
+    *,
+    title: str = "",
+    capped: CappedSize | None = None,
 ) -> list[str]:
-    args = ["-map", f"[{video_pad}]", "-map", f"[{audio_pad}]", *video_args(preset, capped), *audio_args(preset, capped)]
+    args = [
+        "-map",
+        f"[{video_pad}]",
+        "-map",
+        f"[{audio_pad}]",
+        *video_args(preset, capped),
+        *audio_args(preset, capped),
+    ]
     if preset.video.faststart:
         args += ["-movflags", "+faststart"]
     if title:

@@ -71,7 +71,9 @@ class RenderReport:
         return checks.failure_message(self.problems, listed_in=str(manifest.manifest_path(self.project)))
 
 
-def select_presets(project: Project, platforms: Sequence[str] | None, *, draft: bool) -> tuple[PlatformPreset, ...]:
+def select_presets(
+    project: Project, platforms: Sequence[str] | None, *, draft: bool
+) -> tuple[PlatformPreset, ...]:
     names = tuple(dict.fromkeys(platforms or project.platforms))
     presets = tuple(load_platform(name, project.overrides) for name in names)
     return tuple(draft_preset(p) for p in presets) if draft else presets
@@ -95,18 +97,29 @@ def render_project(
     if not isinstance(project, Project):
         project = load_project(project)
     with exclusive(project.cache_dir / "render.lock", what="`pipeline render`", where=project.root):
-        return _render_locked(project, platforms, force=force, draft=draft, progress=progress, timeline=timeline)
+        return _render_locked(
+            project, platforms, force=force, draft=draft, progress=progress, timeline=timeline
+        )
 
 
-def _render_locked(project: Project, platforms: Sequence[str] | None, *, force: bool, draft: bool,
-                   progress: Progress | None, timeline: Timeline | None) -> RenderReport:
+def _render_locked(
+    project: Project,
+    platforms: Sequence[str] | None,
+    *,
+    force: bool,
+    draft: bool,
+    progress: Progress | None,
+    timeline: Timeline | None,
+) -> RenderReport:
     presets = select_presets(project, platforms, draft=draft)
     if timeline is None:
         from pipeline.edit.compile import compile_timeline
 
         timeline = compile_timeline(project, subtitles="working" if draft else "approved")
     job = prepare_job(project, presets, timeline, draft=draft)
-    stale = [p for p in job.outputs if force or not fingerprint.is_up_to_date(project, p.final, p.fingerprint)]
+    stale = [
+        p for p in job.outputs if force or not fingerprint.is_up_to_date(project, p.final, p.fingerprint)
+    ]
     notes = list(job.notes)
     if stale:
         notes += _render(job, stale, progress)
@@ -122,7 +135,9 @@ def _render_locked(project: Project, platforms: Sequence[str] | None, *, force: 
             if entry is not None and entry.covers != _cover_entries(job, planned, covers):
                 entry = dataclasses.replace(entry, covers=_cover_entries(job, planned, covers))
                 entries.append(entry)
-        reports.append(OutputReport(planned.platform, planned.variant, planned.final, planned in stale, entry))
+        reports.append(
+            OutputReport(planned.platform, planned.variant, planned.final, planned in stale, entry)
+        )
     if entries:
         manifest.update_manifest(project, entries)
         for planned, report in zip(job.outputs, reports):
@@ -142,8 +157,15 @@ def _render(job: RenderJob, stale: Sequence[Planned], progress: Progress | None)
             temp = temp_sibling(planned.final)
             temps.append(temp)
             plans.append(dataclasses.replace(planned.plan, path=temp))
-        args = render_args(job.timeline, plans, facts=job.facts, artwork=job.artwork, loudness=job.loudness,
-                           fonts_dir=job.fonts_dir, programme=job.programme)
+        args = render_args(
+            job.timeline,
+            plans,
+            facts=job.facts,
+            artwork=job.artwork,
+            loudness=job.loudness,
+            fonts_dir=job.fonts_dir,
+            programme=job.programme,
+        )
         names = ", ".join(p.label for p in stale)
         total = job.timeline.duration_ms / 1000
         report = (lambda ms: progress(ms / 1000, total)) if progress else None
@@ -180,21 +202,31 @@ def _deliverables(job: RenderJob) -> tuple[dict[str, tuple[Path, ...]], dict[str
         if planned.variant == "api":
             continue
         preset = planned.plan.preset
-        sidecars[planned.platform] = write_sidecars(preset, job.timeline.cues, planned.final, job.timeline.duration_ms)
+        sidecars[planned.platform] = write_sidecars(
+            preset, job.timeline.cues, planned.final, job.timeline.duration_ms
+        )
         if preset.covers:
             frame, key = job.cover_frame()
-            covers[planned.platform] = write_covers(job.project, preset, job.timeline, planned.final, frame, key,
-                                                    job.graphics_dir)
+            covers[planned.platform] = write_covers(
+                job.project, preset, job.timeline, planned.final, frame, key, job.graphics_dir
+            )
     return sidecars, covers
 
 
-def _cover_entries(job: RenderJob, planned: Planned, covers: dict[str, tuple]) -> tuple[manifest.CoverEntry, ...]:
+def _cover_entries(
+    job: RenderJob, planned: Planned, covers: dict[str, tuple]
+) -> tuple[manifest.CoverEntry, ...]:
     if planned.variant == "api":
         return ()
-    return tuple(manifest.cover_entry(job.project, cover.name, path) for cover, path in covers.get(planned.platform, ()))
+    return tuple(
+        manifest.cover_entry(job.project, cover.name, path)
+        for cover, path in covers.get(planned.platform, ())
+    )
 
 
-def _subtitles(job: RenderJob, planned: Planned, sidecars: dict[str, tuple[Path, ...]]) -> manifest.SubtitleDelivery | None:
+def _subtitles(
+    job: RenderJob, planned: Planned, sidecars: dict[str, tuple[Path, ...]]
+) -> manifest.SubtitleDelivery | None:
     burned = planned.plan.subtitles is not None
     files = () if planned.variant == "api" else sidecars.get(planned.platform, ())
     if not burned and not files:
@@ -208,16 +240,25 @@ def _checked_entry(job: RenderJob, planned: Planned, sidecars, covers) -> manife
     capped = planned.plan.capped
     name = manifest.project_relative(job.project, planned.final)
     problems = checks.check_output(
-        facts, preset, expected_duration_s=job.timeline.duration_ms / 1000,
+        facts,
+        preset,
+        expected_duration_s=job.timeline.duration_ms / 1000,
         size_capped_mb=preset.size_cap.max_mb if capped is not None and preset.size_cap else None,
-        expected_size=(capped.width, capped.height) if capped is not None else None, name=name,
+        expected_size=(capped.width, capped.height) if capped is not None else None,
+        name=name,
     )
     for cover, path in covers.get(planned.platform, ()) if planned.variant != "api" else ():
-        problems += checks.check_cover(path, cover, name=manifest.project_relative(job.project, path),
-                                       max_kb=cover.max_kb)
+        problems += checks.check_cover(
+            path, cover, name=manifest.project_relative(job.project, path), max_kb=cover.max_kb
+        )
     return manifest.entry_for(
-        job.project, facts, platform=planned.platform, variant=planned.variant, problems=problems,
-        fingerprint=planned.fingerprint, subtitles=_subtitles(job, planned, sidecars),
+        job.project,
+        facts,
+        platform=planned.platform,
+        variant=planned.variant,
+        problems=problems,
+        fingerprint=planned.fingerprint,
+        subtitles=_subtitles(job, planned, sidecars),
         covers=_cover_entries(job, planned, covers),
     )
 

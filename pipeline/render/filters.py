@@ -115,7 +115,9 @@ class FilterGraph:
         self._append(sources, filters, (out,))
         return out
 
-    def fan_out(self, source: str, count: int, stems: Sequence[str], *, audio: bool = False) -> tuple[str, ...]:
+    def fan_out(
+        self, source: str, count: int, stems: Sequence[str], *, audio: bool = False
+    ) -> tuple[str, ...]:
         """`count` copies of `source` (a `split`/`asplit`); the source itself when count is 1."""
         if count == 1:
             return (source,)

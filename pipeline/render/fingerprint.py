@@ -80,7 +80,9 @@ def file_stamp(path: Path, *, root: Path | None = None, hash_content: bool = Fal
     try:
         stat = path.stat()
     except FileNotFoundError:
-        raise PipelineError(f"{path}: input file not found; restore it or re-ingest it, then render again") from None
+        raise PipelineError(
+            f"{path}: input file not found; restore it or re-ingest it, then render again"
+        ) from None
     shown = path.as_posix()
     if root is not None:
         with contextlib.suppress(ValueError):
@@ -129,8 +131,13 @@ def record(project: ProjectLike, output_path: Path | str, fp: str, *, sha256: st
     """
     output = project_root(project) / project_relative(project, output_path)
     stat = output.stat()
-    rec = RenderRecord(project_relative(project, output_path), fp, sha256 or file_sha256(output),
-                       stat.st_size, stat.st_mtime_ns)
+    rec = RenderRecord(
+        project_relative(project, output_path),
+        fp,
+        sha256 or file_sha256(output),
+        stat.st_size,
+        stat.st_mtime_ns,
+    )
     _write_record(project, rec)
 
 
@@ -168,8 +175,11 @@ def _read_record(project: ProjectLike, output_path: Path | str) -> RenderRecord 
     try:
         data = json.loads(record_path(project, output_path).read_text("utf-8"))
         return RenderRecord(
-            output=str(data["output"]), fingerprint=str(data["fingerprint"]), sha256=str(data["sha256"]),
-            size_bytes=int(data["size_bytes"]), mtime_ns=int(data["mtime_ns"]),
+            output=str(data["output"]),
+            fingerprint=str(data["fingerprint"]),
+            sha256=str(data["sha256"]),
+            size_bytes=int(data["size_bytes"]),
+            mtime_ns=int(data["mtime_ns"]),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -206,5 +216,6 @@ def _plain(value: object) -> object:
         return sorted((_plain(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
     if isinstance(value, bytes):
         return value.hex()
-    raise TypeError(f"cannot fingerprint a {type(value).__name__!r} value; pass plain data, dataclasses or paths")
-
+    raise TypeError(
+        f"cannot fingerprint a {type(value).__name__!r} value; pass plain data, dataclasses or paths"
+    )

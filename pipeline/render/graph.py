@@ -25,7 +25,13 @@ from pipeline.render.loudness import Normalisation, measure_filter
 from pipeline.render.platforms import Loudness, PlatformPreset
 from pipeline.render.sources import Facts
 from pipeline.render.video import (
-    PlacedImage, Shape, burn_subtitles, even, frame_shape, overlay_graphics, programme_picture,
+    PlacedImage,
+    Shape,
+    burn_subtitles,
+    even,
+    frame_shape,
+    overlay_graphics,
+    programme_picture,
 )
 
 LoudnessKey = tuple[float, float]  # (integrated LUFS, true peak dBTP)
@@ -95,14 +101,25 @@ def render_args(
     audio_pads = _sound_branches(graph, timeline, outputs, facts, loudness)
     args = ["-y", *graph.args()]
     for out in outputs:
-        args += output_args(out.preset, out.path, video_pads[out.name], audio_pads[out.name],
-                            title=timeline.title, capped=out.capped)
+        args += output_args(
+            out.preset,
+            out.path,
+            video_pads[out.name],
+            audio_pads[out.name],
+            title=timeline.title,
+            capped=out.capped,
+        )
     return args
 
 
 def _picture_branches(
-    graph: FilterGraph, picture: str, timeline: Timeline, outputs: Sequence[OutputPlan],
-    artwork: Artwork, programme: tuple[int, int], fonts_dir: Path,
+    graph: FilterGraph,
+    picture: str,
+    timeline: Timeline,
+    outputs: Sequence[OutputPlan],
+    artwork: Artwork,
+    programme: tuple[int, int],
+    fonts_dir: Path,
 ) -> dict[str, str]:
     pads: dict[str, str] = {}
     shapes = _unique([shape_of(o.preset) for o in outputs])
@@ -113,7 +130,9 @@ def _picture_branches(
         for overlay in timeline.overlays:
             placed = artwork.lower_thirds.get((overlay, shape.width, shape.height))
             if placed is None:
-                raise RenderError(f"no drawn {overlay.kind} for {shape.width}x{shape.height}; this is a bug in the render stage")
+                raise RenderError(
+                    f"no drawn {overlay.kind} for {shape.width}x{shape.height}; this is a bug in the render stage"
+                )
             overlays.append((overlay, placed))
         framed = overlay_graphics(graph, framed, overlays, timeline.fps)
         members = [o for o in outputs if shape_of(o.preset) == shape]
@@ -123,7 +142,9 @@ def _picture_branches(
             users = [o for o in members if o.subtitles == look]
             if look is not None:
                 look_pad = burn_subtitles(graph, look_pad, look, fonts_dir, "subs")
-            for out, pad_out in zip(users, graph.fan_out(look_pad, len(users), [f"{o.name}_pic" for o in users])):
+            for out, pad_out in zip(
+                users, graph.fan_out(look_pad, len(users), [f"{o.name}_pic" for o in users])
+            ):
                 steps = []
                 if out.capped is not None:
                     steps.append(f("scale", w=out.capped.width, h=out.capped.height))
@@ -134,7 +155,10 @@ def _picture_branches(
 
 
 def _sound_branches(
-    graph: FilterGraph, timeline: Timeline, outputs: Sequence[OutputPlan], facts: Facts,
+    graph: FilterGraph,
+    timeline: Timeline,
+    outputs: Sequence[OutputPlan],
+    facts: Facts,
     loudness: Mapping[LoudnessKey, Normalisation],
 ) -> dict[str, str]:
     mix = programme_audio(graph, timeline, facts)
@@ -143,15 +167,21 @@ def _sound_branches(
     for key, pad in zip(keys, graph.fan_out(mix, len(keys), ["tomix"], audio=True)):
         plan = loudness.get(key)
         if plan is None:
-            raise RenderError(f"no loudness measurement for the {key[0]} LUFS target; this is a bug in the render stage")
+            raise RenderError(
+                f"no loudness measurement for the {key[0]} LUFS target; this is a bug in the render stage"
+            )
         level = graph.chain((pad,), plan.filters(), "level")
         users = [o for o in outputs if loudness_key(o.preset.loudness) == key]
-        for out, pad_out in zip(users, graph.fan_out(level, len(users), [f"{o.name}_a" for o in users], audio=True)):
+        for out, pad_out in zip(
+            users, graph.fan_out(level, len(users), [f"{o.name}_a" for o in users], audio=True)
+        ):
             pads[out.name] = pad_out
     return pads
 
 
-def loudness_args(timeline: Timeline, *, facts: Facts, target: Loudness, limit_db: float | None = None) -> list[str]:
+def loudness_args(
+    timeline: Timeline, *, facts: Facts, target: Loudness, limit_db: float | None = None
+) -> list[str]:
     """Pass 1: the programme mix alone (no picture decoded) through loudnorm's meter."""
     graph = FilterGraph()
     mix = programme_audio(graph, timeline, facts)

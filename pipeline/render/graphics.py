@@ -40,10 +40,26 @@ def cache_key(kind: str, lines: tuple[str, ...], style: Style, canvas: Canvas, e
         try:
             logo = hashlib.sha256(Path(style.logo).read_bytes()).hexdigest()
         except OSError:
-            raise RenderError(f"{style.logo}: the logo cannot be read; check [assets] logo in project.toml") from None
-    payload = json.dumps([GRAPHICS_VERSION, kind, lines, style.font, style.text_colour, style.accent_colour,
-                          style.background_colour, logo, canvas.width, canvas.height, canvas.layout, extra],
-                         ensure_ascii=False)
+            raise RenderError(
+                f"{style.logo}: the logo cannot be read; check [assets] logo in project.toml"
+            ) from None
+    payload = json.dumps(
+        [
+            GRAPHICS_VERSION,
+            kind,
+            lines,
+            style.font,
+            style.text_colour,
+            style.accent_colour,
+            style.background_colour,
+            logo,
+            canvas.width,
+            canvas.height,
+            canvas.layout,
+            extra,
+        ],
+        ensure_ascii=False,
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
@@ -60,8 +76,11 @@ def card_image(card: Card, style: Style, canvas: Canvas, cache_dir: Path) -> Pat
     """The title or credits card as an RGB PNG at `canvas` size (cached)."""
     key = cache_key(card.kind, card.lines, style, canvas)
     painter = draw_title_card if card.kind == "title" else draw_credits_card
-    return _cached(cache_dir, f"{card.kind}-{canvas.width}x{canvas.height}-{key}.png",
-                   lambda: painter(card.lines, style, canvas))
+    return _cached(
+        cache_dir,
+        f"{card.kind}-{canvas.width}x{canvas.height}-{key}.png",
+        lambda: painter(card.lines, style, canvas),
+    )
 
 
 def lower_third_image(overlay: Overlay, style: Style, canvas: Canvas, cache_dir: Path) -> PlacedImage:
@@ -85,6 +104,7 @@ def lower_third_image(overlay: Overlay, style: Style, canvas: Canvas, cache_dir:
 
 
 # drawing ------------------------------------------------------------------------------------------
+
 
 def _font(size: int, *, bold: bool = False, font: CjkFont | None = None) -> ImageFont.FreeTypeFont:
     font = font or find_cjk_font()
@@ -117,8 +137,16 @@ def split_title(text: str) -> tuple[str, str]:
     return text[:at].rstrip(), text[at:].lstrip()
 
 
-def fit_lines(draw: ImageDraw.ImageDraw, text: str, size: int, max_width: int, *, bold: bool = False,
-              min_size: int = 12, wrap: bool = True) -> tuple[tuple[str, ...], ImageFont.FreeTypeFont]:
+def fit_lines(
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    size: int,
+    max_width: int,
+    *,
+    bold: bool = False,
+    min_size: int = 12,
+    wrap: bool = True,
+) -> tuple[tuple[str, ...], ImageFont.FreeTypeFont]:
     """`text` at the largest size up to `size` that fits `max_width`, on two lines if one will not do."""
     font = _font(size, bold=bold)
     if _width(draw, text, font) <= max_width:
@@ -134,8 +162,15 @@ def fit_lines(draw: ImageDraw.ImageDraw, text: str, size: int, max_width: int, *
     return (text,), _font(max(min_size, int(size * scale)), bold=bold)
 
 
-def _draw_lines(draw: ImageDraw.ImageDraw, lines: tuple[str, ...], font, centre_x: int, top: int,
-                fill, spacing: float = 1.25) -> int:
+def _draw_lines(
+    draw: ImageDraw.ImageDraw,
+    lines: tuple[str, ...],
+    font,
+    centre_x: int,
+    top: int,
+    fill,
+    spacing: float = 1.25,
+) -> int:
     """Centred lines from `top`; returns the y below the last line."""
     step = int(font.size * spacing)
     for i, line in enumerate(lines):
@@ -155,8 +190,10 @@ def draw_title_card(lines: tuple[str, ...], style: Style, canvas: Canvas) -> Ima
         s_lines, s_font = fit_lines(draw, series, int(unit * 0.065), int(w * 0.8), bold=True, wrap=False)
         y = _draw_lines(draw, s_lines, s_font, w // 2, y, _rgb(style.accent_colour))
     rule_w = int(w * 0.12)
-    draw.rectangle([w // 2 - rule_w // 2, y + int(unit * 0.02), w // 2 + rule_w // 2, y + int(unit * 0.028)],
-                   fill=_rgb(style.accent_colour))
+    draw.rectangle(
+        [w // 2 - rule_w // 2, y + int(unit * 0.02), w // 2 + rule_w // 2, y + int(unit * 0.028)],
+        fill=_rgb(style.accent_colour),
+    )
     y += int(unit * 0.07)
     if title:
         t_lines, t_font = fit_lines(draw, title, int(unit * 0.11), int(w * 0.86), bold=True)
@@ -229,8 +266,13 @@ def draw_lower_third(lines: tuple[str, ...], style: Style, canvas: Canvas) -> tu
     text_x = int(pad * 1.5)
     draw.text((text_x, pad), name, font=name_font, fill=(*_rgb(style.text_colour), 255), anchor="lt")
     if role:
-        draw.text((text_x, pad + name_h + int(pad * 0.6)), role, font=role_font,
-                  fill=(*_rgb(style.text_colour), 235), anchor="lt")
+        draw.text(
+            (text_x, pad + name_h + int(pad * 0.6)),
+            role,
+            font=role_font,
+            fill=(*_rgb(style.text_colour), 235),
+            anchor="lt",
+        )
     if vertical:
         picture_bottom = (h + w * 9 / 16) / 2
         x, y = (w - bar_w) // 2, int(picture_bottom + unit * 0.012)
@@ -241,7 +283,10 @@ def draw_lower_third(lines: tuple[str, ...], style: Style, canvas: Canvas) -> tu
 
 # covers -------------------------------------------------------------------------------------------
 
-def draw_cover(series: str, title: str, style: Style, width: int, height: int, frame: Path | None) -> Image.Image:
+
+def draw_cover(
+    series: str, title: str, style: Style, width: int, height: int, frame: Path | None
+) -> Image.Image:
     """A cover: a frame of the programme filling the picture, darkened at the bottom, with the
     series and the title over it; the title card design when there is no frame."""
     if frame is None:
@@ -249,8 +294,9 @@ def draw_cover(series: str, title: str, style: Style, width: int, height: int, f
     with Image.open(frame) as opened:
         picture = opened.convert("RGB")
     scale = max(width / picture.width, height / picture.height)
-    picture = picture.resize((max(width, round(picture.width * scale)), max(height, round(picture.height * scale))),
-                             Image.LANCZOS)
+    picture = picture.resize(
+        (max(width, round(picture.width * scale)), max(height, round(picture.height * scale))), Image.LANCZOS
+    )
     left, top = (picture.width - width) // 2, (picture.height - height) // 2
     image = picture.crop((left, top, left + width, top + height))
     shade = Image.new("L", (1, height))
@@ -276,4 +322,6 @@ def cover_jpeg(image: Image.Image, *, max_kb: float | None = None, where: Path |
         data = buffer.getvalue()
         if max_kb is None or len(data) <= max_kb * 1000:
             return data
-    raise RenderError(f"{where}: the cover does not fit {max_kb:g} KB even at JPEG quality 30; use a plainer frame")
+    raise RenderError(
+        f"{where}: the cover does not fit {max_kb:g} KB even at JPEG quality 30; use a plainer frame"
+    )

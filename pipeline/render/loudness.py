@@ -69,12 +69,21 @@ class Normalisation:
         steps: list[str] = []
         if self.limit_db is not None:
             steps.append(limiter(self.limit_db))
-        steps.append(f(
-            "loudnorm", I=number(self.aimed_lufs), TP=number(self.target.true_peak_dbtp),
-            LRA=number(target_lra(m)), measured_I=number(m.integrated_lufs), measured_TP=number(m.true_peak_dbtp),
-            measured_LRA=number(max(m.lra_lu, MIN_MEASURED_LRA)), measured_thresh=number(m.threshold_lufs),
-            offset=number(m.target_offset_lu), linear="true", print_format="summary",
-        ))
+        steps.append(
+            f(
+                "loudnorm",
+                I=number(self.aimed_lufs),
+                TP=number(self.target.true_peak_dbtp),
+                LRA=number(target_lra(m)),
+                measured_I=number(m.integrated_lufs),
+                measured_TP=number(m.true_peak_dbtp),
+                measured_LRA=number(max(m.lra_lu, MIN_MEASURED_LRA)),
+                measured_thresh=number(m.threshold_lufs),
+                offset=number(m.target_offset_lu),
+                linear="true",
+                print_format="summary",
+            )
+        )
         # loudnorm works at 192 kHz inside; bring it back so the encoder gets 48 kHz
         steps.append(f("aresample", SAMPLE_RATE))
         return tuple(steps)
@@ -91,8 +100,15 @@ def target_lra(m: Measurement) -> float:
 def measure_filter(target: Loudness, limit_db: float | None = None) -> tuple[str, ...]:
     """The pass-1 filters: (limiter,) loudnorm printing its measurement as JSON."""
     steps = [limiter(limit_db)] if limit_db is not None else []
-    steps.append(f("loudnorm", I=number(target.integrated_lufs), TP=number(target.true_peak_dbtp),
-                   LRA=number(DEFAULT_LRA), print_format="json"))
+    steps.append(
+        f(
+            "loudnorm",
+            I=number(target.integrated_lufs),
+            TP=number(target.true_peak_dbtp),
+            LRA=number(DEFAULT_LRA),
+            print_format="json",
+        )
+    )
     return tuple(steps)
 
 
@@ -128,32 +144,51 @@ def plan_normalisation(target: Loudness, measure: Callable[[float | None], Measu
     limited = measure(ceiling)
     gain = gain_db(m, target.integrated_lufs)
     if fits_linearly(limited, target):
-        return Normalisation(target, limited, limit_db=ceiling, note=(
-            f"peaks limited to {number(ceiling)} dBFS before loudness normalisation: a gain of "
-            f"{gain:+.1f} dB would have pushed the true peak ({m.true_peak_dbtp:.1f} dBTP) over "
-            f"{number(target.true_peak_dbtp)} dBTP"))
+        return Normalisation(
+            target,
+            limited,
+            limit_db=ceiling,
+            note=(
+                f"peaks limited to {number(ceiling)} dBFS before loudness normalisation: a gain of "
+                f"{gain:+.1f} dB would have pushed the true peak ({m.true_peak_dbtp:.1f} dBTP) over "
+                f"{number(target.true_peak_dbtp)} dBTP"
+            ),
+        )
     lowered = lowered_target(limited, target)
-    return Normalisation(target, limited, limit_db=ceiling, integrated_lufs=lowered, note=(
-        f"loudness target lowered to {number(lowered)} LUFS (preset {number(target.integrated_lufs)}): even "
-        f"limited, the peaks leave no room for more gain in linear mode; lower the music or check for clipping"))
+    return Normalisation(
+        target,
+        limited,
+        limit_db=ceiling,
+        integrated_lufs=lowered,
+        note=(
+            f"loudness target lowered to {number(lowered)} LUFS (preset {number(target.integrated_lufs)}): even "
+            f"limited, the peaks leave no room for more gain in linear mode; lower the music or check for clipping"
+        ),
+    )
 
 
 def parse_measurement(stderr: str, *, what: str = "the programme mix") -> Measurement:
     """The last JSON block loudnorm printed (`print_format=json`)."""
     blocks = re.findall(r"\{[^{}]*\"input_i\"[^{}]*\}", stderr)
     if not blocks:
-        raise RenderError(f"measuring the loudness of {what}: ffmpeg printed no loudnorm figures; run `pipeline doctor`")
+        raise RenderError(
+            f"measuring the loudness of {what}: ffmpeg printed no loudnorm figures; run `pipeline doctor`"
+        )
     try:
         data = json.loads(blocks[-1])
         m = Measurement(
-            integrated_lufs=float(data["input_i"]), true_peak_dbtp=float(data["input_tp"]),
-            lra_lu=float(data["input_lra"]), threshold_lufs=float(data["input_thresh"]),
+            integrated_lufs=float(data["input_i"]),
+            true_peak_dbtp=float(data["input_tp"]),
+            lra_lu=float(data["input_lra"]),
+            threshold_lufs=float(data["input_thresh"]),
             target_offset_lu=float(data.get("target_offset", 0.0)),
         )
     except (ValueError, KeyError) as exc:
         raise RenderError(f"measuring the loudness of {what}: unreadable loudnorm figures ({exc})") from None
     if not math.isfinite(m.integrated_lufs) or m.integrated_lufs <= -70.0:
-        raise RenderError(f"{what} is silent (loudness {data['input_i']} LUFS); check the narration clips and the cut list")
+        raise RenderError(
+            f"{what} is silent (loudness {data['input_i']} LUFS); check the narration clips and the cut list"
+        )
     return m
 
 
@@ -166,7 +201,9 @@ def check_linear(stderr: str, expected: int, *, what: str) -> None:
     """Raise when a loudnorm branch of the render went dynamic (or did not report)."""
     kinds = normalisation_types(stderr)
     if len(kinds) < expected:
-        raise RenderError(f"{what}: loudnorm reported {len(kinds)} of {expected} summaries; run `pipeline doctor`")
+        raise RenderError(
+            f"{what}: loudnorm reported {len(kinds)} of {expected} summaries; run `pipeline doctor`"
+        )
     dynamic = [k for k in kinds if k != "linear"]
     if dynamic:
         raise RenderError(

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from pipeline.errors import RenderError
 from pipeline.project.files import atomic_write_json
@@ -87,11 +87,20 @@ class ManifestEntry:
             "size_bytes": self.size_bytes,
             "loudness_lufs": _finite(self.loudness_lufs),
             "true_peak_dbtp": _finite(self.true_peak_dbtp),
-            "subtitles": None if self.subtitles is None else {
-                "burned_in": self.subtitles.burned_in, "sidecars": list(self.subtitles.sidecars),
+            "subtitles": None
+            if self.subtitles is None
+            else {
+                "burned_in": self.subtitles.burned_in,
+                "sidecars": list(self.subtitles.sidecars),
             },
             "covers": [
-                {"name": c.name, "path": c.path, "width": c.width, "height": c.height, "size_bytes": c.size_bytes}
+                {
+                    "name": c.name,
+                    "path": c.path,
+                    "width": c.width,
+                    "height": c.height,
+                    "size_bytes": c.size_bytes,
+                }
                 for c in self.covers
             ],
             "checked_at": self.checked_at,
@@ -100,7 +109,7 @@ class ManifestEntry:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "ManifestEntry":
+    def from_dict(cls, data: Mapping[str, Any]) -> ManifestEntry:
         subs = data.get("subtitles")
         return cls(
             platform=str(data["platform"]),
@@ -114,12 +123,17 @@ class ManifestEntry:
             size_bytes=int(data["size_bytes"]),
             loudness_lufs=_optional(float, data.get("loudness_lufs")),
             true_peak_dbtp=_optional(float, data.get("true_peak_dbtp")),
-            subtitles=None if subs is None else SubtitleDelivery(
-                bool(subs["burned_in"]), tuple(str(s) for s in subs.get("sidecars", ())),
+            subtitles=None
+            if subs is None
+            else SubtitleDelivery(
+                bool(subs["burned_in"]),
+                tuple(str(s) for s in subs.get("sidecars", ())),
             ),
             variant=str(data.get("variant", "main")),
             covers=tuple(
-                CoverEntry(str(c["name"]), str(c["path"]), int(c["width"]), int(c["height"]), int(c["size_bytes"]))
+                CoverEntry(
+                    str(c["name"]), str(c["path"]), int(c["width"]), int(c["height"]), int(c["size_bytes"])
+                )
                 for c in data.get("covers", ())
             ),
             checked_at=str(data.get("checked_at", "")),
@@ -147,7 +161,9 @@ def project_relative(project: ProjectLike, path: Path | str) -> str:
             return target.relative_to(base).as_posix()
         except ValueError:
             continue
-    raise RenderError(f"{candidate}: outputs must be written inside the project {root}; render into its exports/")
+    raise RenderError(
+        f"{candidate}: outputs must be written inside the project {root}; render into its exports/"
+    )
 
 
 def entry_for(
@@ -218,15 +234,18 @@ def update_manifest(project: ProjectLike, entries: Iterable[ManifestEntry]) -> t
     for entry in entries:
         merged[entry.path] = entry
     ordered = tuple(merged[path] for path in sorted(merged))
-    atomic_write_json(manifest_path(project), {
-        "manifest_version": MANIFEST_VERSION,
-        "outputs": [entry.to_dict() for entry in ordered],
-    })
+    atomic_write_json(
+        manifest_path(project),
+        {
+            "manifest_version": MANIFEST_VERSION,
+            "outputs": [entry.to_dict() for entry in ordered],
+        },
+    )
     return ordered
 
 
 def now_utc() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _corrupt(path: Path, reason: str) -> RenderError:

@@ -23,10 +23,25 @@ from pipeline.errors import MediaError
 from pipeline.media.runner import run_ffmpeg
 
 # the ISO BMFF boxes that may legitimately sit at the top level of an MP4/MOV file
-TOP_LEVEL_ATOMS = frozenset({
-    b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"uuid", b"pdin", b"meta", b"moof", b"mfra",
-    b"styp", b"sidx", b"pnot", b"junk",
-})
+TOP_LEVEL_ATOMS = frozenset(
+    {
+        b"ftyp",
+        b"moov",
+        b"mdat",
+        b"free",
+        b"skip",
+        b"wide",
+        b"uuid",
+        b"pdin",
+        b"meta",
+        b"moof",
+        b"mfra",
+        b"styp",
+        b"sidx",
+        b"pnot",
+        b"junk",
+    }
+)
 LOUDNESS_FILTER = "ebur128=peak=true:framelog=verbose"  # framelog=verbose: only the summary at info level
 
 
@@ -106,8 +121,9 @@ def measure_loudness(path: Path) -> LoudnessFacts:
 
 
 def _stream_facts(path: Path, size: int, container: av.container.InputContainer) -> OutputFacts:
-    video = next((s for s in container.streams.video
-                  if not (s.disposition & av.stream.Disposition.attached_pic)), None)
+    video = next(
+        (s for s in container.streams.video if not (s.disposition & av.stream.Disposition.attached_pic)), None
+    )
     audio = container.streams.audio[0] if container.streams.audio else None
     if video is None and audio is None:
         raise MediaError(f"{path}: has neither video nor audio; render it again")
@@ -243,7 +259,9 @@ def _stream_duration_s(stream: av.stream.Stream | None) -> float | None:
     return float(stream.duration * stream.time_base)
 
 
-def _keyframe_interval_s(path: Path, container: av.container.InputContainer, stream: av.stream.Stream) -> float | None:
+def _keyframe_interval_s(
+    path: Path, container: av.container.InputContainer, stream: av.stream.Stream
+) -> float | None:
     """The longest distance between keyframes, from packet flags (demuxed, never decoded)."""
     if not stream.time_base:
         return None

@@ -60,7 +60,9 @@ def draft_preset(preset: PlatformPreset) -> PlatformPreset:
     vertical = preset.picture.layout == "vertical"
     width, height = DRAFT_VERTICAL if vertical else DRAFT_LANDSCAPE
     picture = dataclasses.replace(preset.picture, width=width, height=height, safe_width=0, safe_height=0)
-    video = dataclasses.replace(preset.video, preset=DRAFT_X264_PRESET, crf=min(51, preset.video.crf + DRAFT_CRF_STEP))
+    video = dataclasses.replace(
+        preset.video, preset=DRAFT_X264_PRESET, crf=min(51, preset.video.crf + DRAFT_CRF_STEP)
+    )
     return dataclasses.replace(preset, picture=picture, video=video, covers=(), size_cap=None)
 
 
@@ -73,7 +75,7 @@ class CapDecision:
 
 
 def kbps(bitrate: str) -> int:
-    """"64k" -> 64, "1M" -> 1000, "128000" -> 128."""
+    """ "64k" -> 64, "1M" -> 1000, "128000" -> 128."""
     text = bitrate.strip().lower()
     factor = {"k": 1, "m": 1000}.get(text[-1:], None)
     return int(float(text[:-1]) * factor) if factor else int(float(text) / 1000)
@@ -91,10 +93,14 @@ def capped_size(cap: SizeCap, preset: PlatformPreset, duration_ms: int) -> CapDe
     video = int(budget_kbps - audio)
     if video < cap.min_video_kbps:
         longest = cap.max_mb * BYTES_PER_MB * 8 * CAP_MARGIN / 1000 / (cap.min_video_kbps + audio)
-        return CapDecision(None, (
-            f"no sensible bitrate fits {cap.max_mb:g} MB for {seconds:.0f} s: {max(video, 0)} kbit/s of video "
-            f"is below the preset's min_video_kbps ({cap.min_video_kbps}); episodes up to "
-            f"{math.floor(longest)} s fit, so the API-sized variant was not made"))
+        return CapDecision(
+            None,
+            (
+                f"no sensible bitrate fits {cap.max_mb:g} MB for {seconds:.0f} s: {max(video, 0)} kbit/s of video "
+                f"is below the preset's min_video_kbps ({cap.min_video_kbps}); episodes up to "
+                f"{math.floor(longest)} s fit, so the API-sized variant was not made"
+            ),
+        )
     fps = float(preset.picture.fps)
     heights = [h for h in CAP_HEIGHTS if cap.min_height <= h <= cap.max_height] or [cap.min_height]
     chosen = heights[-1]
@@ -121,13 +127,17 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_sidecars(preset: PlatformPreset, cues: Sequence[Cue], video: Path, duration_ms: int) -> tuple[Path, ...]:
+def write_sidecars(
+    preset: PlatformPreset, cues: Sequence[Cue], video: Path, duration_ms: int
+) -> tuple[Path, ...]:
     """The preset's SRT/VTT files beside `video` (rewritten only when their text changed)."""
     from pipeline.subtitles.srt_io import srt_text, vtt_text
 
     if not cues or not preset.subtitles.sidecar:
         return ()
-    shown = tuple(c.with_times(c.start_ms, min(c.end_ms, duration_ms)) for c in cues if c.start_ms < duration_ms)
+    shown = tuple(
+        c.with_times(c.start_ms, min(c.end_ms, duration_ms)) for c in cues if c.start_ms < duration_ms
+    )
     written = []
     for kind in preset.subtitles.sidecar:
         path = video.with_suffix(f".{kind}")
@@ -141,15 +151,28 @@ def cover_path(video: Path, cover: Cover) -> Path:
     return video.with_name(f"{video.stem}-{cover.name}.jpg")
 
 
-def write_covers(project: Project, preset: PlatformPreset, timeline: Timeline, video: Path,
-                 frame: Path | None, frame_key: str, cache_dir: Path) -> tuple[tuple[Cover, Path], ...]:
+def write_covers(
+    project: Project,
+    preset: PlatformPreset,
+    timeline: Timeline,
+    video: Path,
+    frame: Path | None,
+    frame_key: str,
+    cache_dir: Path,
+) -> tuple[tuple[Cover, Path], ...]:
     """Every cover the preset asks for, beside `video`. Drawn once into the cache (keyed by the
     titles, the style, the frame's identity and the size), copied out when it differs."""
     written = []
     style: Style = timeline.style
     series, title = project.episode.series, project.episode.title
     for cover in preset.covers:
-        key = cache_key("cover", (series, title), style, Canvas(cover.width, cover.height), extra=f"{frame_key}:{cover.max_kb}")
+        key = cache_key(
+            "cover",
+            (series, title),
+            style,
+            Canvas(cover.width, cover.height),
+            extra=f"{frame_key}:{cover.max_kb}",
+        )
         cached = cache_dir / f"cover-{cover.width}x{cover.height}-{key}.jpg"
         if not cached.exists():
             image = draw_cover(series, title, style, cover.width, cover.height, frame)
@@ -158,4 +181,3 @@ def write_covers(project: Project, preset: PlatformPreset, timeline: Timeline, v
         write_if_changed(target, cached.read_bytes())
         written.append((cover, target))
     return tuple(written)
-

@@ -6,10 +6,11 @@ release, and a project can override any of them under `[overrides.platforms.<nam
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from pipeline.errors import PresetError
 from pipeline.presets import available, load_preset, preset_path, project_overrides, require
@@ -140,17 +141,24 @@ def parse_platform(name: str, data: Mapping[str, Any], where: Path) -> PlatformP
     vid = _table(data, "video", where)
     w = f"{where} [video]"
     video = VideoCoding(
-        codec=require(vid, "codec", str, w), profile=require(vid, "profile", str, w),
-        pix_fmt=require(vid, "pix_fmt", str, w), crf=require(vid, "crf", int, w),
-        maxrate=require(vid, "maxrate", str, w), bufsize=require(vid, "bufsize", str, w),
-        gop_seconds=float(require(vid, "gop_seconds", num, w)), bframes=require(vid, "bframes", int, w),
-        preset=require(vid, "preset", str, w), faststart=bool(vid.get("faststart", True)),
+        codec=require(vid, "codec", str, w),
+        profile=require(vid, "profile", str, w),
+        pix_fmt=require(vid, "pix_fmt", str, w),
+        crf=require(vid, "crf", int, w),
+        maxrate=require(vid, "maxrate", str, w),
+        bufsize=require(vid, "bufsize", str, w),
+        gop_seconds=float(require(vid, "gop_seconds", num, w)),
+        bframes=require(vid, "bframes", int, w),
+        preset=require(vid, "preset", str, w),
+        faststart=bool(vid.get("faststart", True)),
     )
     aud = _table(data, "audio", where)
     w = f"{where} [audio]"
     audio = AudioCoding(
-        codec=require(aud, "codec", str, w), bitrate=require(aud, "bitrate", str, w),
-        sample_rate=require(aud, "sample_rate", int, w), channels=require(aud, "channels", int, w),
+        codec=require(aud, "codec", str, w),
+        bitrate=require(aud, "bitrate", str, w),
+        sample_rate=require(aud, "sample_rate", int, w),
+        channels=require(aud, "channels", int, w),
     )
     loud = _table(data, "loudness", where)
     w = f"{where} [loudness]"
@@ -174,9 +182,12 @@ def parse_platform(name: str, data: Mapping[str, Any], where: Path) -> PlatformP
             raise PresetError(f"{where}: [subtitles] sidecar has {kind!r}; use srt and/or vtt")
     limits = data.get("limits", {})
     covers = tuple(
-        Cover(require(c, "name", str, f"{where} [[covers]]"), require(c, "width", int, f"{where} [[covers]]"),
-              require(c, "height", int, f"{where} [[covers]]"),
-              float(require(c, "max_kb", (int, float), f"{where} [[covers]]")) if "max_kb" in c else None)
+        Cover(
+            require(c, "name", str, f"{where} [[covers]]"),
+            require(c, "width", int, f"{where} [[covers]]"),
+            require(c, "height", int, f"{where} [[covers]]"),
+            float(require(c, "max_kb", (int, float), f"{where} [[covers]]")) if "max_kb" in c else None,
+        )
         for c in data.get("covers", ())
     )
     cap = data.get("size_capped")
@@ -184,13 +195,23 @@ def parse_platform(name: str, data: Mapping[str, Any], where: Path) -> PlatformP
     if isinstance(cap, Mapping) and cap.get("enabled", False):
         w = f"{where} [size_capped]"
         size_cap = SizeCap(
-            max_mb=float(require(cap, "max_mb", num, w)), max_height=require(cap, "max_height", int, w),
-            min_height=int(cap.get("min_height", 360)), min_video_kbps=int(cap.get("min_video_kbps", 200)),
+            max_mb=float(require(cap, "max_mb", num, w)),
+            max_height=require(cap, "max_height", int, w),
+            min_height=int(cap.get("min_height", 360)),
+            min_video_kbps=int(cap.get("min_video_kbps", 200)),
             audio_bitrate=str(cap.get("audio_bitrate", "64k")),
         )
     return PlatformPreset(
-        name=name, label=str(data.get("label", name)), picture=picture, video=video, audio=audio,
-        loudness=loudness, subtitles=subtitles,
-        min_duration_s=float(limits.get("min_duration_s", 0)), max_duration_s=float(limits.get("max_duration_s", 36000)),
-        covers=covers, size_cap=size_cap, source=where,
+        name=name,
+        label=str(data.get("label", name)),
+        picture=picture,
+        video=video,
+        audio=audio,
+        loudness=loudness,
+        subtitles=subtitles,
+        min_duration_s=float(limits.get("min_duration_s", 0)),
+        max_duration_s=float(limits.get("max_duration_s", 36000)),
+        covers=covers,
+        size_cap=size_cap,
+        source=where,
     )

@@ -19,16 +19,31 @@ from pipeline.project.files import atomic_write_json, atomic_write_text, temp_si
 from pipeline.project.footage import load_footage
 from pipeline.project.model import Project
 from pipeline.render import fingerprint
-from pipeline.render.remux import remuxed_clip, remuxed_facts, seekable_timeline
 from pipeline.render.ass import ass_document, fonts_folder, laid_out, subtitle_look
 from pipeline.render.checks import BYTES_PER_MB
 from pipeline.render.encode import CappedSize, audio_args, video_args
 from pipeline.render.filters import seconds
-from pipeline.render.graph import Artwork, LoudnessKey, OutputPlan, loudness_args, loudness_key, programme_size, render_args, shape_of
+from pipeline.render.graph import (
+    Artwork,
+    LoudnessKey,
+    OutputPlan,
+    loudness_args,
+    loudness_key,
+    programme_size,
+    render_args,
+    shape_of,
+)
 from pipeline.render.graphics import Canvas, card_image, lower_third_image
-from pipeline.render.loudness import CachedMeasurement, Measurement, Normalisation, parse_measurement, plan_normalisation
+from pipeline.render.loudness import (
+    CachedMeasurement,
+    Measurement,
+    Normalisation,
+    parse_measurement,
+    plan_normalisation,
+)
 from pipeline.render.outputs import capped_size, kbps, video_path
 from pipeline.render.platforms import PlatformPreset
+from pipeline.render.remux import remuxed_clip, remuxed_facts, seekable_timeline
 from pipeline.render.video import PlacedImage
 from pipeline.subtitles.profile import load_qc_profile
 
@@ -50,7 +65,11 @@ class Planned:
 
     @property
     def label(self) -> str:
-        return {"main": self.platform, "api": f"{self.platform} (API-sized)", "draft": f"{self.platform} (draft)"}[self.variant]
+        return {
+            "main": self.platform,
+            "api": f"{self.platform} (API-sized)",
+            "draft": f"{self.platform} (draft)",
+        }[self.variant]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +90,9 @@ class RenderJob:
         return cover_frame(self)
 
 
-def prepare_job(project: Project, presets: Sequence[PlatformPreset], timeline: Timeline, *, draft: bool) -> RenderJob:
+def prepare_job(
+    project: Project, presets: Sequence[PlatformPreset], timeline: Timeline, *, draft: bool
+) -> RenderJob:
     cache = project.cache_dir
     graphics_dir = cache / "graphics"
     timeline = seekable_timeline(project, timeline)
@@ -85,30 +106,55 @@ def prepare_job(project: Project, presets: Sequence[PlatformPreset], timeline: T
         key = loudness_key(preset.loudness)
         if key not in loudness:
             loudness[key] = plan_normalisation(
-                preset.loudness, lambda limit, p=preset: measure_mix(project, timeline, facts, stamps, p, limit))
+                preset.loudness,
+                lambda limit, p=preset: measure_mix(project, timeline, facts, stamps, p, limit),
+            )
             if loudness[key].note:
                 notes.append(loudness[key].note)
     plans: list[tuple[str, str, OutputPlan]] = []
     for preset in presets:
         variant = "draft" if draft else "main"
         subtitles = burn_in.get(preset.name)
-        plans.append((preset.name, variant, OutputPlan(preset.name, preset, video_path(project, preset.name, draft=draft),
-                                                       subtitles=subtitles)))
+        plans.append(
+            (
+                preset.name,
+                variant,
+                OutputPlan(
+                    preset.name, preset, video_path(project, preset.name, draft=draft), subtitles=subtitles
+                ),
+            )
+        )
         if preset.size_cap is not None and not draft:
             decision = capped_size(preset.size_cap, preset, timeline.duration_ms)
             if decision.size is None:
                 notes.append(f"{preset.name}: {decision.message}")
                 continue
-            plans.append((preset.name, "api", OutputPlan(f"{preset.name}_api", preset,
-                                                         video_path(project, preset.name, variant="api"),
-                                                         subtitles=subtitles, capped=decision.size)))
+            plans.append(
+                (
+                    preset.name,
+                    "api",
+                    OutputPlan(
+                        f"{preset.name}_api",
+                        preset,
+                        video_path(project, preset.name, variant="api"),
+                        subtitles=subtitles,
+                        capped=decision.size,
+                    ),
+                )
+            )
     fonts_dir = fonts_folder(cache / "fonts")
-    job = RenderJob(project, timeline, facts, stamps, size, artwork, loudness, fonts_dir, (), tuple(notes), graphics_dir)
-    outputs = tuple(Planned(platform, variant, plan, output_fingerprint(job, plan)) for platform, variant, plan in plans)
+    job = RenderJob(
+        project, timeline, facts, stamps, size, artwork, loudness, fonts_dir, (), tuple(notes), graphics_dir
+    )
+    outputs = tuple(
+        Planned(platform, variant, plan, output_fingerprint(job, plan)) for platform, variant, plan in plans
+    )
     return dataclasses.replace(job, outputs=outputs)
 
 
-def source_facts(project: Project, timeline: Timeline) -> tuple[dict[Path, MediaFacts], dict[Path, fingerprint.FileStamp]]:
+def source_facts(
+    project: Project, timeline: Timeline
+) -> tuple[dict[Path, MediaFacts], dict[Path, fingerprint.FileStamp]]:
     """Probe facts and identities of every file the timeline reads: from the footage index when the
     file is ingested footage (probed and hashed at ingest), else probed now."""
     clips = {clip.clip_id: clip for clip in load_footage(project)}
@@ -146,7 +192,9 @@ def cached_probe(project: Project, path: Path, stamp: fingerprint.FileStamp) -> 
         return facts
 
 
-def draw_artwork(timeline: Timeline, presets: Sequence[PlatformPreset], size: tuple[int, int], cache: Path) -> Artwork:
+def draw_artwork(
+    timeline: Timeline, presets: Sequence[PlatformPreset], size: tuple[int, int], cache: Path
+) -> Artwork:
     cards: dict[Card, Path] = {}
     for shot in timeline.shots:
         if shot.card is not None and shot.card not in cards:
@@ -157,11 +205,15 @@ def draw_artwork(timeline: Timeline, presets: Sequence[PlatformPreset], size: tu
         for overlay in timeline.overlays:
             key = (overlay, shape.width, shape.height)
             if key not in thirds:
-                thirds[key] = lower_third_image(overlay, timeline.style, Canvas(shape.width, shape.height, shape.layout), cache)
+                thirds[key] = lower_third_image(
+                    overlay, timeline.style, Canvas(shape.width, shape.height, shape.layout), cache
+                )
     return Artwork(cards, thirds)
 
 
-def burn_in_files(project: Project, timeline: Timeline, presets: Sequence[PlatformPreset], cache: Path) -> dict[str, Path]:
+def burn_in_files(
+    project: Project, timeline: Timeline, presets: Sequence[PlatformPreset], cache: Path
+) -> dict[str, Path]:
     """The ASS file each burn-in preset shows, laid out by its QC profile (16 x 2, or 13 x 1 vertical).
 
     Cached by what shapes it (cues, layout limits, glossary terms, look): laying text out loads a
@@ -173,18 +225,32 @@ def burn_in_files(project: Project, timeline: Timeline, presets: Sequence[Platfo
         layout = preset.subtitles
         if not layout.burn_in:
             continue
-        profile = load_qc_profile(layout.qc_profile, project_overrides(project.overrides, "qc", layout.qc_profile))
+        profile = load_qc_profile(
+            layout.qc_profile, project_overrides(project.overrides, "qc", layout.qc_profile)
+        )
         look = subtitle_look(layout, preset.picture.width, preset.picture.height, timeline.style)
         terms = project.glossary.terms
-        key = fingerprint.fingerprint({
-            "cues": timeline.cues, "chars": profile.max_chars_per_line, "lines": profile.max_lines,
-            "gap": profile.min_gap_ms, "terms": terms, "look": look, "duration": timeline.duration_ms,
-            "tools": fingerprint.tool_versions().pipeline,
-        })[:16]
+        key = fingerprint.fingerprint(
+            {
+                "cues": timeline.cues,
+                "chars": profile.max_chars_per_line,
+                "lines": profile.max_lines,
+                "gap": profile.min_gap_ms,
+                "terms": terms,
+                "look": look,
+                "duration": timeline.duration_ms,
+                "tools": fingerprint.tool_versions().pipeline,
+            }
+        )[:16]
         path = cache / f"subtitles-{key}.ass"
         if not path.exists():
-            cues = laid_out(timeline.cues, profile.max_chars_per_line, profile.max_lines, gap_ms=profile.min_gap_ms,
-                            keep_together=terms)
+            cues = laid_out(
+                timeline.cues,
+                profile.max_chars_per_line,
+                profile.max_lines,
+                gap_ms=profile.min_gap_ms,
+                keep_together=terms,
+            )
             atomic_write_text(path, ass_document(cues, look, duration_ms=timeline.duration_ms))
         files[preset.name] = path
     return files
@@ -196,14 +262,18 @@ def _relative(args: Sequence[str], project: Project) -> list[str]:
     return [arg.replace(root, "$PROJECT") for arg in args]
 
 
-def measure_mix(project: Project, timeline: Timeline, facts, stamps, preset: PlatformPreset,
-                limit_db: float | None) -> Measurement:
+def measure_mix(
+    project: Project, timeline: Timeline, facts, stamps, preset: PlatformPreset, limit_db: float | None
+) -> Measurement:
     """Loudness pass 1 (cached by the audio graph's arguments and its inputs' identities)."""
     args = loudness_args(timeline, facts=facts, target=preset.loudness, limit_db=limit_db)
-    key = fingerprint.fingerprint({
-        "args": _relative(args, project), "inputs": sorted(stamps.values(), key=lambda s: s.path),
-        "ffmpeg": fingerprint.tool_versions().ffmpeg,
-    })
+    key = fingerprint.fingerprint(
+        {
+            "args": _relative(args, project),
+            "inputs": sorted(stamps.values(), key=lambda s: s.path),
+            "ffmpeg": fingerprint.tool_versions().ffmpeg,
+        }
+    )
     cached = CachedMeasurement(project.cache_dir / "loudness" / f"{key[:24]}.json")
     found = cached.load()
     if found is not None:
@@ -217,13 +287,22 @@ def measure_mix(project: Project, timeline: Timeline, facts, stamps, preset: Pla
 def output_fingerprint(job: RenderJob, plan: OutputPlan) -> str:
     """What makes this file: its own render arguments (timeline, preset values, graphics and
     subtitle files named by content, loudness figures), the input files' identities, the tools."""
-    args = render_args(job.timeline, [plan], facts=job.facts, artwork=job.artwork, loudness=job.loudness,
-                       fonts_dir=job.fonts_dir, programme=job.programme)
-    return fingerprint.fingerprint({
-        "args": _relative(args, job.project),
-        "inputs": sorted(job.stamps.values(), key=lambda s: s.path),
-        "tools": fingerprint.tool_versions(),
-    })
+    args = render_args(
+        job.timeline,
+        [plan],
+        facts=job.facts,
+        artwork=job.artwork,
+        loudness=job.loudness,
+        fonts_dir=job.fonts_dir,
+        programme=job.programme,
+    )
+    return fingerprint.fingerprint(
+        {
+            "args": _relative(args, job.project),
+            "inputs": sorted(job.stamps.values(), key=lambda s: s.path),
+            "tools": fingerprint.tool_versions(),
+        }
+    )
 
 
 def cover_frame(job: RenderJob) -> tuple[Path | None, str]:
@@ -242,8 +321,23 @@ def cover_frame(job: RenderJob) -> tuple[Path | None, str]:
         video = job.facts[span.path].video
         temp = temp_sibling(path)
         steps = ["-vf", "bwdif=mode=send_frame"] if video is not None and video.interlaced else []
-        run_ffmpeg(["-y", "-ss", seconds(at_ms), "-i", str(span.path), *steps, "-frames:v", "1", "-update", "1", str(temp)],
-                   outputs=[temp], what=f"taking a cover frame from {span.clip_id}")
+        run_ffmpeg(
+            [
+                "-y",
+                "-ss",
+                seconds(at_ms),
+                "-i",
+                str(span.path),
+                *steps,
+                "-frames:v",
+                "1",
+                "-update",
+                "1",
+                str(temp),
+            ],
+            outputs=[temp],
+            what=f"taking a cover frame from {span.clip_id}",
+        )
         os.replace(temp, path)
     return path, key
 
@@ -263,9 +357,25 @@ def refit_capped(job: RenderJob, planned: Planned) -> str:
     smaller = CappedSize(capped.width, capped.height, max(video, 1), capped.audio_bitrate)
     source = next(p.final for p in job.outputs if p.platform == planned.platform and p.variant != "api")
     temp = temp_sibling(planned.final)
-    args = ["-y", "-i", str(source), "-map", "0:v:0", "-map", "0:a:0", "-vf", f"scale={capped.width}:{capped.height}",
-            *video_args(preset, smaller), *audio_args(preset, smaller), "-movflags", "+faststart", str(temp)]
+    args = [
+        "-y",
+        "-i",
+        str(source),
+        "-map",
+        "0:v:0",
+        "-map",
+        "0:a:0",
+        "-vf",
+        f"scale={capped.width}:{capped.height}",
+        *video_args(preset, smaller),
+        *audio_args(preset, smaller),
+        "-movflags",
+        "+faststart",
+        str(temp),
+    ]
     run_ffmpeg(args, outputs=[temp], what=f"re-encoding {planned.label} under {preset.size_cap.max_mb:g} MB")
     os.replace(temp, planned.final)
-    return (f"{planned.label}: first encode was {size / BYTES_PER_MB:.2f} MB, over the cap; re-encoded at "
-            f"{smaller.video_kbps} kbit/s")
+    return (
+        f"{planned.label}: first encode was {size / BYTES_PER_MB:.2f} MB, over the cap; re-encoded at "
+        f"{smaller.video_kbps} kbit/s"
+    )

@@ -34,9 +34,24 @@ def ensure_remux(project: Project, clip: Clip) -> Path:
     target = remux_path(project, clip)
     if not target.exists():
         with atomic_output(target) as tmp:
-            run_ffmpeg(["-y", "-i", str(clip.path(project)), "-map", "0:v:0?", "-map", "0:a:0?", "-c", "copy",
-                        "-f", "matroska", str(tmp)],
-                       outputs=[tmp], what=f"indexing {clip.clip_id} for frame-accurate cutting")
+            run_ffmpeg(
+                [
+                    "-y",
+                    "-i",
+                    str(clip.path(project)),
+                    "-map",
+                    "0:v:0?",
+                    "-map",
+                    "0:a:0?",
+                    "-c",
+                    "copy",
+                    "-f",
+                    "matroska",
+                    str(tmp),
+                ],
+                outputs=[tmp],
+                what=f"indexing {clip.clip_id} for frame-accurate cutting",
+            )
     return target
 
 

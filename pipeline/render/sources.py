@@ -46,7 +46,9 @@ def facts_for(facts: Facts, path: Path) -> MediaFacts:
     try:
         return facts[path]
     except KeyError:
-        raise RenderError(f"{path}: no probe facts for this source; re-ingest it with `pipeline ingest`") from None
+        raise RenderError(
+            f"{path}: no probe facts for this source; re-ingest it with `pipeline ingest`"
+        ) from None
 
 
 def needed_lengths(timeline: Timeline) -> dict[tuple[Path, int], int]:

@@ -18,7 +18,15 @@ from pathlib import Path
 from pipeline.edit.timeline import Card, Overlay, SourceSpan, Timeline
 from pipeline.errors import RenderError
 from pipeline.render.filters import FilterGraph, InputSpec, f, number, rate, stream, text
-from pipeline.render.sources import Facts, facts_for, frame_at, needed_lengths, runs_short, span_input, transition_frames
+from pipeline.render.sources import (
+    Facts,
+    facts_for,
+    frame_at,
+    needed_lengths,
+    runs_short,
+    span_input,
+    transition_frames,
+)
 
 BLUR_SHRINK = 10  # the vertical fill is blurred at 1/10 size, then enlarged: cheap and very soft
 BLUR_RADIUS = 6
@@ -63,7 +71,9 @@ def programme_picture(
         following = timeline.shots[i + 1] if i + 1 < len(timeline.shots) else None
         extra = transition_frames(following.transition_ms, fps) if following else 0
         if frames <= 0:
-            raise RenderError(f"shot {i + 1} at {shot.start_ms / 1000:.3f} s is shorter than one frame; fix the cut list")
+            raise RenderError(
+                f"shot {i + 1} at {shot.start_ms / 1000:.3f} s is shorter than one frame; fix the cut list"
+            )
         if shot.source is not None:
             label = _source_segment(graph, shot.source, frames + extra, needed, facts, size, fps)
         elif shot.card is not None:
@@ -76,32 +86,56 @@ def programme_picture(
             # whole programme, and every piece is concatenated once at the end
             previous, filled = pieces.pop()
             length = Fraction(transition_frames(shot.transition_ms, fps)) / fps
-            label = graph.chain((previous, label), (f("xfade", transition="fade", duration=number(length),
-                                                      offset=number(Fraction(filled) / fps)),), "xf")
+            label = graph.chain(
+                (previous, label),
+                (
+                    f(
+                        "xfade",
+                        transition="fade",
+                        duration=number(length),
+                        offset=number(Fraction(filled) / fps),
+                    ),
+                ),
+                "xf",
+            )
             frames += filled
         pieces.append((label, frames))
     return _concat(graph, [label for label, _ in pieces], fps)
 
 
 def _source_segment(
-    graph: FilterGraph, span: SourceSpan, frames: int, needed: Mapping[tuple[Path, int], int],
-    facts: Facts, size: tuple[int, int], fps: Fraction,
+    graph: FilterGraph,
+    span: SourceSpan,
+    frames: int,
+    needed: Mapping[tuple[Path, int], int],
+    facts: Facts,
+    size: tuple[int, int],
+    fps: Fraction,
 ) -> str:
     opened = span_input(span, needed, facts)
     index = graph.input(opened.spec)
     video = facts_for(facts, span.path).video
     if video is None:
-        raise RenderError(f"{span.path}: {span.clip_id} has no picture but the edit shows it; use a video clip")
+        raise RenderError(
+            f"{span.path}: {span.clip_id} has no picture but the edit shows it; use a video clip"
+        )
     length_ms = int(Fraction(frames * 1000) / fps)
     pad_end = runs_short(span, length_ms, facts, fps)
-    steps = segment_steps(video.interlaced, video.display_size, size, fps, frames,
-                          pad_end=pad_end, skip_ms=opened.skip_ms)
+    steps = segment_steps(
+        video.interlaced, video.display_size, size, fps, frames, pad_end=pad_end, skip_ms=opened.skip_ms
+    )
     return graph.chain((stream(index, "v"),), steps, "seg")
 
 
 def segment_steps(
-    interlaced: bool, display_size: tuple[int, int], size: tuple[int, int], fps: Fraction, frames: int,
-    *, pad_end: bool = False, skip_ms: int = 0,
+    interlaced: bool,
+    display_size: tuple[int, int],
+    size: tuple[int, int],
+    fps: Fraction,
+    frames: int,
+    *,
+    pad_end: bool = False,
+    skip_ms: int = 0,
 ) -> tuple[str, ...]:
     """Filters that turn one camera's frames into exactly `frames` programme frames.
 
@@ -149,11 +183,15 @@ def hold_steps(frames: int, fps: Fraction) -> tuple[str, ...]:
     return (f("loop", loop=frames - 1, size=1, start=0), f"setpts=N/({rate(fps)})/TB")
 
 
-def _card_segment(graph: FilterGraph, card: Card, frames: int, cards: Mapping[Card, Path], fps: Fraction) -> str:
+def _card_segment(
+    graph: FilterGraph, card: Card, frames: int, cards: Mapping[Card, Path], fps: Fraction
+) -> str:
     try:
         path = cards[card]
     except KeyError:
-        raise RenderError(f"no drawn image for the {card.kind} card; this is a bug in the render stage") from None
+        raise RenderError(
+            f"no drawn image for the {card.kind} card; this is a bug in the render stage"
+        ) from None
     index = graph.input(card_input(path, fps))
     steps = (f("format", "yuv420p"), "setsar=1", *hold_steps(frames, fps))
     return graph.chain((stream(index, "v"),), steps, "card")
@@ -184,13 +222,17 @@ def vertical_blur(graph: FilterGraph, picture: str, width: int, height: int) -> 
     blurred, darkened, enlarged copy of its centre. The blur is done at a tenth of the size."""
     fore, back = graph.fan_out(picture, 2, ("fore", "back"))
     small_w, small_h = even(width / BLUR_SHRINK), even(height / BLUR_SHRINK)
-    fill = graph.chain((back,), (
-        f("crop", w=f"trunc(ih*{width}/{height}/2)*2", h="ih"),
-        f("scale", w=small_w, h=small_h),
-        f("boxblur", luma_radius=BLUR_RADIUS, luma_power=2),
-        f("lutyuv", y=f"val*{FILL_BRIGHTNESS}"),
-        f("scale", w=width, h=height),
-    ), "fill")
+    fill = graph.chain(
+        (back,),
+        (
+            f("crop", w=f"trunc(ih*{width}/{height}/2)*2", h="ih"),
+            f("scale", w=small_w, h=small_h),
+            f("boxblur", luma_radius=BLUR_RADIUS, luma_power=2),
+            f("lutyuv", y=f"val*{FILL_BRIGHTNESS}"),
+            f("scale", w=width, h=height),
+        ),
+        "fill",
+    )
     framed = graph.chain((fore,), (f("scale", w=width, h=-2),), "framed")
     return graph.chain((fill, framed), (f("overlay", x="(W-w)/2", y="(H-h)/2"),), "vert")
 
@@ -215,7 +257,9 @@ def overlay_graphics(
             ]
         steps.append(f"setpts=PTS+{number(Fraction(start) / fps)}/TB")
         graphic = graph.chain((stream(index, "v"),), steps, "gfx")
-        picture = graph.chain((picture, graphic), (f("overlay", x=placed.x, y=placed.y, eof_action="pass"),), "ov")
+        picture = graph.chain(
+            (picture, graphic), (f("overlay", x=placed.x, y=placed.y, eof_action="pass"),), "ov"
+        )
     return picture
 
 

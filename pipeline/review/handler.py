@@ -36,8 +36,16 @@ from pipeline.review import wire
 from pipeline.review.proxy import READY, proxy_path
 from pipeline.review.ranges import RangeNotSatisfiable, requested_range
 from pipeline.review.workspace import (
-    ErrorsRemain, StaleVersion, UnknownClip, approve_clip, check_cues, current_version, list_clips, open_clip,
-    review_clip, save_cues,
+    ErrorsRemain,
+    StaleVersion,
+    UnknownClip,
+    approve_clip,
+    check_cues,
+    current_version,
+    list_clips,
+    open_clip,
+    review_clip,
+    save_cues,
 )
 from pipeline.subtitles.profile import project_profile
 from pipeline.subtitles.store import approval_status
@@ -55,25 +63,30 @@ STATIC_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".svg": "image/svg+xml",
 }
-PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-               "media-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "media-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 MAX_BODY = 4 * 1024 * 1024
 CHUNK = 256 * 1024
 MAX_NAME = 40  # characters in an approver's name
 
 _ID = r"([^/]+)"
-ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple((method, re.compile(f"^{pattern}$"), name) for method, pattern, name in (
-    ("GET", "/", "page"),
-    ("GET", "/static/" + _ID, "static"),
-    ("GET", "/api/project", "project_info"),
-    ("GET", "/api/clips", "clips"),
-    ("GET", "/api/clips/" + _ID, "clip"),
-    ("GET", "/api/clips/" + _ID + "/proxy", "proxy"),
-    ("POST", "/api/clips/" + _ID + "/lint", "lint"),
-    ("POST", "/api/clips/" + _ID + "/save", "save"),
-    ("POST", "/api/clips/" + _ID + "/approve", "approve"),
-    ("GET", "/video/" + _ID + r"\.mp4", "video"),
-))
+ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
+    (method, re.compile(f"^{pattern}$"), name)
+    for method, pattern, name in (
+        ("GET", "/", "page"),
+        ("GET", "/static/" + _ID, "static"),
+        ("GET", "/api/project", "project_info"),
+        ("GET", "/api/clips", "clips"),
+        ("GET", "/api/clips/" + _ID, "clip"),
+        ("GET", "/api/clips/" + _ID + "/proxy", "proxy"),
+        ("POST", "/api/clips/" + _ID + "/lint", "lint"),
+        ("POST", "/api/clips/" + _ID + "/save", "save"),
+        ("POST", "/api/clips/" + _ID + "/approve", "approve"),
+        ("GET", "/video/" + _ID + r"\.mp4", "video"),
+    )
+)
 
 
 class HttpRefusal(PipelineError):
@@ -90,7 +103,7 @@ def static_files() -> dict[str, Path]:
 
 
 class ReviewHandler(BaseHTTPRequestHandler):
-    server: "ReviewServer"
+    server: ReviewServer
     protocol_version = "HTTP/1.1"
     server_version = "pipeline-review"
     timeout = 120  # seconds an idle keep-alive connection may hold a thread
@@ -132,16 +145,23 @@ class ReviewHandler(BaseHTTPRequestHandler):
         except UnknownClip as exc:
             self._refuse(HTTPStatus.NOT_FOUND, {"error": "没有这个片段，请刷新页面", "detail": str(exc)})
         except StaleVersion as exc:
-            self._refuse(HTTPStatus.CONFLICT, {
-                "error": "字幕文件已在别处被修改（另一个窗口或程序），这次操作没有完成。请重新载入后再修改。",
-                "detail": str(exc), "reason": "stale"})
+            self._refuse(
+                HTTPStatus.CONFLICT,
+                {
+                    "error": "字幕文件已在别处被修改（另一个窗口或程序），这次操作没有完成。请重新载入后再修改。",
+                    "detail": str(exc),
+                    "reason": "stale",
+                },
+            )
         except wire.InvalidCues as exc:
             self._refuse(HTTPStatus.BAD_REQUEST, {"error": str(exc)})
         except PipelineError as exc:
             self._refuse(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": "操作没有完成", "detail": str(exc)})
         except Exception as exc:  # a bug: keep serving, say so, log the traceback
             log.exception("review request %s %s failed", method, self.path)
-            self._refuse(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": "服务器内部错误", "detail": type(exc).__name__})
+            self._refuse(
+                HTTPStatus.INTERNAL_SERVER_ERROR, {"error": "服务器内部错误", "detail": type(exc).__name__}
+            )
 
     def _check_post(self) -> None:
         content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
@@ -191,7 +211,9 @@ class ReviewHandler(BaseHTTPRequestHandler):
 
     def _clips(self) -> None:
         project = self._project()
-        for clip in clips_by_role(project, "interview"):  # proxies of the other clips, while the first is read
+        for clip in clips_by_role(
+            project, "interview"
+        ):  # proxies of the other clips, while the first is read
             self.server.proxies.want(project, clip)
         self._json({"clips": [wire.summary_json(s) for s in list_clips(project)]})
 
@@ -199,7 +221,9 @@ class ReviewHandler(BaseHTTPRequestHandler):
         project = self._project()
         opened = open_clip(project, clip_id)
         answer = wire.subtitles_json(opened, project_profile(project), project_glossary(project))
-        answer["proxy"] = wire.proxy_json(clip_id, self.server.proxies.want(project, opened.clip, urgent=True))
+        answer["proxy"] = wire.proxy_json(
+            clip_id, self.server.proxies.want(project, opened.clip, urgent=True)
+        )
         self._json(answer)
 
     def _proxy(self, clip_id: str) -> None:
@@ -241,17 +265,30 @@ class ReviewHandler(BaseHTTPRequestHandler):
         except ErrorsRemain as exc:
             self._refuse_errors(project, exc)
             return
-        self._json({"status": approval_status(project, clip_id), "version": version,
-                    "approval": wire.approval_json(approval)})
+        self._json(
+            {
+                "status": approval_status(project, clip_id),
+                "version": version,
+                "approval": wire.approval_json(approval),
+            }
+        )
 
     def _refuse_errors(self, project: Project, exc: ErrorsRemain) -> None:
-        findings = wire.findings_json(exc.findings, exc.cues, project_profile(project), project_glossary(project))
+        findings = wire.findings_json(
+            exc.findings, exc.cues, project_profile(project), project_glossary(project)
+        )
         errors = [f for f in findings if f["severity"] == "error"]
         first = errors[0]
         where = f"第 {first['cue']} 条：" if first["cue"] else ""
-        self._refuse(HTTPStatus.CONFLICT, {
-            "error": f"还有 {len(errors)} 处错误没有改正（{where}{first['label']}），改正并保存后才能批准。",
-            "detail": str(exc), "reason": "errors", "findings": findings})
+        self._refuse(
+            HTTPStatus.CONFLICT,
+            {
+                "error": f"还有 {len(errors)} 处错误没有改正（{where}{first['label']}），改正并保存后才能批准。",
+                "detail": str(exc),
+                "reason": "errors",
+                "findings": findings,
+            },
+        )
 
     # ---- the video ----------------------------------------------------------------------------
 
@@ -267,8 +304,12 @@ class ReviewHandler(BaseHTTPRequestHandler):
             try:
                 part = requested_range(self.headers.get("Range"), size)
             except RangeNotSatisfiable:
-                self._send(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE, b"", "text/plain; charset=utf-8",
-                           {"Content-Range": f"bytes */{size}"})
+                self._send(
+                    HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                    b"",
+                    "text/plain; charset=utf-8",
+                    {"Content-Range": f"bytes */{size}"},
+                )
                 return
             start, length = (part.start, part.length) if part else (0, size)
             headers = {"Accept-Ranges": "bytes", "Cache-Control": "no-cache"}
@@ -289,8 +330,12 @@ class ReviewHandler(BaseHTTPRequestHandler):
         self.close_connection = True
         try:
             body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-            self._send(status, body, "application/json; charset=utf-8",
-                       {"Cache-Control": "no-store", "Connection": "close"})
+            self._send(
+                status,
+                body,
+                "application/json; charset=utf-8",
+                {"Cache-Control": "no-store", "Connection": "close"},
+            )
         except ConnectionError:
             pass
 

@@ -56,9 +56,22 @@ def proxy_args(source: Path, target: Path, facts: MediaFacts) -> list[str]:
         width, height = proxy_size(facts.video.display_size)
         steps = ["bwdif=mode=send_frame"] if facts.video.interlaced else []
         steps += [f"scale={width}:{height}", "setsar=1", "format=yuv420p"]
-        args += ["-map", "0:v:0", "-vf", ",".join(steps),
-                 "-c:v", "libx264", "-profile:v", "baseline", "-preset", "veryfast", "-crf", "28",
-                 "-force_key_frames", "expr:gte(t,n_forced*1)"]
+        args += [
+            "-map",
+            "0:v:0",
+            "-vf",
+            ",".join(steps),
+            "-c:v",
+            "libx264",
+            "-profile:v",
+            "baseline",
+            "-preset",
+            "veryfast",
+            "-crf",
+            "28",
+            "-force_key_frames",
+            "expr:gte(t,n_forced*1)",
+        ]
     else:
         args += ["-vn"]
     if facts.audio is not None:
@@ -76,7 +89,11 @@ def proxy_is_current(project: Project, clip: Clip) -> bool:
         stamp = json.loads(_stamp_path(project, clip.clip_id).read_text("utf-8"))
     except (OSError, ValueError):
         return False
-    return isinstance(stamp, dict) and stamp.get("source_sha256") == clip.sha256 and stamp.get("recipe") == RECIPE
+    return (
+        isinstance(stamp, dict)
+        and stamp.get("source_sha256") == clip.sha256
+        and stamp.get("recipe") == RECIPE
+    )
 
 
 def make_proxy(project: Project, clip: Clip, progress: Callable[[int], None] | None = None) -> Path:
@@ -87,8 +104,12 @@ def make_proxy(project: Project, clip: Clip, progress: Callable[[int], None] | N
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_sibling(target)
     try:
-        run_ffmpeg(proxy_args(clip.path(project), tmp, clip.facts), outputs=[tmp], progress=progress,
-                   what=f"making the review proxy of {clip.clip_id}")
+        run_ffmpeg(
+            proxy_args(clip.path(project), tmp, clip.facts),
+            outputs=[tmp],
+            progress=progress,
+            what=f"making the review proxy of {clip.clip_id}",
+        )
         os.replace(tmp, target)
     finally:
         if tmp.exists():
@@ -166,12 +187,18 @@ class ProxyMaker:
                 self._states[clip_id] = ProxyState(MAKING, 0, total)
             try:
                 project = load_project(self._root)
-                make_proxy(project, find_clip(project, clip_id), progress=lambda ms: self._progress(clip_id, ms))
+                make_proxy(
+                    project,
+                    find_clip(project, clip_id),
+                    progress=lambda ms, clip_id=clip_id: self._progress(clip_id, ms),
+                )
                 outcome = ProxyState(READY)
             except PipelineError as exc:
                 outcome = ProxyState(FAILED, message=str(exc))
             except OSError as exc:
-                outcome = ProxyState(FAILED, message=f"{exc.strerror or exc}; check the disk space of the project folder")
+                outcome = ProxyState(
+                    FAILED, message=f"{exc.strerror or exc}; check the disk space of the project folder"
+                )
             with self._lock:
                 self._states[clip_id] = outcome
 

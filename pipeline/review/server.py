@@ -44,10 +44,14 @@ class ReviewServer(ThreadingHTTPServer):
             super().__init__((host, port), ReviewHandler)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                raise ReviewServerError(f"port {port} on {host} is already in use; choose another with --port, "
-                                        "or leave --port out to get a free one") from None
-            raise ReviewServerError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); "
-                                    "check --host (leave it out for this computer only)") from None
+                raise ReviewServerError(
+                    f"port {port} on {host} is already in use; choose another with --port, "
+                    "or leave --port out to get a free one"
+                ) from None
+            raise ReviewServerError(
+                f"cannot listen on {host}:{port} ({exc.strerror or exc}); "
+                "check --host (leave it out for this computer only)"
+            ) from None
         self.proxies = ProxyMaker(self.project_root)
 
     @property

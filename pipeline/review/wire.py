@@ -72,26 +72,43 @@ def cue_json(cue: Cue) -> dict[str, Any]:
     return {"start_ms": cue.start_ms, "end_ms": cue.end_ms, "text": cue.text}
 
 
-def findings_json(findings: Sequence[Finding], cues: Sequence[Cue], profile: QCProfile,
-                  glossary: Glossary | None) -> list[dict[str, Any]]:
-    return [{
-        "cue": f.cue, "rule": f.rule, "severity": f.severity,
-        "label": describe(f, cues, profile, glossary), "message": f.message,
-    } for f in findings]
+def findings_json(
+    findings: Sequence[Finding], cues: Sequence[Cue], profile: QCProfile, glossary: Glossary | None
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "cue": f.cue,
+            "rule": f.rule,
+            "severity": f.severity,
+            "label": describe(f, cues, profile, glossary),
+            "message": f.message,
+        }
+        for f in findings
+    ]
 
 
 def summary_json(summary: ClipSummary) -> dict[str, Any]:
     return {
-        "clip_id": summary.clip_id, "original_name": summary.original_name, "duration_ms": summary.duration_ms,
-        "status": summary.status, "source": summary.source, "errors": summary.errors,
-        "warnings": summary.warnings, "problem": summary.problem,
+        "clip_id": summary.clip_id,
+        "original_name": summary.original_name,
+        "duration_ms": summary.duration_ms,
+        "status": summary.status,
+        "source": summary.source,
+        "errors": summary.errors,
+        "warnings": summary.warnings,
+        "problem": summary.problem,
     }
 
 
 def approval_json(approval: Approval | None) -> dict[str, Any] | None:
     if approval is None:
         return None
-    return {"by": approval.by, "at": approval.at, "file": approval.file, "forced_reason": approval.forced_reason}
+    return {
+        "by": approval.by,
+        "at": approval.at,
+        "file": approval.file,
+        "forced_reason": approval.forced_reason,
+    }
 
 
 def subtitles_json(opened: ClipSubtitles, profile: QCProfile, glossary: Glossary) -> dict[str, Any]:
@@ -111,13 +128,23 @@ def subtitles_json(opened: ClipSubtitles, profile: QCProfile, glossary: Glossary
 
 
 def saved_json(saved: Saved) -> dict[str, Any]:
-    return {"clip_id": saved.clip_id, "version": saved.version, "file": saved.file,
-            "changed": saved.changed, "history": saved.history}
+    return {
+        "clip_id": saved.clip_id,
+        "version": saved.version,
+        "file": saved.file,
+        "changed": saved.changed,
+        "history": saved.history,
+    }
 
 
 def proxy_json(clip_id: str, state: ProxyState) -> dict[str, Any]:
-    return {"state": state.state, "done_ms": state.done_ms, "total_ms": state.total_ms,
-            "message": state.message, "url": f"/video/{clip_id}.mp4"}
+    return {
+        "state": state.state,
+        "done_ms": state.done_ms,
+        "total_ms": state.total_ms,
+        "message": state.message,
+        "url": f"/video/{clip_id}.mp4",
+    }
 
 
 def project_json(project: Project, profile: QCProfile, glossary: Glossary) -> dict[str, Any]:

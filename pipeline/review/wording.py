@@ -34,7 +34,9 @@ def describe(finding: Finding, cues: Sequence[Cue], profile: QCProfile, glossary
         return "与上一条字幕时间重叠：请改正时间"
     if rule == "line_length":
         widest = max(display_width(line) for line in cue.lines)
-        return f"单行最多 {profile.max_chars_per_line} 字，这一条有一行 {format_width(widest)} 字：请删减或分行"
+        return (
+            f"单行最多 {profile.max_chars_per_line} 字，这一条有一行 {format_width(widest)} 字：请删减或分行"
+        )
     if rule == "lines_per_cue":
         return f"最多 {profile.max_lines} 行，这一条有 {len(cue.lines)} 行：请删减或拆分"
     if rule == "traditional":
@@ -44,7 +46,9 @@ def describe(finding: Finding, cues: Sequence[Cue], profile: QCProfile, glossary
         return f"与词表不符：{hits}"
     if rule == "reading_speed":
         speed = reading_length(cue.flat) * 1000 / max(cue.duration_ms, 1)
-        return f"语速过快：每秒 {speed:.1f} 字，超过 {profile.max_chars_per_second:g} 字：请删减文字或延长时间"
+        return (
+            f"语速过快：每秒 {speed:.1f} 字，超过 {profile.max_chars_per_second:g} 字：请删减文字或延长时间"
+        )
     if rule == "min_duration":
         return f"显示 {_seconds(cue.duration_ms)} 秒，短于 {_seconds(profile.min_duration_ms)} 秒：请延长或与相邻字幕合并"
     if rule == "max_duration":

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.errors import SubtitleError
@@ -28,7 +28,13 @@ from pipeline.subtitles.profile import project_profile
 from pipeline.subtitles.qc import Finding, has_errors, lint
 from pipeline.subtitles.srt_io import parse_srt_bytes, read_srt, srt_text
 from pipeline.subtitles.store import (
-    Approval, approval_status, approve, draft_path, load_approvals, producer_path, working_path,
+    Approval,
+    approval_status,
+    approve,
+    draft_path,
+    load_approvals,
+    producer_path,
+    working_path,
 )
 from pipeline.subtitles.terms import project_glossary
 
@@ -110,10 +116,18 @@ def list_clips(project: Project) -> tuple[ClipSummary, ...]:
             else:
                 errors = sum(f.severity == "error" for f in findings)
                 warnings = len(findings) - errors
-        summaries.append(ClipSummary(
-            clip.clip_id, clip.original_name, clip.facts.duration_ms, approval_status(project, clip.clip_id),
-            _source(project, clip.clip_id, path), errors, warnings, problem,
-        ))
+        summaries.append(
+            ClipSummary(
+                clip.clip_id,
+                clip.original_name,
+                clip.facts.duration_ms,
+                approval_status(project, clip.clip_id),
+                _source(project, clip.clip_id, path),
+                errors,
+                warnings,
+                problem,
+            )
+        )
     return tuple(summaries)
 
 
@@ -160,7 +174,9 @@ def save_cues(project: Project, clip_id: str, cues: Sequence[Cue], base_version:
     data = srt_text(cues, str(target)).encode("utf-8")
     if parse_srt_bytes(data, str(target)) != tuple(cues):
         # e.g. a text line that reads as a timing line: the file would not give these cues back
-        raise SubtitleError(f"{target}: these cues would not read back as written; check the text for --> or numbers-only lines")
+        raise SubtitleError(
+            f"{target}: these cues would not read back as written; check the text for --> or numbers-only lines"
+        )
     relative = target.relative_to(project.root).as_posix()
     previous = target.read_bytes() if target.exists() else None
     if previous == data:
@@ -177,13 +193,17 @@ def approve_clip(project: Project, clip_id: str, by: str, base_version: str) -> 
     _require_version(project, clip_id, base_version)
     path = working_path(project, clip_id)
     if path is None:
-        raise SubtitleError(f"{draft_path(project, clip_id)}: no subtitles for {clip_id} yet; "
-                            f"run `pipeline transcribe {project.root}` first")
+        raise SubtitleError(
+            f"{draft_path(project, clip_id)}: no subtitles for {clip_id} yet; "
+            f"run `pipeline transcribe {project.root}` first"
+        )
     cues = read_srt(path)
     findings = check_cues(project, clip_id, cues)
     if has_errors(findings):
         errors = [f for f in findings if f.severity == "error"]
-        raise ErrorsRemain(f"{path}: {len(errors)} QC error(s) remain; correct them before approving", cues, findings)
+        raise ErrorsRemain(
+            f"{path}: {len(errors)} QC error(s) remain; correct them before approving", cues, findings
+        )
     return approve(project, by, [clip_id])[0]
 
 
@@ -192,7 +212,7 @@ def history_dir(project: Project) -> Path:
 
 
 def _keep_history(project: Project, clip_id: str, data: bytes) -> str:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     path = history_dir(project) / f"{clip_id}.{stamp}.srt"
     counter = 1
     while path.exists():  # two saves within a microsecond: keep both
@@ -204,8 +224,10 @@ def _keep_history(project: Project, clip_id: str, data: bytes) -> str:
 
 def _require_version(project: Project, clip_id: str, base_version: str) -> None:
     if current_version(project, clip_id) != base_version:
-        raise StaleVersion(f"{producer_path(project, clip_id)}: changed since the page loaded it "
-                           "(another tab or program); reload the page, then make the edit again")
+        raise StaleVersion(
+            f"{producer_path(project, clip_id)}: changed since the page loaded it "
+            "(another tab or program); reload the page, then make the edit again"
+        )
 
 
 def _source(project: Project, clip_id: str, path: Path | None) -> str:

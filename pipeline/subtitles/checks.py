@@ -35,8 +35,9 @@ class DraftFix:
     producers_file: Path | None = None  # exists beside the draft and was left alone
 
 
-def lint_project(project: Project, vertical: bool = False,
-                 clip_ids: Sequence[str] | None = None) -> tuple[ClipLint, ...]:
+def lint_project(
+    project: Project, vertical: bool = False, clip_ids: Sequence[str] | None = None
+) -> tuple[ClipLint, ...]:
     """QC findings for every interview clip's subtitles (the producers' file when present, else the draft)."""
     profile = project_profile(project, vertical)
     glossary = project_glossary(project)
@@ -68,10 +69,17 @@ def fix_drafts(project: Project, clip_ids: Sequence[str] | None = None) -> tuple
         changed = fixed != cues
         if changed:
             write_draft(project, clip_id, fixed)
-        results.append(DraftFix(
-            clip_id, path, fixed=True, changed=changed, cues_before=len(cues), cues_after=len(fixed),
-            before=lint(cues, profile, glossary, clip_id),
-            after=lint(fixed, profile, glossary, clip_id),
-            producers_file=producers,
-        ))
+        results.append(
+            DraftFix(
+                clip_id,
+                path,
+                fixed=True,
+                changed=changed,
+                cues_before=len(cues),
+                cues_after=len(fixed),
+                before=lint(cues, profile, glossary, clip_id),
+                after=lint(fixed, profile, glossary, clip_id),
+                producers_file=producers,
+            )
+        )
     return tuple(results)

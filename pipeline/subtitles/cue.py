@@ -28,15 +28,17 @@ class Cue:
     def duration_ms(self) -> int:
         return self.end_ms - self.start_ms
 
-    def shifted(self, delta_ms: int) -> "Cue":
+    def shifted(self, delta_ms: int) -> Cue:
         return replace(self, start_ms=self.start_ms + delta_ms, end_ms=self.end_ms + delta_ms)
 
-    def with_lines(self, lines: tuple[str, ...]) -> "Cue":
+    def with_lines(self, lines: tuple[str, ...]) -> Cue:
         return replace(self, lines=lines)
 
-    def with_times(self, start_ms: int, end_ms: int) -> "Cue":
+    def with_times(self, start_ms: int, end_ms: int) -> Cue:
         return replace(self, start_ms=start_ms, end_ms=end_ms)
 
     @classmethod
-    def from_text(cls, start_ms: int, end_ms: int, text: str) -> "Cue":
-        return cls(start_ms, end_ms, tuple(line.strip() for line in text.strip().splitlines() if line.strip()))
+    def from_text(cls, start_ms: int, end_ms: int, text: str) -> Cue:
+        return cls(
+            start_ms, end_ms, tuple(line.strip() for line in text.strip().splitlines() if line.strip())
+        )

@@ -59,7 +59,9 @@ class _Piece:
     offset: int
 
 
-def draft_cues(words: Sequence[Word], profile: QCProfile, glossary: Glossary | None = None) -> tuple[Cue, ...]:
+def draft_cues(
+    words: Sequence[Word], profile: QCProfile, glossary: Glossary | None = None
+) -> tuple[Cue, ...]:
     """Reading-friendly cues for one clip from its words (source time, integer ms).
 
     Words carry their punctuation (`"王建华，"`); Chinese words have no spaces, Latin words a
@@ -73,7 +75,7 @@ def draft_cues(words: Sequence[Word], profile: QCProfile, glossary: Glossary | N
     keep = protected_terms(glossary)
     cues: list[Cue] = []
     for i, j in _segment(pieces, running, profile):
-        text = _cue_text(running[pieces[i].offset:_end_offset(pieces, j, running)], profile, glossary)
+        text = _cue_text(running[pieces[i].offset : _end_offset(pieces, j, running)], profile, glossary)
         if not text:
             continue
         start, end = pieces[i].start_ms, max(pieces[j - 1].end_ms, pieces[i].start_ms + 1)
@@ -87,7 +89,9 @@ def draft_cues(words: Sequence[Word], profile: QCProfile, glossary: Glossary | N
 
 
 def _cue_text(raw: str, profile: QCProfile, glossary: Glossary | None) -> str:
-    return normalise_punctuation(correct_terms(to_simplified(raw.strip()), glossary), profile).replace("\n", " ")
+    return normalise_punctuation(correct_terms(to_simplified(raw.strip()), glossary), profile).replace(
+        "\n", " "
+    )
 
 
 def _end_offset(pieces: Sequence[_Piece], j: int, running: str) -> int:
@@ -165,14 +169,15 @@ def _segment(pieces: Sequence[_Piece], running: str, profile: QCProfile) -> list
     return list(reversed(cuts))
 
 
-def _boundary_costs(before: _Piece, after: _Piece, running: str, boundaries: frozenset[int],
-                    profile: QCProfile) -> tuple[float, float]:
+def _boundary_costs(
+    before: _Piece, after: _Piece, running: str, boundaries: frozenset[int], profile: QCProfile
+) -> tuple[float, float]:
     """(cost of ending a cue between these words, cost of a cue running across this place)."""
     tail = before.text.rstrip()[-1:]
     pause = after.start_ms - before.end_ms
     at = after.offset
-    spaced = running[at - 1:at].isspace() or running[at:at + 1].isspace()
-    left, right = running[at - 1:at], running[at:at + 1]
+    spaced = running[at - 1 : at].isspace() or running[at : at + 1].isspace()
+    left, right = running[at - 1 : at], running[at : at + 1]
     inside_word = not spaced and (
         (is_half_width_word_char(left) and is_half_width_word_char(right))
         or (left.isalnum() and right.isalnum() and at not in boundaries)
@@ -200,7 +205,7 @@ def _boundary_costs(before: _Piece, after: _Piece, running: str, boundaries: fro
 
 def _cue_cost(pieces: Sequence[_Piece], running: str, i: int, j: int, profile: QCProfile) -> float | None:
     """The cost of one cue made of pieces[i:j], or None when it cannot be a cue."""
-    text = normalise_punctuation(running[pieces[i].offset:_end_offset(pieces, j, running)], profile)
+    text = normalise_punctuation(running[pieces[i].offset : _end_offset(pieces, j, running)], profile)
     text = text.replace("\n", " ")
     width = display_width(text)
     if width > profile.max_chars_per_line * profile.max_lines:

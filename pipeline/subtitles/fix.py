@@ -38,8 +38,11 @@ def fix_cues(cues: Sequence[Cue], profile: QCProfile, glossary: Glossary | None 
 def _fix_text(cue: Cue, profile: QCProfile, glossary: Glossary | None, keep: Sequence[str]) -> Cue | None:
     """The cue with its text fixed, its valid line breaks kept; None when no text is left."""
     lines = tuple(
-        line for line in (normalise_punctuation(correct_terms(to_simplified(raw), glossary), profile)
-                          .replace("\n", " ") for raw in cue.lines)
+        line
+        for line in (
+            normalise_punctuation(correct_terms(to_simplified(raw), glossary), profile).replace("\n", " ")
+            for raw in cue.lines
+        )
         if line
     )
     text = join_lines(lines)
@@ -72,8 +75,9 @@ def _fit(cue: Cue, profile: QCProfile, keep: Sequence[str]) -> tuple[Cue, ...]:
         lines = wrap(text, profile.max_chars_per_line, profile.max_lines, keep_together=keep)
         if lines is not None:
             return (cue.with_lines(lines),)
-    pieces = split_text(text, profile.max_chars_per_line, profile.max_lines, min_pieces=pieces_needed,
-                        keep_together=keep)
+    pieces = split_text(
+        text, profile.max_chars_per_line, profile.max_lines, min_pieces=pieces_needed, keep_together=keep
+    )
     if len(pieces) == 1:
         return (cue.with_lines(pieces[0]),)
     return time_pieces(cue.start_ms, cue.end_ms, pieces, profile.min_gap_ms)
@@ -93,7 +97,7 @@ def _merge_short(cues: list[Cue], profile: QCProfile, keep: Sequence[str]) -> li
             i += 1
             continue
         first, joined = merged
-        cues[first:first + 2] = [joined]
+        cues[first : first + 2] = [joined]
         i = max(first - 1, 0)  # the joined cue may itself still be short
     return cues
 
@@ -101,12 +105,16 @@ def _merge_short(cues: list[Cue], profile: QCProfile, keep: Sequence[str]) -> li
 def _room(cues: Sequence[Cue], i: int, profile: QCProfile) -> int:
     """The longest cue `i` could become by moving only its own start and end."""
     gap = profile.min_gap_ms
-    latest_end = cues[i + 1].start_ms - gap if i + 1 < len(cues) else cues[i].start_ms + profile.max_duration_ms
+    latest_end = (
+        cues[i + 1].start_ms - gap if i + 1 < len(cues) else cues[i].start_ms + profile.max_duration_ms
+    )
     earliest_start = max(0, cues[i].start_ms - MAX_LEAD_IN_MS, cues[i - 1].end_ms + gap if i > 0 else 0)
     return latest_end - min(earliest_start, cues[i].start_ms)
 
 
-def _best_merge(cues: Sequence[Cue], i: int, profile: QCProfile, keep: Sequence[str]) -> tuple[int, Cue] | None:
+def _best_merge(
+    cues: Sequence[Cue], i: int, profile: QCProfile, keep: Sequence[str]
+) -> tuple[int, Cue] | None:
     options = []
     for first in (i - 1, i):
         if first < 0 or first + 1 >= len(cues):
@@ -115,7 +123,9 @@ def _best_merge(cues: Sequence[Cue], i: int, profile: QCProfile, keep: Sequence[
         if b.end_ms - a.start_ms > profile.max_duration_ms:
             continue
         # a space where the two cues meet: it was a phrase boundary
-        text = normalise_punctuation("\n".join((*a.lines[:-1], f"{a.lines[-1]} {b.lines[0]}", *b.lines[1:])), profile)
+        text = normalise_punctuation(
+            "\n".join((*a.lines[:-1], f"{a.lines[-1]} {b.lines[0]}", *b.lines[1:])), profile
+        )
         lines = wrap(text, profile.max_chars_per_line, profile.max_lines, keep_together=keep)
         if lines is not None:
             options.append((b.start_ms - a.end_ms, first, Cue(a.start_ms, max(a.end_ms, b.end_ms), lines)))

@@ -97,7 +97,7 @@ def normalise_punctuation(text: str, profile: QCProfile) -> str:
         out = []
         for i, char in enumerate(line):
             if char in profile.inline_to_space:
-                rest = line[i + 1:].lstrip()
+                rest = line[i + 1 :].lstrip()
                 out.append("" if not rest or rest[0] in CLOSING else " ")
             else:
                 out.append(char)
@@ -116,7 +116,9 @@ class _Break:
     cost: float
 
 
-def _breaks(text: str, keep_together: Sequence[str], line_starts: frozenset[int] = frozenset()) -> tuple[_Break, ...]:
+def _breaks(
+    text: str, keep_together: Sequence[str], line_starts: frozenset[int] = frozenset()
+) -> tuple[_Break, ...]:
     protected = []
     for term in keep_together:
         start = text.find(term) if term else -1
@@ -150,7 +152,9 @@ def _breaks(text: str, keep_together: Sequence[str], line_starts: frozenset[int]
     return tuple(sorted(found.values(), key=lambda b: b.cut))
 
 
-def wrap(text: str, max_chars: int, max_lines: int = 2, *, keep_together: Sequence[str] = ()) -> tuple[str, ...] | None:
+def wrap(
+    text: str, max_chars: int, max_lines: int = 2, *, keep_together: Sequence[str] = ()
+) -> tuple[str, ...] | None:
     """Break `text` into the fewest lines of at most `max_chars` (display width), or None if it cannot fit.
 
     Lines never split a jieba word or a `keep_together` term; with a choice, breaks come after
@@ -186,7 +190,7 @@ def _best_layout(text: str, breaks: Sequence[_Break], count: int, max_chars: int
             for i, (cost_i, _) in best[k - 1].items():
                 if i >= j:
                     continue
-                width = display_width(text[stops[i].resume:stops[j].cut])
+                width = display_width(text[stops[i].resume : stops[j].cut])
                 if width > max_chars:
                     continue
                 cost = cost_i + stops[j].cost + BALANCE_SCALE * (width - mean) ** 2
@@ -199,13 +203,14 @@ def _best_layout(text: str, breaks: Sequence[_Break], count: int, max_chars: int
     lines, j = [], end
     for k in range(count, 0, -1):
         i = best[k][j][1]
-        lines.append(text[stops[i].resume:stops[j].cut])
+        lines.append(text[stops[i].resume : stops[j].cut])
         j = i
     return tuple(reversed(lines))
 
 
-def split_text(text: str, max_chars: int, max_lines: int, *, min_pieces: int = 1,
-               keep_together: Sequence[str] = ()) -> tuple[tuple[str, ...], ...]:
+def split_text(
+    text: str, max_chars: int, max_lines: int, *, min_pieces: int = 1, keep_together: Sequence[str] = ()
+) -> tuple[tuple[str, ...], ...]:
     """Divide `text` into the fewest pieces (at least `min_pieces` when it has enough breaks) that
     each wrap into `max_lines` lines of `max_chars`; each piece is returned as its lines.
 
@@ -220,7 +225,7 @@ def split_text(text: str, max_chars: int, max_lines: int, *, min_pieces: int = 1
 
     @functools.cache
     def piece(i: int, j: int) -> tuple[tuple[str, ...], float] | None:
-        chunk = text[stops[i].resume:stops[j].cut]
+        chunk = text[stops[i].resume : stops[j].cut]
         if display_width(chunk) > limit and j > i + 1:
             return None
         lines = wrap(chunk, max_chars, max_lines, keep_together=keep_together)
@@ -239,7 +244,7 @@ def split_text(text: str, max_chars: int, max_lines: int, *, min_pieces: int = 1
             for j in range(i + 1, end + 1):
                 found = piece(i, j)
                 if found is None:
-                    if display_width(text[stops[i].resume:stops[j].cut]) > limit:
+                    if display_width(text[stops[i].resume : stops[j].cut]) > limit:
                         break
                     continue
                 cost = cost_i + found[1]
@@ -257,7 +262,9 @@ def split_text(text: str, max_chars: int, max_lines: int, *, min_pieces: int = 1
     return tuple(reversed(pieces))
 
 
-def time_pieces(start_ms: int, end_ms: int, pieces: Sequence[tuple[str, ...]], gap_ms: int = 0) -> tuple[Cue, ...]:
+def time_pieces(
+    start_ms: int, end_ms: int, pieces: Sequence[tuple[str, ...]], gap_ms: int = 0
+) -> tuple[Cue, ...]:
     """Consecutive cues sharing [start_ms, end_ms] by each piece's share of the characters."""
     weights = [max(reading_length("".join(p)), 0.5) for p in pieces]
     total = sum(weights)
@@ -273,8 +280,9 @@ def time_pieces(start_ms: int, end_ms: int, pieces: Sequence[tuple[str, ...]], g
     return tuple(cues)
 
 
-def reflow(cues: Iterable[Cue], max_chars: int, max_lines: int, *, gap_ms: int = 0,
-           keep_together: Sequence[str] = ()) -> tuple[Cue, ...]:
+def reflow(
+    cues: Iterable[Cue], max_chars: int, max_lines: int, *, gap_ms: int = 0, keep_together: Sequence[str] = ()
+) -> tuple[Cue, ...]:
     """Re-break every cue for `max_chars` x `max_lines`; a cue that cannot fit is split into
     consecutive cues dividing its time by character share (separated by `gap_ms`), never
     splitting a word. Empty or inverted cues are only re-broken, never split.

@@ -14,8 +14,8 @@ from types import MappingProxyType
 from typing import Any
 
 from pipeline.errors import PresetError
-from pipeline.project.model import Project
 from pipeline.presets import deep_merge, load_preset, preset_path, project_overrides, require
+from pipeline.project.model import Project
 
 SEVERITIES = ("error", "warning", "off")
 # Every rule `subtitles.qc.lint` checks; the profile must give each a severity.
@@ -94,7 +94,7 @@ def _load_chain(name: str, overrides: Mapping[str, Any] | None, seen: tuple[str,
     if base is None:
         return data
     if not isinstance(base, str):
-        raise PresetError(f"{where}: extends = {base!r} must be the name of another qc preset, e.g. \"zh-CN\"")
+        raise PresetError(f'{where}: extends = {base!r} must be the name of another qc preset, e.g. "zh-CN"')
     return deep_merge(_load_chain(base, None, (*seen, name)), data)
 
 
@@ -140,8 +140,9 @@ def _parse(name: str, data: Mapping[str, Any], path: Path) -> QCProfile:
         source=str(path),
     )
     if profile.preferred_lines > profile.max_lines:
-        raise PresetError(f"{where}: preferred_lines = {profile.preferred_lines} exceeds "
-                          f"max_lines = {profile.max_lines}")
+        raise PresetError(
+            f"{where}: preferred_lines = {profile.preferred_lines} exceeds max_lines = {profile.max_lines}"
+        )
     if profile.min_duration_ms >= profile.max_duration_ms:
         raise PresetError(f"{where}: min_duration_ms must be less than max_duration_ms")
     if profile.min_gap_frames < 0:

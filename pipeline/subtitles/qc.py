@@ -31,8 +31,9 @@ class Finding:
         return asdict(self)
 
 
-def lint(cues: Sequence[Cue], profile: QCProfile, glossary: Glossary | None = None,
-         clip: str = "") -> tuple[Finding, ...]:
+def lint(
+    cues: Sequence[Cue], profile: QCProfile, glossary: Glossary | None = None, clip: str = ""
+) -> tuple[Finding, ...]:
     """Every QC finding for one clip's cues (in file order), errors and warnings alike."""
     findings: list[Finding] = []
 
@@ -55,8 +56,15 @@ def missing_subtitles(profile: QCProfile, clip: str, expected: str) -> Finding |
     severity = profile.severity("missing_subtitles")
     if severity == "off":
         return None
-    return Finding(clip, 0, 0, 0, "missing_subtitles", severity,
-                   f"no subtitles yet ({expected} missing); run `pipeline transcribe`")
+    return Finding(
+        clip,
+        0,
+        0,
+        0,
+        "missing_subtitles",
+        severity,
+        f"no subtitles yet ({expected} missing); run `pipeline transcribe`",
+    )
 
 
 def has_errors(findings: Sequence[Finding]) -> bool:
@@ -71,37 +79,74 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
         return
     duration = cue.duration_ms
     if duration <= 0:
-        report(number, cue, "inverted", f"ends {-duration} ms before it starts; fix its times"
-               if duration < 0 else "ends when it starts (0 ms); fix its times")
+        report(
+            number,
+            cue,
+            "inverted",
+            f"ends {-duration} ms before it starts; fix its times"
+            if duration < 0
+            else "ends when it starts (0 ms); fix its times",
+        )
     elif duration < profile.min_duration_ms:
-        report(number, cue, "min_duration", f"is up {duration} ms, under {profile.min_duration_ms} ms; "
-               "lengthen it or join it to a neighbour")
+        report(
+            number,
+            cue,
+            "min_duration",
+            f"is up {duration} ms, under {profile.min_duration_ms} ms; lengthen it or join it to a neighbour",
+        )
     elif duration > profile.max_duration_ms:
-        report(number, cue, "max_duration", f"is up {duration} ms, over {profile.max_duration_ms} ms; split it")
+        report(
+            number, cue, "max_duration", f"is up {duration} ms, over {profile.max_duration_ms} ms; split it"
+        )
     if duration > 0:
         speed = reading_length(text) * 1000 / duration
         if speed > profile.max_chars_per_second:
-            report(number, cue, "reading_speed", f"needs {speed:.1f} characters/s, over "
-                   f"{profile.max_chars_per_second:g}; shorten the text or give it more time")
+            report(
+                number,
+                cue,
+                "reading_speed",
+                f"needs {speed:.1f} characters/s, over "
+                f"{profile.max_chars_per_second:g}; shorten the text or give it more time",
+            )
     if len(cue.lines) > profile.max_lines:
-        report(number, cue, "lines_per_cue",
-               f"has {len(cue.lines)} lines, over {profile.max_lines}; shorten or split it")
+        report(
+            number,
+            cue,
+            "lines_per_cue",
+            f"has {len(cue.lines)} lines, over {profile.max_lines}; shorten or split it",
+        )
     for line_number, line in enumerate(cue.lines, 1):
         width = display_width(line)
         if width > profile.max_chars_per_line:
-            report(number, cue, "line_length", f"line {line_number} is {format_width(width)} characters wide, over "
-                   f"{profile.max_chars_per_line}: {line}")
+            report(
+                number,
+                cue,
+                "line_length",
+                f"line {line_number} is {format_width(width)} characters wide, over "
+                f"{profile.max_chars_per_line}: {line}",
+            )
         stripped = line.rstrip()
         if stripped and stripped[-1] in profile.line_end_forbidden:
-            report(number, cue, "line_end_punctuation", f"line {line_number} ends with {stripped[-1]}; remove it")
+            report(
+                number, cue, "line_end_punctuation", f"line {line_number} ends with {stripped[-1]}; remove it"
+            )
         inside = [c for c in stripped[:-1] if c in profile.inline_to_space]
         if inside:
             marks = "".join(dict.fromkeys(inside))
-            report(number, cue, "inline_punctuation", f"line {line_number} has {marks} inside; "
-                   "write one space instead")
+            report(
+                number,
+                cue,
+                "inline_punctuation",
+                f"line {line_number} has {marks} inside; write one space instead",
+            )
     traditional = traditional_chars(text)
     if traditional:
-        report(number, cue, "traditional", f"has traditional characters {''.join(traditional)}; use simplified script")
+        report(
+            number,
+            cue,
+            "traditional",
+            f"has traditional characters {''.join(traditional)}; use simplified script",
+        )
     for hit in wrong_forms_in(text, glossary):
         report(number, cue, "glossary", f"has {hit.wrong}; the glossary says {hit.right}")
 
@@ -113,5 +158,10 @@ def _check_neighbours(number: int, previous: Cue, cue: Cue, profile: QCProfile, 
     elif gap < 0:
         report(number, cue, "overlap", f"starts {-gap} ms before cue {number - 1} ends; fix the times")
     elif gap < profile.min_gap_ms:
-        report(number, cue, "gap", f"starts {gap} ms after cue {number - 1} ends, under {profile.min_gap_ms} ms "
-               f"({profile.min_gap_frames} frames); end the previous cue earlier")
+        report(
+            number,
+            cue,
+            "gap",
+            f"starts {gap} ms after cue {number - 1} ends, under {profile.min_gap_ms} ms "
+            f"({profile.min_gap_frames} frames); end the previous cue earlier",
+        )

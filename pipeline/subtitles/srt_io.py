@@ -42,9 +42,13 @@ def read_srt(path: Path | str) -> tuple[Cue, ...]:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SubtitleError(f"{path}: not found; check the clip id or run `pipeline transcribe` first") from None
+        raise SubtitleError(
+            f"{path}: not found; check the clip id or run `pipeline transcribe` first"
+        ) from None
     except OSError as exc:
-        raise SubtitleError(f"{path}: cannot be read ({exc.strerror}); check the file's permissions") from None
+        raise SubtitleError(
+            f"{path}: cannot be read ({exc.strerror}); check the file's permissions"
+        ) from None
     return parse_srt_bytes(data, str(path))
 
 
@@ -67,7 +71,9 @@ def decode_subtitle_bytes(data: bytes, source: str) -> str:
             text = _decode_gb18030(data, exc, source)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise SubtitleError(f"{source}, line {line}: binary data, not subtitle text; is this really an SRT file?")
+        raise SubtitleError(
+            f"{source}, line {line}: binary data, not subtitle text; is this really an SRT file?"
+        )
     return text
 
 
@@ -76,7 +82,9 @@ def _decode_gb18030(data: bytes, utf8_error: UnicodeDecodeError, source: str) ->
     if any(b >= 0x80 for b in data[: utf8_error.start]):
         # Valid UTF-8 Chinese before the bad byte: a damaged UTF-8 file, not a GBK one. Decoding it
         # as GB18030 would turn every character into nonsense without an error.
-        raise SubtitleError(f"{source}, line {line}: invalid UTF-8 byte in a UTF-8 file; fix or re-save that line")
+        raise SubtitleError(
+            f"{source}, line {line}: invalid UTF-8 byte in a UTF-8 file; fix or re-save that line"
+        )
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
@@ -141,24 +149,32 @@ def _structure(lines: list[str], source: str) -> list[_Block]:
             timing, current, pending_index = (number, line), [], 0
         elif not line:
             if pending_index:
-                raise SubtitleError(f"{source}, line {pending_index}: cue number with no timing line after it; "
-                                    "add the timing (00:00:01,000 --> 00:00:02,500) or delete the number")
+                raise SubtitleError(
+                    f"{source}, line {pending_index}: cue number with no timing line after it; "
+                    "add the timing (00:00:01,000 --> 00:00:02,500) or delete the number"
+                )
             if current is not None:
                 close()
                 current, timing = None, None
         elif current is not None:
             current.append(raw.rstrip())
         elif pending_index:
-            raise SubtitleError(f"{source}, line {number}: expected a timing line like 00:00:01,000 --> 00:00:02,500 "
-                                f"after cue number {lines[pending_index - 1].strip()}; fix the timing")
+            raise SubtitleError(
+                f"{source}, line {number}: expected a timing line like 00:00:01,000 --> 00:00:02,500 "
+                f"after cue number {lines[pending_index - 1].strip()}; fix the timing"
+            )
         elif _INDEX.match(line):
             pending_index = number
         else:
-            raise SubtitleError(f"{source}, line {number}: text outside any cue ({line[:20]!r}); a blank line inside "
-                                "a cue or a missing timing line: join it to the cue above or add its timing")
+            raise SubtitleError(
+                f"{source}, line {number}: text outside any cue ({line[:20]!r}); a blank line inside "
+                "a cue or a missing timing line: join it to the cue above or add its timing"
+            )
     if pending_index:
-        raise SubtitleError(f"{source}, line {pending_index}: cue number with no timing line after it; "
-                            "add the timing or delete the number")
+        raise SubtitleError(
+            f"{source}, line {pending_index}: cue number with no timing line after it; "
+            "add the timing or delete the number"
+        )
     close()
     return blocks
 
@@ -174,8 +190,12 @@ def srt_text(cues: Iterable[Cue], where: str = "subtitles") -> str:
     """SRT file content for `cues`, numbered from 1 in the given order."""
     cues = _writable(cues, where)
     subs = [
-        srt.Subtitle(index=i, start=timedelta(milliseconds=c.start_ms), end=timedelta(milliseconds=c.end_ms),
-                     content="\n".join(_clean_lines(c)))
+        srt.Subtitle(
+            index=i,
+            start=timedelta(milliseconds=c.start_ms),
+            end=timedelta(milliseconds=c.end_ms),
+            content="\n".join(_clean_lines(c)),
+        )
         for i, c in enumerate(cues, 1)
     ]
     return srt.compose(subs, reindex=False)
@@ -214,12 +234,15 @@ def _writable(cues: Iterable[Cue], where: str) -> tuple[Cue, ...]:
     for number, cue in enumerate(cues, 1):
         at = srt.timedelta_to_srt_timestamp(timedelta(milliseconds=max(cue.start_ms, 0)))
         if not _clean_lines(cue):
-            raise SubtitleError(f"{where}: cannot write cue {number} at {at}: it has no text; "
-                                "remove the cue or give it text")
+            raise SubtitleError(
+                f"{where}: cannot write cue {number} at {at}: it has no text; remove the cue or give it text"
+            )
         if cue.start_ms < 0:
             raise SubtitleError(f"{where}: cannot write cue {number}: it starts before 0; fix its timing")
         if cue.end_ms <= cue.start_ms:
-            raise SubtitleError(f"{where}: cannot write cue {number} at {at}: it ends before it starts; fix its timing")
+            raise SubtitleError(
+                f"{where}: cannot write cue {number} at {at}: it ends before it starts; fix its timing"
+            )
     return cues
 
 

@@ -17,7 +17,7 @@ import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.errors import SubtitleError
@@ -78,8 +78,10 @@ def working_cues(project: Project, clip_id: str) -> tuple[Cue, ...]:
     """The producers' cues if they have a file, else the draft's (for previews and cut lists)."""
     path = working_path(project, clip_id)
     if path is None:
-        raise SubtitleError(f"{draft_path(project, clip_id)}: no subtitles for {clip_id} yet; "
-                            f"run `pipeline transcribe {project.root}`")
+        raise SubtitleError(
+            f"{draft_path(project, clip_id)}: no subtitles for {clip_id} yet; "
+            f"run `pipeline transcribe {project.root}`"
+        )
     return read_srt(path)
 
 
@@ -91,15 +93,19 @@ def load_approvals(project: Project) -> dict[str, Approval]:
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:
-        raise SubtitleError(f"{path}: approval records unreadable ({exc}); restore the file from backup") from None
+        raise SubtitleError(
+            f"{path}: approval records unreadable ({exc}); restore the file from backup"
+        ) from None
     try:
         return {clip_id: Approval(clip_id=clip_id, **record) for clip_id, record in data.items()}
     except (AttributeError, TypeError) as exc:
-        raise SubtitleError(f"{path}: approval records malformed ({exc}); restore the file from backup") from None
+        raise SubtitleError(
+            f"{path}: approval records malformed ({exc}); restore the file from backup"
+        ) from None
 
 
 def approval_status(project: Project, clip_id: str) -> str:
-    """"not approved", "approved" or "changed since approval" (the producers' file was edited or removed)."""
+    """ "not approved", "approved" or "changed since approval" (the producers' file was edited or removed)."""
     record = load_approvals(project).get(clip_id)
     if record is None:
         return NOT_APPROVED
@@ -112,16 +118,21 @@ def approved_cues(project: Project, clip_id: str) -> tuple[Cue, ...]:
     path = producer_path(project, clip_id)
     record = load_approvals(project).get(clip_id)
     if record is None:
-        raise SubtitleError(f"{path}: not approved; review it and run `pipeline subs approve {project.root} --by NAME`")
+        raise SubtitleError(
+            f"{path}: not approved; review it and run `pipeline subs approve {project.root} --by NAME`"
+        )
     approved_file = project.root / record.file
     data = _read_or_none(approved_file)  # read once: the bytes checked are the bytes parsed
     if data is None or _sha256(data) != record.sha256:
-        raise SubtitleError(f"{approved_file}: changed since approval; re-approve with `pipeline subs approve`")
+        raise SubtitleError(
+            f"{approved_file}: changed since approval; re-approve with `pipeline subs approve`"
+        )
     return parse_srt_bytes(data, str(approved_file))
 
 
-def approve(project: Project, by: str, clip_ids: Sequence[str] | None = None,
-            force_reason: str | None = None) -> list[Approval]:
+def approve(
+    project: Project, by: str, clip_ids: Sequence[str] | None = None, force_reason: str | None = None
+) -> list[Approval]:
     """Approve the subtitles of `clip_ids` (default: every interview clip) as approved by `by`.
 
     The producers' file is created from the draft when it does not exist yet. Refuses with
@@ -140,8 +151,10 @@ def approve(project: Project, by: str, clip_ids: Sequence[str] | None = None,
     for clip_id in clip_ids:
         source = working_path(project, clip_id)
         if source is None:
-            raise SubtitleError(f"{draft_path(project, clip_id)}: no subtitles for {clip_id} yet; "
-                                f"run `pipeline transcribe {project.root}` first")
+            raise SubtitleError(
+                f"{draft_path(project, clip_id)}: no subtitles for {clip_id} yet; "
+                f"run `pipeline transcribe {project.root}` first"
+            )
         data = source.read_bytes()
         cues = parse_srt_bytes(data, str(source))
         errors = [f for f in lint(cues, profile, glossary, clip_id) if f.severity == "error"]
@@ -149,7 +162,7 @@ def approve(project: Project, by: str, clip_ids: Sequence[str] | None = None,
             raise SubtitleError(_refusal(source, errors))
         pending.append((clip_id, source, data, bool(errors)))
 
-    at = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    at = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     records = load_approvals(project)
     approved = []
     for clip_id, source, data, forced in pending:
@@ -166,9 +179,13 @@ def approve(project: Project, by: str, clip_ids: Sequence[str] | None = None,
         )
         records[clip_id] = record
         approved.append(record)
-    atomic_write_json(approvals_path(project), {
-        clip_id: {k: v for k, v in asdict(r).items() if k != "clip_id"} for clip_id, r in sorted(records.items())
-    })
+    atomic_write_json(
+        approvals_path(project),
+        {
+            clip_id: {k: v for k, v in asdict(r).items() if k != "clip_id"}
+            for clip_id, r in sorted(records.items())
+        },
+    )
     return approved
 
 
@@ -176,20 +193,26 @@ def interview_clip_ids(project: Project, clip_ids: Sequence[str] | None = None) 
     """The interview clips to work on: all of them, or the ones named (which must exist)."""
     interview = tuple(c.clip_id for c in clips_by_role(project, "interview"))
     if not interview:
-        raise SubtitleError(f"{project.footage_dir}: no interview clips; "
-                            f"`pipeline ingest {project.root} FILE --role interview` first")
+        raise SubtitleError(
+            f"{project.footage_dir}: no interview clips; "
+            f"`pipeline ingest {project.root} FILE --role interview` first"
+        )
     for clip_id in clip_ids or ():
         if clip_id not in interview:
-            raise SubtitleError(f"{project.footage_dir}: no interview clip {clip_id!r}; "
-                                f"interview clips: {', '.join(interview)}")
+            raise SubtitleError(
+                f"{project.footage_dir}: no interview clip {clip_id!r}; "
+                f"interview clips: {', '.join(interview)}"
+            )
     return tuple(dict.fromkeys(clip_ids)) if clip_ids else interview
 
 
 def _refusal(source: Path, errors: Sequence[Finding]) -> str:
     first = errors[0]
-    return (f"{source}: {len(errors)} lint error{'s' if len(errors) > 1 else ''} remain (cue {first.cue}: "
-            f"{first.rule}, {first.message}); correct them (`pipeline subs lint`) "
-            "or approve with --force --reason TEXT")
+    return (
+        f"{source}: {len(errors)} lint error{'s' if len(errors) > 1 else ''} remain (cue {first.cue}: "
+        f"{first.rule}, {first.message}); correct them (`pipeline subs lint`) "
+        "or approve with --force --reason TEXT"
+    )
 
 
 def _create_producer_file(path: Path, data: bytes) -> None:
@@ -200,14 +223,17 @@ def _create_producer_file(path: Path, data: bytes) -> None:
         try:
             os.link(tmp, path)
         except FileExistsError:
-            raise SubtitleError(f"{path}: appeared while approving (edited elsewhere?); run approve again") from None
+            raise SubtitleError(
+                f"{path}: appeared while approving (edited elsewhere?); run approve again"
+            ) from None
         except OSError:  # a file system without hard links: exclusive create, then write
             try:
                 with open(path, "xb") as fh:
                     fh.write(data)
             except FileExistsError:
-                raise SubtitleError(f"{path}: appeared while approving (edited elsewhere?); "
-                                    "run approve again") from None
+                raise SubtitleError(
+                    f"{path}: appeared while approving (edited elsewhere?); run approve again"
+                ) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

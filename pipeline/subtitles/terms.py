@@ -78,7 +78,7 @@ def correct_terms(text: str, glossary: Glossary | None) -> str:
     for wrong, right in sorted(glossary.wrong_forms, key=lambda pair: -len(pair[0])):
         positions = _wrong_positions(text, wrong, right)
         for start in reversed(positions):
-            text = text[:start] + right + text[start + len(wrong):]
+            text = text[:start] + right + text[start + len(wrong) :]
     return text
 
 

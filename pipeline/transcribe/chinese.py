@@ -46,7 +46,7 @@ def simplify_words(words: tuple[Word, ...]) -> tuple[Word, ...]:
         return tuple(replace(w, text=normalise_chinese(w.text)) for w in words)
     out, at = [], 0
     for w in words:
-        out.append(replace(w, text=converted[at:at + len(w.text)]))
+        out.append(replace(w, text=converted[at : at + len(w.text)]))
         at += len(w.text)
     return tuple(out)
 

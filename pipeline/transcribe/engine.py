@@ -42,10 +42,12 @@ class TranscribeOptions:
     compute_type: str = "auto"  # auto: int8 on CPU, float16 on CUDA
     cpu_threads: int = 0  # 0: all cores
 
-    def resolved(self) -> "TranscribeOptions":
+    def resolved(self) -> TranscribeOptions:
         """The same options with `auto` device, compute type and thread count made concrete."""
         device = self.device if self.device != "auto" else ("cuda" if cuda_available() else "cpu")
-        compute = self.compute_type if self.compute_type != "auto" else ("float16" if device == "cuda" else "int8")
+        compute = (
+            self.compute_type if self.compute_type != "auto" else ("float16" if device == "cuda" else "int8")
+        )
         threads = self.cpu_threads or os.cpu_count() or 4
         return replace(self, device=device, compute_type=compute, cpu_threads=threads)
 
@@ -116,7 +118,11 @@ def whisper_kwargs(options: TranscribeOptions) -> dict[str, Any]:
 
 def model_kwargs(options: TranscribeOptions) -> dict[str, Any]:
     """The keyword arguments for `WhisperModel(...)` (options must be `resolved()`)."""
-    return {"device": options.device, "compute_type": options.compute_type, "cpu_threads": options.cpu_threads}
+    return {
+        "device": options.device,
+        "compute_type": options.compute_type,
+        "cpu_threads": options.cpu_threads,
+    }
 
 
 class WhisperTranscriber:
@@ -125,7 +131,9 @@ class WhisperTranscriber:
     def __init__(self, model: ResolvedModel) -> None:
         self.model = model
         self._identity: str | None = None
-        self._loaded: tuple[tuple[str, str, int], Any] | None = None  # (device, compute, threads), WhisperModel
+        self._loaded: tuple[tuple[str, str, int], Any] | None = (
+            None  # (device, compute, threads), WhisperModel
+        )
 
     @property
     def identity(self) -> str:
@@ -141,9 +149,11 @@ class WhisperTranscriber:
             try:
                 whisper = WhisperModel(str(self.model.path), **model_kwargs(options))
             except (RuntimeError, ValueError, OSError) as exc:
-                raise ModelError(f"{self.model.path}: the speech model does not load on {options.device} "
-                                 f"with {options.compute_type} ({exc}); check the model folder "
-                                 "(or reinstall `.[offline-model]`) and run `pipeline doctor`") from None
+                raise ModelError(
+                    f"{self.model.path}: the speech model does not load on {options.device} "
+                    f"with {options.compute_type} ({exc}); check the model folder "
+                    "(or reinstall `.[offline-model]`) and run `pipeline doctor`"
+                ) from None
             self._loaded = (key, whisper)
         return self._loaded[1]
 
@@ -164,8 +174,10 @@ class WhisperTranscriber:
                     progress(to_ms(raw.end))
         except (av.error.FFmpegError, FileNotFoundError) as exc:
             # faster-whisper decodes with PyAV; a file it cannot read fails here, before any window
-            raise MediaError(f"{audio_path}: the speech model cannot read this audio ({exc}); "
-                             "re-ingest the clip or check that it has a sound track") from None
+            raise MediaError(
+                f"{audio_path}: the speech model cannot read this audio ({exc}); "
+                "re-ingest the clip or check that it has a sound track"
+            ) from None
         duration_ms = to_ms(info.duration)
         if progress is not None:
             progress(duration_ms)
@@ -174,8 +186,12 @@ class WhisperTranscriber:
 
 def _segment(raw) -> Segment:
     words = tuple(
-        Word(start_ms=to_ms(w.start), end_ms=max(to_ms(w.start), to_ms(w.end)), text=w.word,
-             probability=round(float(w.probability), 4))
+        Word(
+            start_ms=to_ms(w.start),
+            end_ms=max(to_ms(w.start), to_ms(w.end)),
+            text=w.word,
+            probability=round(float(w.probability), 4),
+        )
         for w in (raw.words or ())
         if w.word.strip()
     )

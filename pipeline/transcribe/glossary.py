@@ -47,7 +47,9 @@ def load_office_glossary(path: Path | None = None) -> Glossary:
         raise PresetError(f'{path}: [wrong_forms] must map each wrong form to the right one: "两为" = "两委"')
     return Glossary(
         terms=tuple(t.strip() for t in terms if t.strip()),
-        wrong_forms=tuple((k.strip(), v.strip()) for k, v in wrong.items() if k.strip() and v.strip() and k != v),
+        wrong_forms=tuple(
+            (k.strip(), v.strip()) for k, v in wrong.items() if k.strip() and v.strip() and k != v
+        ),
     )
 
 
@@ -64,8 +66,12 @@ def merge_glossaries(*glossaries: Glossary) -> Glossary:
 
 def project_glossary(project: Project, office: Glossary | None = None) -> Glossary:
     """What a project transcribes and checks with: subject, project terms, then the office's."""
-    subject = Glossary(terms=tuple(t for t in (project.subject.name, project.subject.unit, project.subject.role) if t))
-    return merge_glossaries(subject, project.glossary, office if office is not None else load_office_glossary())
+    subject = Glossary(
+        terms=tuple(t for t in (project.subject.name, project.subject.unit, project.subject.role) if t)
+    )
+    return merge_glossaries(
+        subject, project.glossary, office if office is not None else load_office_glossary()
+    )
 
 
 def _terms_for(glossary: Glossary, language: str | None) -> tuple[str, ...]:

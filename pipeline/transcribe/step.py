@@ -89,7 +89,9 @@ def pending_clips(project: Project, *, force: bool = False) -> tuple[Clip, ...]:
     return tuple(c for c in clips_by_role(project, "interview") if force or not is_up_to_date(project, c))
 
 
-def options_for(glossary: Glossary, language: str | None, *, with_hotwords: bool = False) -> TranscribeOptions:
+def options_for(
+    glossary: Glossary, language: str | None, *, with_hotwords: bool = False
+) -> TranscribeOptions:
     """The engine options for a project: its glossary as the initial prompt.
 
     Hotwords (the terms repeated before every window) are off by default: on the sample narration
@@ -104,8 +106,12 @@ def options_for(glossary: Glossary, language: str | None, *, with_hotwords: bool
 
 
 def cache_key(clip: Clip, options: TranscribeOptions, model_identity: str) -> str:
-    material = {"format": CACHE_FORMAT, "clip": clip.sha256, "options": options.resolved().result_fields(),
-                "model": model_identity}
+    material = {
+        "format": CACHE_FORMAT,
+        "clip": clip.sha256,
+        "options": options.resolved().result_fields(),
+        "model": model_identity,
+    }
     return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
@@ -121,8 +127,10 @@ def transcribe_project(
     """Transcribe every interview clip not yet transcribed (all with `force`); write drafts too."""
     interviews = clips_by_role(project, "interview")
     if not interviews:
-        raise ProjectError(f"{index_path(project)}: no interview clips to transcribe; add them with "
-                           f"`pipeline ingest {project.root} FILE --role interview`")
+        raise ProjectError(
+            f"{index_path(project)}: no interview clips to transcribe; add them with "
+            f"`pipeline ingest {project.root} FILE --role interview`"
+        )
     pending = {c.clip_id for c in pending_clips(project, force=force)}
     glossary = terms.project_glossary(project)
     options = options_for(glossary, language)
@@ -156,16 +164,22 @@ def transcribe_project(
 
 
 def _transcribe_clip(
-    project: Project, clip: Clip, engine: Transcriber, options: TranscribeOptions,
+    project: Project,
+    clip: Clip,
+    engine: Transcriber,
+    options: TranscribeOptions,
     on_audio: Callable[[int], None] | None,
 ) -> tuple[Transcript, ClipResult]:
     key = cache_key(clip, options, engine.identity)
     cached = project.cache_dir / "transcripts" / f"{key}.json"
     try:
         stored = Transcript.from_dict(json.loads(cached.read_text("utf-8")))
-        transcript = Transcript(clip.clip_id, stored.language, stored.model, stored.segments, stored.options,
-                                clip.sha256)
-        return transcript, ClipResult(clip.clip_id, "cached", clip.facts.duration_ms, words=len(transcript.words))
+        transcript = Transcript(
+            clip.clip_id, stored.language, stored.model, stored.segments, stored.options, clip.sha256
+        )
+        return transcript, ClipResult(
+            clip.clip_id, "cached", clip.facts.duration_ms, words=len(transcript.words)
+        )
     except (OSError, ValueError, KeyError, TypeError):
         pass  # not cached (or a damaged cache entry): decode
 
@@ -174,11 +188,17 @@ def _transcribe_clip(
     heard = simplify_transcription(engine.transcribe(audio, options, on_audio))
     wall_ms = round((time.perf_counter() - started) * 1000)
     transcript = Transcript(
-        clip_id=clip.clip_id, language=heard.language, model=engine.identity, segments=heard.segments,
-        options=options.resolved().to_dict(), source_sha256=clip.sha256,
+        clip_id=clip.clip_id,
+        language=heard.language,
+        model=engine.identity,
+        segments=heard.segments,
+        options=options.resolved().to_dict(),
+        source_sha256=clip.sha256,
     )
     atomic_write_json(cached, transcript.to_dict())
-    return transcript, ClipResult(clip.clip_id, "transcribed", clip.facts.duration_ms, wall_ms, len(transcript.words))
+    return transcript, ClipResult(
+        clip.clip_id, "transcribed", clip.facts.duration_ms, wall_ms, len(transcript.words)
+    )
 
 
 def _speech_audio(project: Project, clip: Clip) -> Path:
@@ -188,5 +208,7 @@ def _speech_audio(project: Project, clip: Clip) -> Path:
         return wav
     footage = clip.path(project)
     if not footage.exists():
-        raise MediaError(f"{footage}: footage of {clip.clip_id} is missing; restore the file or ingest it again")
+        raise MediaError(
+            f"{footage}: footage of {clip.clip_id} is missing; restore the file or ingest it again"
+        )
     return extract_speech_audio(project, clip)

@@ -48,7 +48,7 @@ class Transcript:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Transcript":
+    def from_dict(cls, data: dict[str, Any]) -> Transcript:
         segments = tuple(
             Segment(
                 start_ms=int(s["start_ms"]),

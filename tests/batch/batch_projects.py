@@ -22,9 +22,15 @@ from pipeline.transcribe.transcript import Segment, Transcript, Word
 
 WEEK = "2026-W48"
 TEMPLATE = "short-test"
-SMALL_WEB = {"platforms": {"web": {"picture": {"width": 320, "height": 180},
-                                   # superfast, not ultrafast: ultrafast cannot make High profile
-                                   "video": {"preset": "superfast"}}}}
+SMALL_WEB = {
+    "platforms": {
+        "web": {
+            "picture": {"width": 320, "height": 180},
+            # superfast, not ultrafast: ultrafast cannot make High profile
+            "video": {"preset": "superfast"},
+        }
+    }
+}
 
 
 @dataclass(frozen=True)
@@ -40,22 +46,47 @@ class Spec:
 
 
 EPISODES = (
-    Spec("县委组织部/E01 驻村路上", 1, "驻村路上", "王建华", "驻村工作队队员", "邹城市石墙镇",
-         ("我叫王建华", "我是一名驻村队员")),
-    Spec("县委组织部/E02 大棚里的春天", 2, "大棚里的春天", "李秀英", "合作社理事长", "",
-         ("大棚是我们的希望", "今年收成很好")),
-    Spec("E03 民生代办", 3, "民生代办", "赵刚", "村党支部书记", "田黄镇",
-         ("群众的事就是我的事", "代办员每天都在路上")),
+    Spec(
+        "县委组织部/E01 驻村路上",
+        1,
+        "驻村路上",
+        "王建华",
+        "驻村工作队队员",
+        "邹城市石墙镇",
+        ("我叫王建华", "我是一名驻村队员"),
+    ),
+    Spec(
+        "县委组织部/E02 大棚里的春天",
+        2,
+        "大棚里的春天",
+        "李秀英",
+        "合作社理事长",
+        "",
+        ("大棚是我们的希望", "今年收成很好"),
+    ),
+    Spec(
+        "E03 民生代办",
+        3,
+        "民生代办",
+        "赵刚",
+        "村党支部书记",
+        "田黄镇",
+        ("群众的事就是我的事", "代办员每天都在路上"),
+    ),
 )
 SLUGS = ("E01-驻村路上", "E02-大棚里的春天", "E03-民生代办")
 
 
-def transcript(clip_id: str, sentences: tuple[str, ...], starts=(200, 2000), ms_per_char: int = 150) -> Transcript:
+def transcript(
+    clip_id: str, sentences: tuple[str, ...], starts=(200, 2000), ms_per_char: int = 150
+) -> Transcript:
     segments = []
     for start, sentence in zip(starts, sentences):
         last = len(sentence) - 1
-        words = tuple(Word(start + i * ms_per_char, start + (i + 1) * ms_per_char, ch + ("。" if i == last else ""))
-                      for i, ch in enumerate(sentence))
+        words = tuple(
+            Word(start + i * ms_per_char, start + (i + 1) * ms_per_char, ch + ("。" if i == last else ""))
+            for i, ch in enumerate(sentence)
+        )
         segments.append(Segment(words[0].start_ms, words[-1].end_ms, sentence + "。", words))
     return Transcript(clip_id=clip_id, language="zh", model="fake", segments=tuple(segments))
 
@@ -67,9 +98,17 @@ def build_episode(root: Path, spec: Spec, clip: Path) -> Project:
         "overrides": SMALL_WEB,
         "credits": [{"role": "出品", "name": "中共示例县委组织部"}] if spec.number == 1 else [],
     }
-    project = create_project(root / spec.folder, title=spec.title, subject_name=spec.subject, subject_role=spec.role,
-                             subject_unit=spec.unit, episode=spec.number, week=spec.week, template=TEMPLATE,
-                             extra=extra)
+    project = create_project(
+        root / spec.folder,
+        title=spec.title,
+        subject_name=spec.subject,
+        subject_role=spec.role,
+        subject_unit=spec.unit,
+        episode=spec.number,
+        week=spec.week,
+        template=TEMPLATE,
+        extra=extra,
+    )
     ingest(project, [clip], role="interview")
     clip_id = load_footage(project)[0].clip_id
     text = transcript(clip_id, spec.sentences)

@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from batch_projects import EPISODES, TEMPLATE, build_episode
 from media import make_clip
+
 from pipeline.project.model import REPO_ROOT
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 from pipeline.batch.jobs import FAILED, RENDERED, EpisodeResult
 
 
-def fake_episode(project_dir: str, platforms, draft: bool, week: str, package_dir: str,
-                 slug: str = "") -> EpisodeResult:
+def fake_episode(
+    project_dir: str, platforms, draft: bool, week: str, package_dir: str, slug: str = ""
+) -> EpisodeResult:
     """What happens is chosen by the folder name: `crash`: the worker process dies; `raise`: the job
     function itself raises; `flaky`: an unexpected failure the first time only (a marker file
     remembers); anything else: "renders" by writing a file into the package folder."""
@@ -24,8 +25,17 @@ def fake_episode(project_dir: str, platforms, draft: bool, week: str, package_di
         marker = Path(project_dir) / "tried-once"
         if not marker.exists():
             marker.write_text("1")
-            return EpisodeResult(project_dir, slug, week, FAILED, "OSError: stale file handle", error_type="OSError",
-                                 unexpected=True)
+            return EpisodeResult(
+                project_dir,
+                slug,
+                week,
+                FAILED,
+                "OSError: stale file handle",
+                error_type="OSError",
+                unexpected=True,
+            )
     Path(package_dir).mkdir(parents=True, exist_ok=True)
     (Path(package_dir) / "done.txt").write_text(f"pid {os.getpid()}\n")
-    return EpisodeResult(project_dir, slug, week, RENDERED, f"fake render in pid {os.getpid()}", package=package_dir)
+    return EpisodeResult(
+        project_dir, slug, week, RENDERED, f"fake render in pid {os.getpid()}", package=package_dir
+    )

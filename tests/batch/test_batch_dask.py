@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
+from batch_projects import SLUGS, WEEK, corrupt_footage, project_folder
 from click.testing import CliRunner
 
-from batch_projects import SLUGS, WEEK, corrupt_footage, project_folder
 from pipeline.cli import cli
 
 pytestmark = pytest.mark.slow
@@ -31,7 +31,9 @@ def fail_fix_rerun(root: Path, address: str) -> None:
     """One broken episode: two packaged and one reported (exit 1); fixed: only that one is rendered."""
     clip, original = corrupt_footage(root, 3)
     runner = CliRunner()
-    first = runner.invoke(cli, ["batch", str(root), "--week", WEEK, "--scheduler", address, "--connect-timeout", "30"])
+    first = runner.invoke(
+        cli, ["batch", str(root), "--week", WEEK, "--scheduler", address, "--connect-timeout", "30"]
+    )
     assert first.exit_code == 1, first.output
     assert first.stderr.startswith(f"Error: 1 of 3 episodes failed ({SLUGS[2]}); see ")
     assert statuses(root) == {SLUGS[0]: "rendered", SLUGS[1]: "rendered", SLUGS[2]: "failed"}
@@ -43,7 +45,9 @@ def fail_fix_rerun(root: Path, address: str) -> None:
     finished = {slug: mtimes(outbox / slug) for slug in SLUGS[:2]}
 
     clip.write_bytes(original)
-    second = runner.invoke(cli, ["batch", str(root), "--week", WEEK, "--scheduler", address, "--connect-timeout", "30"])
+    second = runner.invoke(
+        cli, ["batch", str(root), "--week", WEEK, "--scheduler", address, "--connect-timeout", "30"]
+    )
     assert second.exit_code == 0, second.output
     assert statuses(root) == {SLUGS[0]: "up to date", SLUGS[1]: "up to date", SLUGS[2]: "rendered"}
     assert {slug: mtimes(outbox / slug) for slug in SLUGS[:2]} == finished
@@ -54,8 +58,9 @@ def test_on_a_local_dask_cluster(week_root):
     from distributed import LocalCluster
 
     # in-process scheduler and one single-threaded worker; no dashboard (no bokeh, no port)
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None,
-                      silence_logs=logging.ERROR) as cluster:
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None, silence_logs=logging.ERROR
+    ) as cluster:
         fail_fix_rerun(week_root, cluster.scheduler_address)
 
 
@@ -63,19 +68,58 @@ def test_on_a_local_dask_cluster(week_root):
 def dask_cluster(tmp_path):
     """`dask scheduler` and `dask worker` as separate processes on loopback; killed afterwards."""
     scheduler_file = tmp_path / "scheduler.json"
-    common = {"cwd": tmp_path, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "start_new_session": True}
-    started = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-                                 "--port", "0", "--no-dashboard", "--scheduler-file", str(scheduler_file)], **common)]
+    common = {
+        "cwd": tmp_path,
+        "stdout": subprocess.DEVNULL,
+        "stderr": subprocess.DEVNULL,
+        "start_new_session": True,
+    }
+    started = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--scheduler-file",
+                str(scheduler_file),
+            ],
+            **common,
+        )
+    ]
     try:
         deadline = time.monotonic() + 60
         while not scheduler_file.exists():
-            assert time.monotonic() < deadline and started[0].poll() is None, "the Dask scheduler did not start"
+            assert time.monotonic() < deadline and started[0].poll() is None, (
+                "the Dask scheduler did not start"
+            )
             time.sleep(0.1)
         time.sleep(0.2)  # the file is written in one go, but give the writer a moment to close it
         address = json.loads(scheduler_file.read_text("utf-8"))["address"]
-        started.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
-                                         "--nworkers", "1", "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1",
-                                         "--local-directory", str(tmp_path / "worker")], **common))
+        started.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "distributed.cli.dask_worker",
+                    address,
+                    "--nworkers",
+                    "1",
+                    "--nthreads",
+                    "1",
+                    "--no-dashboard",
+                    "--host",
+                    "127.0.0.1",
+                    "--local-directory",
+                    str(tmp_path / "worker"),
+                ],
+                **common,
+            )
+        )
         yield address  # the batch itself waits (--connect-timeout) for the worker to register
     finally:
         for process in reversed(started):

@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
+from batch_projects import SLUGS, WEEK, corrupt_footage, project_folder
 from click.testing import CliRunner
 
-from batch_projects import SLUGS, WEEK, corrupt_footage, project_folder
 from pipeline.cli import cli
 from pipeline.media.probe import probe
 
@@ -47,8 +47,10 @@ def test_two_packaged_one_failed_then_only_the_fixed_one_is_rendered(week_root):
     first = run(str(week_root), "--week", WEEK)
 
     assert first.exit_code == 1, first.output
-    assert first.stderr == (f"Error: 1 of 3 episodes failed ({SLUGS[2]}); see {outbox / 'summary.md'} and each "
-                            "episode's log; fix them and run the batch again (finished episodes are kept)\n")
+    assert first.stderr == (
+        f"Error: 1 of 3 episodes failed ({SLUGS[2]}); see {outbox / 'summary.md'} and each "
+        "episode's log; fix them and run the batch again (finished episodes are kept)\n"
+    )
     log = project_folder(week_root, 3).resolve() / ".cache" / "batch" / f"{WEEK}.log"
     assert f"failed     {SLUGS[2]}: " in first.stdout
     assert f"log: {log}" in first.stdout
@@ -114,8 +116,12 @@ def test_skipped_episodes_say_why_and_drafts_go_to_their_own_outbox(week_root):
 
 
 def test_killing_the_batch_loses_nothing_already_finished(week_root):
-    process = subprocess.Popen([sys.executable, "-m", "pipeline", "batch", str(week_root), "--week", WEEK],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "batch", str(week_root), "--week", WEEK],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 60
         done: list[str] = []
@@ -158,20 +164,27 @@ def test_usage_and_setup_errors(week_root, tmp_path):
     empty.mkdir()
     nothing = run(str(empty))
     assert nothing.exit_code == 1
-    assert nothing.stderr == (f"Error: {empty}: no project folders (with project.toml) found under it; "
-                              "check the path\n")
+    assert nothing.stderr == (
+        f"Error: {empty}: no project folders (with project.toml) found under it; check the path\n"
+    )
 
     missing = run(str(tmp_path / "nowhere"))
     assert missing.exit_code == 1
-    assert missing.stderr == (f"Error: {tmp_path / 'nowhere'}: not a folder; give the folder that holds the "
-                              "episodes' project folders\n")
+    assert missing.stderr == (
+        f"Error: {tmp_path / 'nowhere'}: not a folder; give the folder that holds the "
+        "episodes' project folders\n"
+    )
 
     other_week = run(str(week_root), "--week", "2027-W01")
     assert other_week.exit_code == 0
     assert other_week.stdout == f"No episodes scheduled for 2027-W01 under {week_root}.\n"
 
-    unreachable = run(str(week_root), "--week", WEEK, "--scheduler", "tcp://127.0.0.1:9", "--connect-timeout", "0.5")
+    unreachable = run(
+        str(week_root), "--week", WEEK, "--scheduler", "tcp://127.0.0.1:9", "--connect-timeout", "0.5"
+    )
     assert unreachable.exit_code == 1
     assert unreachable.stderr.startswith("Error: cannot reach the Dask scheduler at tcp://127.0.0.1:9 (")
-    assert unreachable.stderr.endswith("; start it with `dask scheduler` or check --scheduler (tcp://HOST:8786)\n")
+    assert unreachable.stderr.endswith(
+        "; start it with `dask scheduler` or check --scheduler (tcp://HOST:8786)\n"
+    )
     assert len(unreachable.stderr.splitlines()) == 1

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from batch_projects import SLUGS, WEEK, project_folder
+
 from pipeline.batch.discover import discover, find_project_folders
 
 
@@ -37,7 +38,10 @@ def test_week_selects_episodes_and_none_selects_all(week_root):
     assert {c.slug for c in discover(week_root, WEEK)} == {SLUGS[0], SLUGS[2]}
     assert {c.slug for c in discover(week_root, "2026-W49")} == {SLUGS[1]}
     assert {(c.slug, c.week) for c in discover(week_root)} == {
-        (SLUGS[0], WEEK), (SLUGS[1], "2026-W49"), (SLUGS[2], WEEK)}
+        (SLUGS[0], WEEK),
+        (SLUGS[1], "2026-W49"),
+        (SLUGS[2], WEEK),
+    }
 
 
 def test_not_ready_reasons(week_root):
@@ -51,11 +55,14 @@ def test_not_ready_reasons(week_root):
 
     assert not any(c.ready for c in by_slug.values())
     assert by_slug[SLUGS[0]].reason == (
-        f"subtitles changed since approval: int-001 (`pipeline subs approve {project_folder(week_root, 1)} --by NAME`)")
+        f"subtitles changed since approval: int-001 (`pipeline subs approve {project_folder(week_root, 1)} --by NAME`)"
+    )
     assert by_slug[SLUGS[1]].reason == (
-        f"no consent recorded for 李秀英 ([[people]] in {project_folder(week_root, 2) / 'project.toml'})")
+        f"no consent recorded for 李秀英 ([[people]] in {project_folder(week_root, 2) / 'project.toml'})"
+    )
     assert by_slug[SLUGS[2]].reason == (
-        f"no cut list ({project_folder(week_root, 3) / 'cut.md'}); run `pipeline cut {project_folder(week_root, 3)}`")
+        f"no cut list ({project_folder(week_root, 3) / 'cut.md'}); run `pipeline cut {project_folder(week_root, 3)}`"
+    )
 
 
 def test_unapproved_subtitles_are_named(week_root):
@@ -82,4 +89,6 @@ def test_same_slug_in_one_week_gets_the_folder_appended(week_root):
     set_in_toml(project_folder(week_root, 2), 'title = "大棚里的春天"', 'title = "驻村路上"')
     set_in_toml(project_folder(week_root, 2), "number = 2", "number = 1")
     slugs = sorted(c.slug for c in discover(week_root, WEEK))
-    assert slugs == sorted(["E01-驻村路上-县委组织部_E01_驻村路上", "E01-驻村路上-县委组织部_E02_大棚里的春天", SLUGS[2]])
+    assert slugs == sorted(
+        ["E01-驻村路上-县委组织部_E01_驻村路上", "E01-驻村路上-县委组织部_E02_大棚里的春天", SLUGS[2]]
+    )

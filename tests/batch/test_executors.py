@@ -5,8 +5,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from fake_jobs import fake_episode
+
 from pipeline.batch.executors import EpisodeJob, connect, run_local
 from pipeline.batch.jobs import FAILED, RENDERED
 from pipeline.errors import BatchError
@@ -32,10 +32,17 @@ def test_every_job_runs_in_a_worker_process_and_reports_as_it_finishes(tmp_path)
 
 
 def test_a_job_that_raises_or_kills_its_worker_does_not_stop_the_others(tmp_path):
-    results = run_local(jobs_for(tmp_path, "a", "crash", "b", "raise", "c"), fake_episode, workers=1, retries=0)
+    results = run_local(
+        jobs_for(tmp_path, "a", "crash", "b", "raise", "c"), fake_episode, workers=1, retries=0
+    )
     by_slug = {r.slug: r for r in results}
     assert {s: by_slug[s].status for s in by_slug} == {
-        "a": RENDERED, "b": RENDERED, "c": RENDERED, "crash": FAILED, "raise": FAILED}
+        "a": RENDERED,
+        "b": RENDERED,
+        "c": RENDERED,
+        "crash": FAILED,
+        "raise": FAILED,
+    }
     assert by_slug["crash"].reason.startswith("the worker process died while rendering")
     assert by_slug["crash"].error_type == "BrokenProcessPool"
     assert by_slug["raise"].reason == "RuntimeError: the fake job broke"
@@ -65,12 +72,16 @@ def test_a_scheduler_without_workers_is_a_clear_error():
 
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=0, processes=False, dashboard_address=None, silence_logs=logging.ERROR) as cluster:
+    with LocalCluster(
+        n_workers=0, processes=False, dashboard_address=None, silence_logs=logging.ERROR
+    ) as cluster:
         with pytest.raises(BatchError) as caught:
             connect(cluster.scheduler_address, timeout_s=0.5)
     message = str(caught.value)
     assert message.startswith(f"the Dask scheduler at {cluster.scheduler_address} has no workers (")
-    assert message.endswith(f"start one with `dask worker {cluster.scheduler_address} --nworkers 1 --nthreads 1`")
+    assert message.endswith(
+        f"start one with `dask worker {cluster.scheduler_address} --nworkers 1 --nthreads 1`"
+    )
 
 
 def test_malformed_scheduler_address_is_a_clear_error():

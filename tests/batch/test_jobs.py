@@ -4,13 +4,15 @@ import logging
 import pickle
 
 import pytest
-
 from batch_projects import WEEK, project_folder
+
 from pipeline.batch.jobs import FAILED, EpisodeResult, episode_log, run_episode
 from pipeline.errors import EditError
 
 
-def test_an_unexpected_exception_is_a_failed_result_with_its_type_and_traceback_in_the_log(week_root, monkeypatch):
+def test_an_unexpected_exception_is_a_failed_result_with_its_type_and_traceback_in_the_log(
+    week_root, monkeypatch
+):
     def broken_render(*args, **kwargs):
         raise ZeroDivisionError("division by zero in a codec table")
 

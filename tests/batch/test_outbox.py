@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from batch_projects import project_folder
+
 from pipeline.batch import outbox
 from pipeline.batch.outbox import package_episode
 from pipeline.errors import RenderError
@@ -30,11 +30,20 @@ def fake_exports(project, *, problems=()):
         (web / f"{STEM}.{suffix}").write_bytes(data)
     (web / f"{STEM}-poster.jpg").write_bytes(b"jpeg bytes")
     entry = ManifestEntry(
-        platform="web", path=f"exports/web/{STEM}.mp4", sha256=hashlib.sha256(files["mp4"]).hexdigest(),
-        duration_s=4.56, width=320, height=180, video_codec="h264", audio_codec="aac", size_bytes=11,
-        loudness_lufs=-15.04, true_peak_dbtp=-1.3,
+        platform="web",
+        path=f"exports/web/{STEM}.mp4",
+        sha256=hashlib.sha256(files["mp4"]).hexdigest(),
+        duration_s=4.56,
+        width=320,
+        height=180,
+        video_codec="h264",
+        audio_codec="aac",
+        size_bytes=11,
+        loudness_lufs=-15.04,
+        true_peak_dbtp=-1.3,
         subtitles=SubtitleDelivery(False, (f"exports/web/{STEM}.srt", f"exports/web/{STEM}.vtt")),
-        covers=(CoverEntry("poster", f"exports/web/{STEM}-poster.jpg", 1920, 1080, 10),), problems=tuple(problems),
+        covers=(CoverEntry("poster", f"exports/web/{STEM}-poster.jpg", 1920, 1080, 10),),
+        problems=tuple(problems),
     )
     output = OutputReport("web", "main", web / f"{STEM}.mp4", True, entry)
     return RenderReport(project.root, 4560, (output,))
@@ -53,19 +62,33 @@ def test_package_holds_linked_files_and_the_publish_record(episode, week_root):
 
     assert package.changed and package.folder == folder
     names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-    assert names == sorted(["publish.json", f"web/{STEM}.mp4", f"web/{STEM}.srt", f"web/{STEM}.vtt",
-                            f"web/{STEM}-poster.jpg"])
+    assert names == sorted(
+        ["publish.json", f"web/{STEM}.mp4", f"web/{STEM}.srt", f"web/{STEM}.vtt", f"web/{STEM}-poster.jpg"]
+    )
     assert os.path.samefile(folder / f"web/{STEM}.mp4", episode.exports_dir / "web" / f"{STEM}.mp4")
     record = json.loads((folder / "publish.json").read_text("utf-8"))
     assert record["title"] == "《我是党员》驻村路上"
     assert record["author"] == "中共示例县委组织部"
     assert record["digest"] == "王建华，驻村工作队队员（邹城市石墙镇）。我叫王建华，我是一名驻村队员。"
-    assert record["covers"] == [{"platform": "web", "name": "poster", "file": f"web/{STEM}-poster.jpg",
-                                 "width": 1920, "height": 1080, "size_bytes": 10}]
+    assert record["covers"] == [
+        {
+            "platform": "web",
+            "name": "poster",
+            "file": f"web/{STEM}-poster.jpg",
+            "width": 1920,
+            "height": 1080,
+            "size_bytes": 10,
+        }
+    ]
     assert [(a["clip_id"], a["by"]) for a in record["approvals"]] == [("int-001", "李编辑")]
     qc = record["qc"][0]
-    assert (qc["loudness_lufs"], qc["true_peak_dbtp"], qc["duration_s"], qc["size_bytes"], qc["problems"]) == (
-        -15.04, -1.3, 4.56, 11, [])
+    assert (
+        qc["loudness_lufs"],
+        qc["true_peak_dbtp"],
+        qc["duration_s"],
+        qc["size_bytes"],
+        qc["problems"],
+    ) == (-15.04, -1.3, 4.56, 11, [])
     assert qc["subtitles"]["sidecars"] == [f"web/{STEM}.srt", f"web/{STEM}.vtt"]
     for name, digest in record["files"].items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
@@ -125,7 +148,9 @@ def test_leftovers_of_a_killed_run_are_cleared_and_the_old_package_survives_a_fa
     (folder.parent / ".E01.part-x1y2").mkdir()
     (folder.parent / ".E01.part-x1y2" / "half.mp4").write_bytes(b"half")
 
-    with pytest.raises(RenderError, match=r"\.vtt: listed in .*manifest\.json but missing; run `pipeline render"):
+    with pytest.raises(
+        RenderError, match=r"\.vtt: listed in .*manifest\.json but missing; run `pipeline render"
+    ):
         package_episode(episode, fake_exports_without_rewrite(episode), CUES, folder)
     assert (folder / "publish.json").is_file()  # the finished package is not lost
 
@@ -141,7 +166,9 @@ def fake_exports_without_rewrite(project):
 
 
 def test_an_output_with_problems_is_never_packaged(episode, week_root):
-    problem = Problem("loudness", "-15", "-20", f"exports/web/{STEM}.mp4: loudness -20.0 LUFS, target -15 ±1 LU")
+    problem = Problem(
+        "loudness", "-15", "-20", f"exports/web/{STEM}.mp4: loudness -20.0 LUFS, target -15 ±1 LU"
+    )
     folder = week_root / "outbox" / "w" / "E01"
     with pytest.raises(RenderError, match="loudness -20.0 LUFS"):
         package_episode(episode, fake_exports(episode, problems=[problem]), CUES, folder)

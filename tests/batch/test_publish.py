@@ -2,15 +2,27 @@
 
 from pathlib import Path
 
-from pipeline.batch.publish import (AUTHOR_MAX, DIGEST_MAX, TITLE_MAX, cue_sentence, publish_author,
-                                    publish_digest, publish_title, shorten)
+from pipeline.batch.publish import (
+    AUTHOR_MAX,
+    DIGEST_MAX,
+    TITLE_MAX,
+    cue_sentence,
+    publish_author,
+    publish_digest,
+    publish_title,
+    shorten,
+)
 from pipeline.project.model import Credit, Episode, Project, Subject
 from pipeline.subtitles.cue import Cue
 
 
 def project(title="驻村路上", series="我是党员", unit="邹城市石墙镇", credits=()):
-    return Project(root=Path("/p"), episode=Episode(series, 1, title, "2026-W48"),
-                   subject=Subject("王建华", "驻村工作队队员", unit), credits=tuple(credits))
+    return Project(
+        root=Path("/p"),
+        episode=Episode(series, 1, title, "2026-W48"),
+        subject=Subject("王建华", "驻村工作队队员", unit),
+        credits=tuple(credits),
+    )
 
 
 def test_title_with_series_when_it_fits():
@@ -42,7 +54,10 @@ def test_shorten_without_a_break_cuts_hard():
 
 
 def test_author_prefers_the_producing_unit_then_the_subjects_unit_then_the_name():
-    assert publish_author(project(credits=[Credit("摄像", "李明"), Credit("出品", "中共示例县委组织部")])).text == "中共示例县委组织部"
+    assert (
+        publish_author(project(credits=[Credit("摄像", "李明"), Credit("出品", "中共示例县委组织部")])).text
+        == "中共示例县委组织部"
+    )
     assert publish_author(project()).text == "邹城市石墙镇"
     assert publish_author(project(unit="")).text == "王建华"
 
@@ -55,9 +70,16 @@ def test_long_author_is_cut_with_a_note():
 
 
 def test_digest_is_subject_then_first_whole_sentences():
-    cues = [Cue(0, 1000, ("我叫王建华",)), Cue(1000, 2000, ("是一名驻村工作队的队员",)), Cue(2000, 3000, ("村里最大的难题是路",))]
+    cues = [
+        Cue(0, 1000, ("我叫王建华",)),
+        Cue(1000, 2000, ("是一名驻村工作队的队员",)),
+        Cue(2000, 3000, ("村里最大的难题是路",)),
+    ]
     fitted = publish_digest(project(), cues)
-    assert fitted.text == "王建华，驻村工作队队员（邹城市石墙镇）。我叫王建华，是一名驻村工作队的队员，村里最大的难题是路。"
+    assert (
+        fitted.text
+        == "王建华，驻村工作队队员（邹城市石墙镇）。我叫王建华，是一名驻村工作队的队员，村里最大的难题是路。"
+    )
     assert fitted.note == ""
 
 
@@ -67,7 +89,10 @@ def test_digest_keeps_whole_cues_within_the_limit():
     assert len(fitted.text) <= DIGEST_MAX
     assert fitted.text.endswith("硬化路。")
     body = fitted.text.split("。", 1)[1]
-    assert body.count("我们一起修通了村里的硬化路") == (DIGEST_MAX - len("王建华，驻村工作队队员（邹城市石墙镇）。")) // 14
+    assert (
+        body.count("我们一起修通了村里的硬化路")
+        == (DIGEST_MAX - len("王建华，驻村工作队队员（邹城市石墙镇）。")) // 14
+    )
 
 
 def test_cue_sentence_restores_commas_between_chinese_words_only():

@@ -17,16 +17,22 @@ def facts(duration_ms: int, *, video: bool = True, audio: bool = True) -> MediaF
         duration_ms=duration_ms,
         size_bytes=1000,
         video=VideoFacts("h264", "High", 1920, 1080, "25/1", False, "progressive", False, 0, "yuv420p")
-        if video else None,
+        if video
+        else None,
         audio=AudioFacts("aac", 48000, 2) if audio else None,
     )
 
 
 def fake_clip(clip_id: str, role: str, duration_ms: int, *, suffix: str = ".mp4") -> Clip:
     return Clip(
-        clip_id=clip_id, role=role, file=f"footage/{clip_id}{suffix}", original_name=f"{clip_id}{suffix}",
-        source_path=f"/camera/{clip_id}{suffix}", sha256="0" * 64,
-        facts=facts(duration_ms, video=role != "music"), ingested_at="2026-11-23T08:00:00Z",
+        clip_id=clip_id,
+        role=role,
+        file=f"footage/{clip_id}{suffix}",
+        original_name=f"{clip_id}{suffix}",
+        source_path=f"/camera/{clip_id}{suffix}",
+        sha256="0" * 64,
+        facts=facts(duration_ms, video=role != "music"),
+        ingested_at="2026-11-23T08:00:00Z",
     )
 
 

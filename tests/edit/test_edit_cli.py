@@ -34,19 +34,23 @@ def test_bad_target_is_a_usage_error(short_project):
 
 def test_target_outside_the_template_is_one_error_line(short_project):
     from pipeline.presets import preset_path
+
     result = run("cut", short_project.root, "--target", "3m")
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: --target 3:00 is outside the length rule of template 'short-test' (0:01 to 2:00, "
-        f"{preset_path('templates', 'short-test')}); choose a target inside it\n")
+        f"{preset_path('templates', 'short-test')}); choose a target inside it\n"
+    )
 
 
 def test_cut_on_a_broken_cut_list(short_project):
     short_project.cut_list.write_text("- [x] int-001 00:00.00-00:01.00 a\nstray words\n", "utf-8")
     result = run("cut", short_project.root)
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: {short_project.cut_list} line 2: cannot read 'stray words'; sentence lines "
-                             "look like `- [x] int-001 00:01.20-00:04.80 text`\n")
+    assert result.stderr == (
+        f"Error: {short_project.cut_list} line 2: cannot read 'stray words'; sentence lines "
+        "look like `- [x] int-001 00:01.20-00:04.80 text`\n"
+    )
 
 
 def test_cut_rerun_reports_kept_choices(short_project):
@@ -70,8 +74,9 @@ def test_export_each_format(short_project, fmt, suffix):
 def test_export_without_a_cut_list(short_project):
     result = run("export", short_project.root, "--format", "otio")
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: {short_project.cut_list}: no cut list yet; run `pipeline cut "
-                             f"{short_project.root}` first\n")
+    assert result.stderr == (
+        f"Error: {short_project.cut_list}: no cut list yet; run `pipeline cut {short_project.root}` first\n"
+    )
 
 
 def test_export_unknown_format_is_a_usage_error(short_project):
@@ -80,9 +85,14 @@ def test_export_unknown_format_is_a_usage_error(short_project):
 
 def test_export_notes_the_length_rule(project):
     from edit_project import fake_clip, write_index
+
     write_index(project, [fake_clip("int-001", "interview", 20_000)])
     project.cut_list.write_text("- [x] int-001 00:00.00-00:08.00 一句\n", "utf-8")
-    result = run("export", project.root, "--format", "edl", "--subtitles", "none", "--output", project.root / "x.edl")
+    result = run(
+        "export", project.root, "--format", "edl", "--subtitles", "none", "--output", project.root / "x.edl"
+    )
     assert result.exit_code == 0
-    assert result.output.splitlines()[1] == (f"  Note: {project.cut_list}: the cut runs 0:17 with its cards, 163 s "
-                                             "short of the 3:00 minimum; tick more sentences")
+    assert result.output.splitlines()[1] == (
+        f"  Note: {project.cut_list}: the cut runs 0:17 with its cards, 163 s "
+        "short of the 3:00 minimum; tick more sentences"
+    )

@@ -3,8 +3,10 @@ import pytest
 from pipeline.edit.clock import format_clock, format_length, parse_clock, parse_duration
 
 
-@pytest.mark.parametrize("ms, text", [(0, "00:00.00"), (1200, "00:01.20"), (4805, "00:04.805"),
-                                      (61_000, "01:01.00"), (3_723_450, "62:03.45")])
+@pytest.mark.parametrize(
+    "ms, text",
+    [(0, "00:00.00"), (1200, "00:01.20"), (4805, "00:04.805"), (61_000, "01:01.00"), (3_723_450, "62:03.45")],
+)
 def test_clock_round_trip(ms, text):
     assert format_clock(ms) == text
     assert parse_clock(text) == ms
@@ -20,8 +22,18 @@ def test_clock_refuses(text):
     assert parse_clock(text) is None
 
 
-@pytest.mark.parametrize("text, ms", [("4m", 240_000), ("3m30s", 210_000), ("240s", 240_000), ("240", 240_000),
-                                      ("3.5m", 210_000), ("4:00", 240_000), (" 4M ", 240_000)])
+@pytest.mark.parametrize(
+    "text, ms",
+    [
+        ("4m", 240_000),
+        ("3m30s", 210_000),
+        ("240s", 240_000),
+        ("240", 240_000),
+        ("3.5m", 210_000),
+        ("4:00", 240_000),
+        (" 4M ", 240_000),
+    ],
+)
 def test_durations(text, ms):
     assert parse_duration(text) == ms
 

@@ -3,12 +3,11 @@
 import json
 
 import pytest
+from edit_project import STORY, fake_clip, transcript_of, write_index, write_transcript
 
 from pipeline.edit.cut import update_cut_list
 from pipeline.edit.cut_list import parse_cut_list, read_cut_list
 from pipeline.errors import EditError
-
-from edit_project import STORY, fake_clip, transcript_of, write_index, write_transcript
 
 
 def test_first_run_proposes_every_sentence_in_clip_order(short_project):
@@ -51,7 +50,9 @@ def test_rerun_keeps_the_editors_choices_and_adds_new_material_unticked(short_pr
 
 def test_fresh_proposes_again_and_keeps_a_backup(short_project):
     update_cut_list(short_project)
-    short_project.cut_list.write_text(short_project.cut_list.read_text("utf-8").replace("[x]", "[ ]"), "utf-8")
+    short_project.cut_list.write_text(
+        short_project.cut_list.read_text("utf-8").replace("[x]", "[ ]"), "utf-8"
+    )
     update_cut_list(short_project, fresh=True)
     assert all(e.keep for e in read_cut_list(short_project).entries)
     backup = short_project.cut_list.with_name("cut.md.bak")
@@ -69,20 +70,29 @@ def test_untranscribed_clips_are_reported(short_project):
     (short_project.transcripts_dir / "int-002.json").unlink()
     report = update_cut_list(short_project)
     assert report.untranscribed == ("int-002",)
-    assert "int-002 has no transcript yet and is not in the list; run `pipeline transcribe`" in report.messages
+    assert (
+        "int-002 has no transcript yet and is not in the list; run `pipeline transcribe`" in report.messages
+    )
 
 
 def test_target_outside_the_length_rule(short_project):
-    with pytest.raises(EditError, match=r"--target 3:00 is outside the length rule of template 'short-test' "
-                                        r"\(0:01 to 2:00, .*short-test.toml\); choose a target inside it"):
+    with pytest.raises(
+        EditError,
+        match=r"--target 3:00 is outside the length rule of template 'short-test' "
+        r"\(0:01 to 2:00, .*short-test.toml\); choose a target inside it",
+    ):
         update_cut_list(short_project, target_ms=180_000)
 
 
 def test_no_interview_clips_or_no_transcripts(project):
-    with pytest.raises(EditError, match=r"index.json: no interview clips; `pipeline ingest .* --role interview` first"):
+    with pytest.raises(
+        EditError, match=r"index.json: no interview clips; `pipeline ingest .* --role interview` first"
+    ):
         update_cut_list(project)
     write_index(project, [fake_clip("int-001", "interview", 10_000)])
-    with pytest.raises(EditError, match=r"transcripts: no transcripts yet; run `pipeline transcribe .*` first"):
+    with pytest.raises(
+        EditError, match=r"transcripts: no transcripts yet; run `pipeline transcribe .*` first"
+    ):
         update_cut_list(project)
 
 

@@ -2,24 +2,39 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.edit.cut_list import (BrollMark, CutEntry, CutList, format_cut_list, parse_cut_list,
-                                    read_cut_list, write_cut_list)
+from pipeline.edit.cut_list import (
+    BrollMark,
+    CutEntry,
+    CutList,
+    format_cut_list,
+    parse_cut_list,
+    read_cut_list,
+    write_cut_list,
+)
 from pipeline.errors import EditError
 
 GOLDEN = Path(__file__).parent / "golden" / "cut.md"
 
-SAMPLE = CutList((
-    CutEntry("int-001", 1200, 4800, "我叫王建华，是一名驻村工作队的队员。",
-             broll=(BrollMark("broll-001", 0, 4000), BrollMark("broll-002", 2500, 3000, at_ms=1500))),
-    CutEntry("int-001", 5100, 5600, "嗯。", keep=False, note="filler"),
-    CutEntry("int-002", 0, 3555, "村里最大的难题是路 \"quoted\" 100% {braces} \\ back"),
-    CutEntry("int-001", 61_000, 65_020, "", keep=False),
-))
+SAMPLE = CutList(
+    (
+        CutEntry(
+            "int-001",
+            1200,
+            4800,
+            "我叫王建华，是一名驻村工作队的队员。",
+            broll=(BrollMark("broll-001", 0, 4000), BrollMark("broll-002", 2500, 3000, at_ms=1500)),
+        ),
+        CutEntry("int-001", 5100, 5600, "嗯。", keep=False, note="filler"),
+        CutEntry("int-002", 0, 3555, '村里最大的难题是路 "quoted" 100% {braces} \\ back'),
+        CutEntry("int-001", 61_000, 65_020, "", keep=False),
+    )
+)
 
 
 def test_format_matches_golden():
-    assert format_cut_list(SAMPLE, title="驻村路上 · cut list", summary=("2 of 4 sentences ticked",)) == \
-        GOLDEN.read_text("utf-8")
+    assert format_cut_list(
+        SAMPLE, title="驻村路上 · cut list", summary=("2 of 4 sentences ticked",)
+    ) == GOLDEN.read_text("utf-8")
 
 
 def test_round_trip():
@@ -50,21 +65,43 @@ def test_comments_spanning_lines_are_skipped():
     assert cut.entries == (CutEntry("int-001", 0, 1000, "kept", note="a note"),)
 
 
-@pytest.mark.parametrize("text, line, problem", [
-    ("- [x] int-001 00:01.00-00:02.00 ok\nhello there\n", 2, "cannot read 'hello there'; sentence lines look like"),
-    ("- [y] int-001 00:01.00-00:02.00\n", 1, "the tick box [y] must be [x] (keep) or [ ] (leave out)"),
-    ("\n- [x] int-001\n", 2, "expected a clip id and IN-OUT after the tick box"),
-    ("- [x] int-001 00:01.00 text\n", 1, "cannot read the time span '00:01.00'"),
-    ("- [x] int-001 00:01.00-00:75.00 text\n", 1, "cannot read the time '00:75.00'"),
-    ("- [x] int-001 00:03.00-00:02.00 text\n", 1, "the span ends (00:02.00) before it starts (00:03.00)"),
-    ("    broll broll-001 00:00.00-00:01.00\n", 1, "a B-roll mark must sit under a sentence line"),
-    ("- [x] int-001 00:01.00-00:02.00\nbroll broll-001 00:00.00-00:01.00\n", 2, "indent the B-roll mark"),
-    ("- [x] int-001 00:01.00-00:02.00\n    broll broll-001\n", 2, "cannot read the B-roll mark 'broll broll-001'"),
-    ("- [x] int-001 00:01.00-00:02.00\n    broll broll-001 00:00.00-00:01.00 @soon\n", 2,
-     "cannot read the start offset @soon"),
-    ("- [x] int-001 00:01.00-00:02.00\n    some words\n", 2, "cannot read 'some words'; an indented line must be"),
-    ("- [x] int-001 00:01.00-00:02.00\n\n<!-- open\n\n", 3, "the comment opened here with <!-- is never closed"),
-])
+@pytest.mark.parametrize(
+    "text, line, problem",
+    [
+        (
+            "- [x] int-001 00:01.00-00:02.00 ok\nhello there\n",
+            2,
+            "cannot read 'hello there'; sentence lines look like",
+        ),
+        ("- [y] int-001 00:01.00-00:02.00\n", 1, "the tick box [y] must be [x] (keep) or [ ] (leave out)"),
+        ("\n- [x] int-001\n", 2, "expected a clip id and IN-OUT after the tick box"),
+        ("- [x] int-001 00:01.00 text\n", 1, "cannot read the time span '00:01.00'"),
+        ("- [x] int-001 00:01.00-00:75.00 text\n", 1, "cannot read the time '00:75.00'"),
+        ("- [x] int-001 00:03.00-00:02.00 text\n", 1, "the span ends (00:02.00) before it starts (00:03.00)"),
+        ("    broll broll-001 00:00.00-00:01.00\n", 1, "a B-roll mark must sit under a sentence line"),
+        ("- [x] int-001 00:01.00-00:02.00\nbroll broll-001 00:00.00-00:01.00\n", 2, "indent the B-roll mark"),
+        (
+            "- [x] int-001 00:01.00-00:02.00\n    broll broll-001\n",
+            2,
+            "cannot read the B-roll mark 'broll broll-001'",
+        ),
+        (
+            "- [x] int-001 00:01.00-00:02.00\n    broll broll-001 00:00.00-00:01.00 @soon\n",
+            2,
+            "cannot read the start offset @soon",
+        ),
+        (
+            "- [x] int-001 00:01.00-00:02.00\n    some words\n",
+            2,
+            "cannot read 'some words'; an indented line must be",
+        ),
+        (
+            "- [x] int-001 00:01.00-00:02.00\n\n<!-- open\n\n",
+            3,
+            "the comment opened here with <!-- is never closed",
+        ),
+    ],
+)
 def test_parse_errors_name_file_and_line(text, line, problem):
     with pytest.raises(EditError) as caught:
         parse_cut_list(text, "/p/cut.md")

@@ -3,14 +3,13 @@
 import opentimelineio as otio
 import pytest
 from click.testing import CliRunner
-
+from edit_project import transcript_of, use_template, write_transcript
 from media import audio_only, make_clip
+
 from pipeline.cli import cli
 from pipeline.edit.compile import compile_timeline
 from pipeline.media.ingest import ingest
 from pipeline.project.footage import load_footage
-
-from edit_project import transcript_of, use_template, write_transcript
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +27,15 @@ def test_ingested_footage_to_cut_timeline_and_otio(project, camera_card):
     for role, path in camera_card.items():
         ingest(project, [path], role=role)
     clips = {clip.role: clip for clip in load_footage(project)}
-    write_transcript(project, transcript_of(clips["interview"].clip_id, [(200, "我叫王建华。"), (2000, "我是党员。")]))
+    write_transcript(
+        project, transcript_of(clips["interview"].clip_id, [(200, "我叫王建华。"), (2000, "我是党员。")])
+    )
 
     runner = CliRunner()
     assert runner.invoke(cli, ["cut", str(project.root)]).exit_code == 0
-    text = project.cut_list.read_text("utf-8").replace("我是党员。", "我是党员。\n    broll broll-001 00:00.50-00:02.50")
+    text = project.cut_list.read_text("utf-8").replace(
+        "我是党员。", "我是党员。\n    broll broll-001 00:00.50-00:02.50"
+    )
     project.cut_list.write_text(text, "utf-8")
 
     timeline = compile_timeline(project, subtitles="none")
@@ -46,5 +49,9 @@ def test_ingested_footage_to_cut_timeline_and_otio(project, camera_card):
     document = otio.adapters.read_from_file(str(project.exports_dir / "timeline.otio"))
     clip = document.find_clips()[0]
     probed = clips["interview"].facts.duration_ms
-    assert clip.media_reference.available_range.duration.to_seconds() == pytest.approx(probed / 1000, abs=0.02)
-    assert otio.url_utils.filepath_from_url(clip.media_reference.target_url) == str(clips["interview"].path(project))
+    assert clip.media_reference.available_range.duration.to_seconds() == pytest.approx(
+        probed / 1000, abs=0.02
+    )
+    assert otio.url_utils.filepath_from_url(clip.media_reference.target_url) == str(
+        clips["interview"].path(project)
+    )

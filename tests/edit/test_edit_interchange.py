@@ -1,15 +1,13 @@
 """Exports that OpenTimelineIO (and its adapters) read back."""
 
-
 import opentimelineio as otio
 import pytest
+from edit_project import STORY
 
 from pipeline.edit.cut import update_cut_list
 from pipeline.edit.interchange import FORMATS, export_project, reel_name
 from pipeline.subtitles import store
 from pipeline.subtitles.cue import Cue
-
-from edit_project import STORY
 
 
 @pytest.fixture
@@ -41,10 +39,14 @@ def test_otio_round_trip(cut_project):
     first = clips[0]
     assert first.media_reference.target_url == (cut_project.root / "footage" / "int-001.mp4").as_uri()
     # source times land on frames of the timeline rate (25 fps: 40 ms)
-    assert first.source_range.start_time.to_seconds() == pytest.approx(timeline.shots[1].source.in_ms / 1000, abs=0.021)
+    assert first.source_range.start_time.to_seconds() == pytest.approx(
+        timeline.shots[1].source.in_ms / 1000, abs=0.021
+    )
     gaps = [g for g in video if isinstance(g, otio.schema.Gap)]
     assert [g.metadata["pipeline"]["card"] for g in gaps] == ["title", "credits"]
-    assert [t.transition_type for t in video if isinstance(t, otio.schema.Transition)] == ["SMPTE_Dissolve"] * 2
+    assert [t.transition_type for t in video if isinstance(t, otio.schema.Transition)] == [
+        "SMPTE_Dissolve"
+    ] * 2
     markers = [m for item in video for m in getattr(item, "markers", [])]
     names = [m.name for m in markers]
     assert names == [STORY[0], "王建华 / 驻村工作队队员", STORY[1], STORY[3]]
@@ -62,7 +64,9 @@ def test_fcpxml_reads_back(cut_project):
 
 
 def test_edl_is_cmx3600_with_reels(cut_project):
-    result = export_project(cut_project, "edl", subtitles="working", output=cut_project.root / "out" / "ep.edl")
+    result = export_project(
+        cut_project, "edl", subtitles="working", output=cut_project.root / "out" / "ep.edl"
+    )
     text = result.path.read_text("utf-8")
     assert text.startswith("TITLE: EPISODE") and "INT001" in text and "BROLL001" in text
     assert STORY[0] not in text  # no markers with Chinese text in an EDL
@@ -71,13 +75,19 @@ def test_edl_is_cmx3600_with_reels(cut_project):
     clips = [c for c in video if isinstance(c, otio.schema.Clip)]
     picture = [s for s in result.timeline.shots if s.source]
     assert len(clips) == len(picture)
-    assert [c.metadata["cmx_3600"]["reel"] for c in clips] == [reel_name(s.source.clip_id, {}) for s in picture]
+    assert [c.metadata["cmx_3600"]["reel"] for c in clips] == [
+        reel_name(s.source.clip_id, {}) for s in picture
+    ]
     events = [line.split() for line in text.splitlines() if line[:3].isdigit()]
     for clip, shot, event in zip(clips, picture, events):
         assert clip.source_range.duration.to_seconds() == pytest.approx(shot.duration_ms / 1000)
         record_in, record_out = event[-2:]  # the record side: where the shot sits in the episode
-        assert record_in == otio.opentime.to_timecode(otio.opentime.RationalTime(shot.start_ms * 25 // 1000, 25))
-        assert record_out == otio.opentime.to_timecode(otio.opentime.RationalTime(shot.end_ms * 25 // 1000, 25))
+        assert record_in == otio.opentime.to_timecode(
+            otio.opentime.RationalTime(shot.start_ms * 25 // 1000, 25)
+        )
+        assert record_out == otio.opentime.to_timecode(
+            otio.opentime.RationalTime(shot.end_ms * 25 // 1000, 25)
+        )
 
 
 def test_reel_names_are_short_and_unique():
@@ -90,6 +100,7 @@ def test_reel_names_are_short_and_unique():
 
 def test_length_is_noted_not_refused(project):
     from edit_project import fake_clip, write_index
+
     write_index(project, [fake_clip("int-001", "interview", 20_000)])
     project.cut_list.write_text("- [x] int-001 00:00.00-00:08.00 一句\n", "utf-8")
     result = export_project(project, "otio", subtitles="none")
@@ -98,6 +109,7 @@ def test_length_is_noted_not_refused(project):
 
 def test_unapproved_subtitles_say_how_to_export_anyway(cut_project):
     from pipeline.errors import SubtitleError
+
     with pytest.raises(SubtitleError, match=r"not approved; .*; or export with --subtitles working"):
         export_project(cut_project, "otio")
     assert not (cut_project.exports_dir / "timeline.otio").exists()

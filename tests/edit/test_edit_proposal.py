@@ -1,12 +1,11 @@
 from dataclasses import replace
 
 import pytest
+from edit_project import transcript_of
 
 from pipeline.edit.proposal import FALSE_START, FILLER, OVER_TARGET, is_false_start, propose
 from pipeline.edit.sentences import split_sentences
 from pipeline.edit.template import load_template
-
-from edit_project import transcript_of
 
 FIRST_PERSON = load_template("first-person")
 
@@ -18,23 +17,35 @@ def sentences_of(*takes):
     return result
 
 
-@pytest.mark.parametrize("first, second, expected", [
-    ("我们村的", "我们村的路修好了。", True),  # broken off: a prefix
-    ("我们村里的", "我们村的路修好了。", True),  # broken off differently
-    ("我在村里干了三年。", "我在村里干了三年了。", True),  # said again
-    ("一户一户地敲门，", "一家一家地拉家常。", False),
-    ("村里最大的难题是路。", "一到下雨天，孩子们上学要踩着泥走。", False),
-    ("对。", "对面就是村委会。", True),
-    ("", "什么", False),
-])
+@pytest.mark.parametrize(
+    "first, second, expected",
+    [
+        ("我们村的", "我们村的路修好了。", True),  # broken off: a prefix
+        ("我们村里的", "我们村的路修好了。", True),  # broken off differently
+        ("我在村里干了三年。", "我在村里干了三年了。", True),  # said again
+        ("一户一户地敲门，", "一家一家地拉家常。", False),
+        ("村里最大的难题是路。", "一到下雨天，孩子们上学要踩着泥走。", False),
+        ("对。", "对面就是村委会。", True),
+        ("", "什么", False),
+    ],
+)
 def test_false_starts(first, second, expected):
     assert is_false_start(first, second, FIRST_PERSON.cut.near_duplicate) is expected
 
 
 def test_fillers_and_false_starts_are_unticked_with_reasons():
-    sentences = sentences_of(("int-001", [
-        (0, "嗯。"), (1000, "我们村的"), (3000, "我们村的路修好了。"), (6000, "那个。"), (7000, "大家都很高兴。"),
-    ]))
+    sentences = sentences_of(
+        (
+            "int-001",
+            [
+                (0, "嗯。"),
+                (1000, "我们村的"),
+                (3000, "我们村的路修好了。"),
+                (6000, "那个。"),
+                (7000, "大家都很高兴。"),
+            ],
+        )
+    )
     cut = propose(sentences, FIRST_PERSON, FIRST_PERSON.length.target_ms).cut
     assert [(e.text, e.keep, e.note) for e in cut.entries] == [
         ("嗯。", False, FILLER),
@@ -46,8 +57,10 @@ def test_fillers_and_false_starts_are_unticked_with_reasons():
 
 
 def test_false_start_looks_past_a_filler_but_not_across_clips():
-    sentences = sentences_of(("int-001", [(0, "我们村的"), (2000, "嗯。"), (3000, "我们村的路修好了。")]),
-                             ("int-002", [(0, "我们村的路修好了。")]))
+    sentences = sentences_of(
+        ("int-001", [(0, "我们村的"), (2000, "嗯。"), (3000, "我们村的路修好了。")]),
+        ("int-002", [(0, "我们村的路修好了。")]),
+    )
     cut = propose(sentences, FIRST_PERSON, FIRST_PERSON.length.target_ms).cut
     assert [e.keep for e in cut.entries] == [False, False, True, True]
 
@@ -60,8 +73,10 @@ def test_silences_between_sentences_are_not_in_the_cut():
 
 def long_material(n=40, seconds=8):
     """n sentences of `seconds` each, one of them short and unsure."""
-    lines = [(i * (seconds + 1) * 1000, "".join(chr(0x4E00 + 97 * i + k) for k in range(seconds * 5 - 1)) + "。")
-             for i in range(n)]
+    lines = [
+        (i * (seconds + 1) * 1000, "".join(chr(0x4E00 + 97 * i + k) for k in range(seconds * 5 - 1)) + "。")
+        for i in range(n)
+    ]
     sentences = sentences_of(("int-001", lines))
     sentences[7] = replace(sentences[7], words=tuple(replace(w, probability=0.2) for w in sentences[7].words))
     return sentences

@@ -15,7 +15,9 @@ def cue(start, end, text):
     return Cue(start, end, (text,))
 
 
-CUES = {"int-001": (cue(1000, 3000, "一"), cue(3200, 5000, "二"), cue(5200, 8000, "三"), cue(8200, 9000, "四"))}
+CUES = {
+    "int-001": (cue(1000, 3000, "一"), cue(3200, 5000, "二"), cue(5200, 8000, "三"), cue(8200, 9000, "四"))
+}
 
 
 def times(cues):

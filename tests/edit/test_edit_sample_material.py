@@ -7,11 +7,11 @@ compile must give an episode inside the first-person length rule.
 import json
 from pathlib import Path
 
+from edit_project import fake_clip, write_index
+
 from pipeline.edit.compile import compile_timeline
 from pipeline.edit.cut import update_cut_list
 from pipeline.edit.cut_list import read_cut_list
-
-from edit_project import fake_clip, write_index
 
 DATA = Path(__file__).parent / "data"
 TAKE_MS = (44_370, 38_589, 39_156, 40_129, 38_341)  # the takes' probed durations
@@ -20,14 +20,19 @@ TAKE_MS = (44_370, 38_589, 39_156, 40_129, 38_341)  # the takes' probed duration
 def test_sample_narration_is_kept_whole_and_fits_the_length_rule(project):
     write_index(project, [fake_clip(f"int-00{k}", "interview", ms) for k, ms in enumerate(TAKE_MS, 1)])
     for k in range(1, 6):
-        (project.transcripts_dir / f"int-00{k}.json").write_text((DATA / f"whisper-take{k}.json").read_text("utf-8"))
+        (project.transcripts_dir / f"int-00{k}.json").write_text(
+            (DATA / f"whisper-take{k}.json").read_text("utf-8")
+        )
     report = update_cut_list(project)
     cut = read_cut_list(project)
     assert report.kept == report.sentences == len(cut.entries) >= 25
     assert all(e.note == "" for e in cut.entries)
-    spoken = "".join(w["text"] for k in range(1, 6)
-                     for s in json.loads((DATA / f"whisper-take{k}.json").read_text("utf-8"))["segments"]
-                     for w in s["words"])
+    spoken = "".join(
+        w["text"]
+        for k in range(1, 6)
+        for s in json.loads((DATA / f"whisper-take{k}.json").read_text("utf-8"))["segments"]
+        for w in s["words"]
+    )
     assert "".join(e.text for e in cut.entries) == spoken  # every word is in exactly one line
     assert all(e.duration_ms <= 13_000 for e in cut.entries)
     for a, b in zip(cut.entries, cut.entries[1:]):

@@ -1,8 +1,8 @@
+from edit_project import spoken, transcript_of
+
 from pipeline.edit.sentences import normalise, split_sentences
 from pipeline.edit.template import load_template
 from pipeline.transcribe.transcript import Segment, Transcript
-
-from edit_project import spoken, transcript_of
 
 RULES = load_template("first-person").cut
 
@@ -10,7 +10,12 @@ RULES = load_template("first-person").cut
 def test_split_at_sentence_punctuation_not_at_segments():
     # one Whisper segment holding two sentences, then a segment that continues the second one
     words = spoken(0, "我叫王建华。我是驻村队员，") + spoken(2400, "也是党员。")
-    t = Transcript("int-001", "zh", "fake", (Segment(0, 2200, "", tuple(words[:10])), Segment(2200, 3400, "", tuple(words[10:]))))
+    t = Transcript(
+        "int-001",
+        "zh",
+        "fake",
+        (Segment(0, 2200, "", tuple(words[:10])), Segment(2200, 3400, "", tuple(words[10:]))),
+    )
     sentences = split_sentences(t, RULES)
     assert [s.text for s in sentences] == ["我叫王建华。", "我是驻村队员，也是党员。"]
 
@@ -42,7 +47,9 @@ def test_overlong_sentence_split_at_the_comma_nearest_its_middle():
     parts = [s.text for s in split_sentences(t, RULES)]
     assert "".join(parts) == text and len(parts) > 1
     assert all(p.endswith(("，", "。")) for p in parts)
-    assert all(s.words[-1].end_ms - s.words[0].start_ms <= RULES.max_sentence_ms for s in split_sentences(t, RULES))
+    assert all(
+        s.words[-1].end_ms - s.words[0].start_ms <= RULES.max_sentence_ms for s in split_sentences(t, RULES)
+    )
 
 
 def test_hesitations_trimmed_and_filler_sentences_flagged():

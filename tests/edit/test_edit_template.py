@@ -31,24 +31,45 @@ def test_short_test_is_the_same_with_a_short_length_rule():
 
 
 def test_project_overrides_win():
-    t = load_template("first-person", {"template": {"music": {"level_db": -24}, "title_card": {"duration_ms": 3000}}})
+    t = load_template(
+        "first-person", {"template": {"music": {"level_db": -24}, "title_card": {"duration_ms": 3000}}}
+    )
     assert t.music.level_db == -24.0 and t.title_card.duration_ms == 3000
 
 
-@pytest.mark.parametrize("override, message", [
-    ({"title_card": {"duration_ms": "4s"}},
-     "project.toml: [overrides.template] [title_card] duration_ms = '4s' must be a whole number from 1 to 60000"),
-    ({"lower_third": {"lines": ["{name}", "{nickname}"]}},
-     "project.toml: [overrides.template] [lower_third] lines uses unknown field {nickname}"),
-    ({"style": {"accent_colour": "red"}},
-     "project.toml: [overrides.template] [style] accent_colour = 'red' must be a colour like \"#C8161D\""),
-    ({"length": {"min_s": 400}}, "project.toml: [overrides.template] [length] min_s (400) is above max_s (300)"),
-    ({"style": {"logo": "../pyproject.toml"}},
-     "project.toml: [overrides.template] [style] logo = '../pyproject.toml' is not a file in the repository's assets/"),
-    ({"music": {"duck": "yes"}}, "project.toml: [overrides.template] [music] duck = 'yes' must be true or false"),
-    ({"transitions": {"card_crossfade_ms": 4500}},
-     "project.toml: [overrides.template] [transitions] card_crossfade_ms (4500) is longer than the title_card"),
-])
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        (
+            {"title_card": {"duration_ms": "4s"}},
+            "project.toml: [overrides.template] [title_card] duration_ms = '4s' must be a whole number from 1 to 60000",
+        ),
+        (
+            {"lower_third": {"lines": ["{name}", "{nickname}"]}},
+            "project.toml: [overrides.template] [lower_third] lines uses unknown field {nickname}",
+        ),
+        (
+            {"style": {"accent_colour": "red"}},
+            "project.toml: [overrides.template] [style] accent_colour = 'red' must be a colour like \"#C8161D\"",
+        ),
+        (
+            {"length": {"min_s": 400}},
+            "project.toml: [overrides.template] [length] min_s (400) is above max_s (300)",
+        ),
+        (
+            {"style": {"logo": "../pyproject.toml"}},
+            "project.toml: [overrides.template] [style] logo = '../pyproject.toml' is not a file in the repository's assets/",
+        ),
+        (
+            {"music": {"duck": "yes"}},
+            "project.toml: [overrides.template] [music] duck = 'yes' must be true or false",
+        ),
+        (
+            {"transitions": {"card_crossfade_ms": 4500}},
+            "project.toml: [overrides.template] [transitions] card_crossfade_ms (4500) is longer than the title_card",
+        ),
+    ],
+)
 def test_errors_name_the_key(override, message):
     with pytest.raises(PresetError) as caught:
         load_template("first-person", {"template": override})

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import media
 import pytest
 
-import media
 from pipeline.errors import MediaError
 from pipeline.media.probe import probe
 

@@ -32,7 +32,10 @@ def test_failure_raises_with_command_and_tail_and_removes_output(tmp_path):
         run_ffmpeg(["-y", "-i", str(tmp_path / "missing.mov"), str(out)], outputs=[out], what="testing")
     assert err.value.message.startswith("testing failed: ")
     assert "missing.mov" in err.value.stderr_tail
-    assert err.value.command[0].endswith(("ffmpeg", "ffmpeg-linux-x86_64-v9.0.2")) or "ffmpeg" in err.value.command[0]
+    assert (
+        err.value.command[0].endswith(("ffmpeg", "ffmpeg-linux-x86_64-v9.0.2"))
+        or "ffmpeg" in err.value.command[0]
+    )
     assert not out.exists()
 
 
@@ -44,8 +47,11 @@ def test_ctrl_c_terminates_ffmpeg_and_removes_output(tmp_path, monkeypatch):
             raise KeyboardInterrupt
 
     with pytest.raises(Interrupted, match="partial outputs were removed"):
-        run_ffmpeg(["-y", "-f", "lavfi", "-i", "sine=d=600", "-ar", "8000", str(out)], outputs=[out],
-                   progress=interrupt)
+        run_ffmpeg(
+            ["-y", "-f", "lavfi", "-i", "sine=d=600", "-ar", "8000", str(out)],
+            outputs=[out],
+            progress=interrupt,
+        )
     assert not out.exists()
 
 

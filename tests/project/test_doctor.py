@@ -12,7 +12,14 @@ from pipeline.errors import ModelError, PipelineError
 def test_ready_machine_exits_0(tmp_path):
     result = CliRunner().invoke(cli, ["doctor", str(tmp_path)])
     assert result.exit_code == 0, result.output + result.stderr
-    for name in ("ffmpeg libx264", "ffmpeg libass", "ffmpeg loudnorm", "CJK font", "speech model", "disk space"):
+    for name in (
+        "ffmpeg libx264",
+        "ffmpeg libass",
+        "ffmpeg loudnorm",
+        "CJK font",
+        "speech model",
+        "disk space",
+    ):
         assert name in result.output
     assert "Noto Sans CJK SC" in result.output
     assert "Ready." in result.output

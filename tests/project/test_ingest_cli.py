@@ -7,10 +7,10 @@ import json
 import os
 from pathlib import Path
 
+import media
 import pytest
 from click.testing import CliRunner
 
-import media
 from pipeline.cli import cli
 from pipeline.media.probe import probe
 from pipeline.project.footage import load_footage, speech_audio_path
@@ -25,7 +25,8 @@ def snapshot(root: Path) -> dict[str, str]:
     """Every file under the project with its content hash: 'nothing changed' means equal snapshots."""
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*")) if p.is_file()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -88,10 +89,19 @@ def test_link_instead_of_copy(project, card):
 
 
 BAD_INPUTS = {
-    "zero-byte": (lambda d, card: _write(d / "empty.MTS", b""), "file is empty (0 bytes); copy it again from the camera card"),
+    "zero-byte": (
+        lambda d, card: _write(d / "empty.MTS", b""),
+        "file is empty (0 bytes); copy it again from the camera card",
+    ),
     "truncated": (lambda d, card: _write(d / "half.MOV", card["mov"].read_bytes()[:40000]), "truncated"),
-    "text as .mov": (lambda d, card: _write(d / "readme.mov", "不是视频".encode() * 100), "not a readable media file"),
-    "interview without audio": (lambda d, card: card["silent"], "has no audio track, but interview clips need the narration"),
+    "text as .mov": (
+        lambda d, card: _write(d / "readme.mov", "不是视频".encode() * 100),
+        "not a readable media file",
+    ),
+    "interview without audio": (
+        lambda d, card: card["silent"],
+        "has no audio track, but interview clips need the narration",
+    ),
     "audio-only interview": (lambda d, card: card["music"], "audio only, but interview clips need picture"),
     "missing file": (lambda d, card: d / "不存在.MTS", "file not found; check the path"),
 }

@@ -49,8 +49,10 @@ def test_a_held_lock_is_refused_with_the_holders_pid(tmp_path, holder):
     with pytest.raises(ProjectError) as caught:
         with exclusive(lock, what="`pipeline render`", where=tmp_path / "work"):
             pytest.fail("entered a lock another process holds")
-    assert str(caught.value) == (f"{tmp_path / 'work'}: another `pipeline render` is running on it (pid {process.pid}); "
-                                 "wait for it to finish, or stop it, and run again")
+    assert str(caught.value) == (
+        f"{tmp_path / 'work'}: another `pipeline render` is running on it (pid {process.pid}); "
+        "wait for it to finish, or stop it, and run again"
+    )
 
 
 def test_a_killed_holder_leaves_no_stale_lock(tmp_path, holder):
@@ -77,8 +79,13 @@ def test_render_refuses_while_another_render_holds_the_project(project, holder):
     holder(project.cache_dir / "render.lock")
     result = CliRunner().invoke(cli, ["render", str(project.root)])
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"Error: {project.root}: another `pipeline render` is running on it (pid ")
-    assert sorted(p.relative_to(project.root) for p in project.root.rglob("*") if ".cache" not in p.parts) == before
+    assert result.stderr.startswith(
+        f"Error: {project.root}: another `pipeline render` is running on it (pid "
+    )
+    assert (
+        sorted(p.relative_to(project.root) for p in project.root.rglob("*") if ".cache" not in p.parts)
+        == before
+    )
 
 
 def test_batch_refuses_while_another_batch_runs_on_the_root(project, holder):
@@ -86,4 +93,6 @@ def test_batch_refuses_while_another_batch_runs_on_the_root(project, holder):
     holder(root / "outbox" / ".batch.lock")
     result = CliRunner().invoke(cli, ["batch", str(root)])
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"Error: {root.resolve()}: another `pipeline batch` is running on it (pid ")
+    assert result.stderr.startswith(
+        f"Error: {root.resolve()}: another `pipeline batch` is running on it (pid "
+    )

@@ -57,10 +57,16 @@ def test_dataclasses_are_frozen(tmp_path):
     [
         (without(VALID, "subject", "name"), '[subject] name is missing; add name = "..." under [subject]'),
         (without(VALID, "episode", "title"), '[episode] title is missing; add title = "..." under [episode]'),
-        ({**VALID, "episode": {**VALID["episode"], "week": "48"}}, '[episode] week = "48" is not an ISO week'),
+        (
+            {**VALID, "episode": {**VALID["episode"], "week": "48"}},
+            '[episode] week = "48" is not an ISO week',
+        ),
         ({**VALID, "platforms": ["web", "douyin"]}, 'platforms has unknown platform "douyin"'),
         ({**VALID, "people": [{"name": "王建华"}]}, "[[people]] #1 consent for 王建华 must be true or false"),
-        ({**VALID, "episode": {**VALID["episode"], "number": "one"}}, "[episode] number must be a whole number"),
+        (
+            {**VALID, "episode": {**VALID["episode"], "number": "one"}},
+            "[episode] number must be a whole number",
+        ),
         ({k: v for k, v in VALID.items() if k != "subject"}, "[subject] is missing"),
     ],
 )

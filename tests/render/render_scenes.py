@@ -20,14 +20,28 @@ FONTS = Path("/fonts")
 
 
 def video_facts(width=1920, height=1080, rate="25", *, interlaced=False, vfr=False, rotation=0, codec="h264"):
-    return VideoFacts(codec=codec, profile="High", width=width, height=height, frame_rate=rate,
-                      variable_frame_rate=vfr, field_order="tt" if interlaced else "progressive",
-                      interlaced=interlaced, rotation=rotation, pix_fmt="yuv420p")
+    return VideoFacts(
+        codec=codec,
+        profile="High",
+        width=width,
+        height=height,
+        frame_rate=rate,
+        variable_frame_rate=vfr,
+        field_order="tt" if interlaced else "progressive",
+        interlaced=interlaced,
+        rotation=rotation,
+        pix_fmt="yuv420p",
+    )
 
 
 def media_facts(duration_ms=60_000, video=None, audio=True, container="mov,mp4,m4a,3gp,3g2,mj2"):
-    return MediaFacts(container=container, duration_ms=duration_ms, size_bytes=1_000_000,
-                      video=video, audio=AudioFacts("aac", 48000, 2) if audio else None)
+    return MediaFacts(
+        container=container,
+        duration_ms=duration_ms,
+        size_bytes=1_000_000,
+        video=video,
+        audio=AudioFacts("aac", 48000, 2) if audio else None,
+    )
 
 
 # the fake sources of the golden Timeline: the camera shapes of DESIGN.md
@@ -50,14 +64,17 @@ CREDITS = Card("credits", ("出品  县党员教育中心", "剪辑  李明"))
 LOWER_THIRD = Overlay("lower_third", 2000, 5000, ("王建华", "驻村工作队队员"))
 
 
-def small_timeline(sources=None, *, cues=(Cue(2100, 4000, ("第一句话",)), Cue(4200, 7800, (NASTY,)))) -> Timeline:
+def small_timeline(
+    sources=None, *, cues=(Cue(2100, 4000, ("第一句话",)), Cue(4200, 7800, (NASTY,)))
+) -> Timeline:
     """12 s: title card, three narration shots (one with a 4K B-roll over it), credits card."""
     s = sources or {"int": INTERVIEW, "avchd": AVCHD, "phone": PHONE, "broll": BROLL_4K, "music": MUSIC}
     first = SourceSpan("int-001", s["int"], 5_000, 9_000)
     second = SourceSpan("int-002", s["avchd"], 12_000, 14_000)
     broll = SourceSpan("broll-001", s["broll"], 0, 1_500)
     return Timeline(
-        duration_ms=12_000, fps=Fraction(25),
+        duration_ms=12_000,
+        fps=Fraction(25),
         shots=(
             Shot(0, 2_000, card=TITLE),
             Shot(2_000, 2_500, source=SourceSpan("int-001", s["int"], 5_000, 7_500), transition_ms=400),
@@ -81,8 +98,11 @@ def small_timeline(sources=None, *, cues=(Cue(2100, 4000, ("第一句话",)), Cu
 
 def fake_artwork(timeline: Timeline, sizes=((1920, 1080), (1080, 1920))) -> Artwork:
     cards = {shot.card: Path(f"/cache/{shot.card.kind}.png") for shot in timeline.shots if shot.card}
-    thirds = {(o, w, h): PlacedImage(Path(f"/cache/lower-third-{w}x{h}.png"), 100, h - 300)
-              for o in timeline.overlays for w, h in sizes}
+    thirds = {
+        (o, w, h): PlacedImage(Path(f"/cache/lower-third-{w}x{h}.png"), 100, h - 300)
+        for o in timeline.overlays
+        for w, h in sizes
+    }
     return Artwork(cards, thirds)
 
 
@@ -93,4 +113,3 @@ def fake_loudness(*names: str):
         target = load_platform(name).loudness
         plans[(target.integrated_lufs, target.true_peak_dbtp)] = Normalisation(target, measured)
     return plans
-

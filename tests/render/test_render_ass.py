@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import re
 
+from render_scenes import NASTY
+
 from pipeline.edit.timeline import Style
-from pipeline.render.ass import ass_colour, ass_document, ass_time, escape_text, laid_out, line_height_ratio, subtitle_look
+from pipeline.render.ass import (
+    ass_colour,
+    ass_document,
+    ass_time,
+    escape_text,
+    laid_out,
+    line_height_ratio,
+    subtitle_look,
+)
 from pipeline.render.platforms import load_platform
 from pipeline.subtitles.cue import Cue
 from pipeline.subtitles.profile import load_qc_profile
-from render_scenes import NASTY
 
 
 def look_for(name: str):
@@ -33,8 +42,15 @@ def test_text_height_and_margin_come_from_the_preset():
     assert wechat.margin_v == round(1080 * 0.06)
     assert channels.font_size == round(1920 * 0.034 * ratio)
     assert channels.margin_v == round(1920 * 0.22)  # above the Channels UI
-    style = next(line for line in ass_document((), wechat).splitlines() if line.startswith("Style: ")).split(",")
-    assert (style[2], style[3], style[18], style[21]) == (str(wechat.font_size), "&H00FFFFFF", "2", str(wechat.margin_v))
+    style = next(line for line in ass_document((), wechat).splitlines() if line.startswith("Style: ")).split(
+        ","
+    )
+    assert (style[2], style[3], style[18], style[21]) == (
+        str(wechat.font_size),
+        "&H00FFFFFF",
+        "2",
+        str(wechat.margin_v),
+    )
 
 
 def test_braces_and_backslashes_show_literally():
@@ -55,8 +71,11 @@ def test_lines_join_with_ass_line_breaks_and_times_are_centiseconds():
 
 
 def test_cues_past_the_end_are_clipped_and_empty_ones_dropped():
-    doc = ass_document((Cue(0, 1000, ("",)), Cue(500, 9000, ("末尾",)), Cue(9000, 9500, ("外",))), look_for("web"),
-                       duration_ms=8000)
+    doc = ass_document(
+        (Cue(0, 1000, ("",)), Cue(500, 9000, ("末尾",)), Cue(9000, 9500, ("外",))),
+        look_for("web"),
+        duration_ms=8000,
+    )
     events = [line for line in doc.splitlines() if line.startswith("Dialogue:")]
     assert events == ["Dialogue: 0,0:00:00.50,0:00:08.00,Default,,0,0,0,,末尾"]
 
@@ -90,8 +109,22 @@ def test_burned_text_is_the_preset_height_above_the_preset_margin(tmp_path):
     ass.write_text(ass_document((Cue(0, 2000, ("国国国国",)),), look), "utf-8")
     out = tmp_path / "frame.png"
     vf = f("ass", filename=text(ass), fontsdir=text(fonts_folder(tmp_path / "fonts")))
-    run_ffmpeg(["-f", "lavfi", "-i", "color=c=black:s=1920x1080:d=0.1", "-vf", vf, "-frames:v", "1",
-                "-update", "1", str(out)], outputs=[out])
+    run_ffmpeg(
+        [
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=black:s=1920x1080:d=0.1",
+            "-vf",
+            vf,
+            "-frames:v",
+            "1",
+            "-update",
+            "1",
+            str(out),
+        ],
+        outputs=[out],
+    )
     pixels = np.asarray(Image.open(out).convert("L")) > 128
     rows = np.flatnonzero(pixels.any(axis=1))
     glyph_height = rows[-1] - rows[0] + 1

@@ -13,12 +13,27 @@ from pipeline.render.manifest import ManifestEntry
 
 
 def entry(path: str, problems=()) -> ManifestEntry:
-    return ManifestEntry("web", path, "ab" * 32, 240.0, 1920, 1080, "h264", "aac", 52_000_000, -15.1, -1.6, None,
-                         problems=tuple(problems))
+    return ManifestEntry(
+        "web",
+        path,
+        "ab" * 32,
+        240.0,
+        1920,
+        1080,
+        "h264",
+        "aac",
+        52_000_000,
+        -15.1,
+        -1.6,
+        None,
+        problems=tuple(problems),
+    )
 
 
 def fake_report(root: Path, problems=()) -> engine.RenderReport:
-    out = engine.OutputReport("web", "main", root / "exports/web/x.mp4", True, entry("exports/web/x.mp4", problems))
+    out = engine.OutputReport(
+        "web", "main", root / "exports/web/x.mp4", True, entry("exports/web/x.mp4", problems)
+    )
     return engine.RenderReport(root, 240_000, (out,), notes=("wechat: no sensible bitrate fits 10 MB",))
 
 
@@ -33,12 +48,18 @@ def test_render_prints_a_table_of_outputs(project, monkeypatch):
     result = CliRunner().invoke(cli, ["render", str(project.root), "--platform", "web", "--force"])
     assert result.exit_code == 0, result.output
     assert seen["platforms"] == ("web",) and seen["force"] is True and seen["draft"] is False
-    assert "exports/web/x.mp4" in result.stdout and "-15.1 LUFS" in result.stdout and "1920x1080" in result.stdout
+    assert (
+        "exports/web/x.mp4" in result.stdout
+        and "-15.1 LUFS" in result.stdout
+        and "1920x1080" in result.stdout
+    )
     assert "Note: wechat: no sensible bitrate fits 10 MB" in result.stderr
 
 
 def test_an_output_missing_its_preset_is_one_error_line(project, monkeypatch):
-    problem = Problem("loudness", "-15 ±1 LUFS", "-17.3 LUFS", "exports/web/x.mp4: loudness -17.3 LUFS, target -15 ±1 LU")
+    problem = Problem(
+        "loudness", "-15 ±1 LUFS", "-17.3 LUFS", "exports/web/x.mp4: loudness -17.3 LUFS, target -15 ±1 LU"
+    )
     monkeypatch.setattr(engine, "render_project", lambda *a, **k: fake_report(project.root, [problem]))
     result = CliRunner().invoke(cli, ["render", str(project.root)])
     assert result.exit_code == 1
@@ -48,7 +69,10 @@ def test_an_output_missing_its_preset_is_one_error_line(project, monkeypatch):
 def test_a_project_without_a_cut_list(project):
     result = CliRunner().invoke(cli, ["render", str(project.root)])
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"Error: {project.cut_list}: no cut list yet; run `pipeline cut {project.root}` first"
+    assert (
+        result.stderr.strip()
+        == f"Error: {project.cut_list}: no cut list yet; run `pipeline cut {project.root}` first"
+    )
 
 
 def test_unknown_platform_is_a_usage_error(project):

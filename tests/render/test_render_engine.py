@@ -9,10 +9,11 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import media
 import numpy as np
 import pytest
+from render_scenes import NASTY
 
-import media
 from pipeline.edit.timeline import AudioPiece, Card, MusicBed, Overlay, Shot, SourceSpan, Timeline
 from pipeline.errors import FfmpegError
 from pipeline.project.create import create_project
@@ -20,7 +21,6 @@ from pipeline.render import engine, prepare
 from pipeline.render.manifest import load_manifest
 from pipeline.render.measure import file_sha256
 from pipeline.subtitles.cue import Cue
-from render_scenes import NASTY
 
 pytestmark = pytest.mark.slow
 PLATFORMS = ("web", "wechat", "channels")
@@ -35,7 +35,9 @@ def clips(tmp_path_factory) -> dict[str, Path]:
         "cam": media.avchd_mts(folder / "int-002.mts", duration=2.0, full_size=False),
         "phone": media.phone_mp4(folder / "int-003.mp4", duration=1.5),
         "broll": media.broll_4k_hevc(folder / "broll-001.mp4", duration=0.6),
-        "music": media.make_clip(folder / "music.wav", video=False, duration=2.5, tone_hz=220, acodec="pcm_s16le"),
+        "music": media.make_clip(
+            folder / "music.wav", video=False, duration=2.5, tone_hz=220, acodec="pcm_s16le"
+        ),
     }
 
 
@@ -43,7 +45,8 @@ def episode(clips: dict[str, Path], cues: tuple[Cue, ...]) -> Timeline:
     """6 s: title card, narration (crossfaded in), 4K B-roll over narration, AVCHD, phone, credits."""
     interview = SourceSpan("int-001", clips["int"], 500, 2500)
     return Timeline(
-        duration_ms=6_000, fps=Fraction(25),
+        duration_ms=6_000,
+        fps=Fraction(25),
         shots=(
             Shot(0, 1_000, card=Card("title", ("我是党员", "驻村路上"))),
             Shot(1_000, 1_500, source=SourceSpan("int-001", clips["int"], 500, 2000), transition_ms=400),
@@ -59,7 +62,8 @@ def episode(clips: dict[str, Path], cues: tuple[Cue, ...]) -> Timeline:
         ),
         overlays=(Overlay("lower_third", 1_200, 2_000, ("王建华", "驻村工作队队员")),),
         music=MusicBed(clips["music"], 0, 6_000, gain_db=-14.0, fade_ms=500),
-        cues=cues, title="驻村路上",
+        cues=cues,
+        title="驻村路上",
     )
 
 
@@ -71,8 +75,13 @@ def rendered(tmp_path_factory, clips):
     """The project after one render of every platform (x264 'superfast' to keep the test quick)."""
     root = tmp_path_factory.mktemp("render-e2e") / "项目 one"
     fast = {name: {"video": {"preset": "superfast"}} for name in PLATFORMS}
-    project = create_project(root, title="驻村路上", subject_name="王建华", subject_role="驻村工作队队员",
-                             extra={"people": [{"name": "王建华", "consent": True}], "overrides": {"platforms": fast}})
+    project = create_project(
+        root,
+        title="驻村路上",
+        subject_name="王建华",
+        subject_role="驻村工作队队员",
+        extra={"people": [{"name": "王建华", "consent": True}], "overrides": {"platforms": fast}},
+    )
     calls: list[list[str]] = []
     real = engine.run_ffmpeg
 
@@ -102,16 +111,30 @@ def test_one_run_renders_every_platform_to_its_preset(rendered):
     project, report, calls = rendered
     assert len(calls) == 1, "every output from one ffmpeg run"
     assert not report.failed, report.failure_message()
-    shapes = {("web", "main"): (1920, 1080), ("wechat", "main"): (1920, 1080), ("wechat", "api"): (1280, 720),
-              ("channels", "main"): (1080, 1920)}
+    shapes = {
+        ("web", "main"): (1920, 1080),
+        ("wechat", "main"): (1920, 1080),
+        ("wechat", "api"): (1280, 720),
+        ("channels", "main"): (1080, 1920),
+    }
     assert {(o.platform, o.variant) for o in report.outputs} == set(shapes)
     for out in report.outputs:
         assert out.rendered and out.path.exists()
         with av.open(str(out.path)) as container:
             video, audio = container.streams.video[0], container.streams.audio[0]
-            assert (video.codec_context.width, video.codec_context.height) == shapes[(out.platform, out.variant)]
-            assert (video.codec_context.name, video.codec_context.pix_fmt, video.profile) == ("h264", "yuv420p", "High")
-            assert (audio.codec_context.name, audio.codec_context.sample_rate, audio.codec_context.channels) == ("aac", 48000, 2)
+            assert (video.codec_context.width, video.codec_context.height) == shapes[
+                (out.platform, out.variant)
+            ]
+            assert (video.codec_context.name, video.codec_context.pix_fmt, video.profile) == (
+                "h264",
+                "yuv420p",
+                "High",
+            )
+            assert (
+                audio.codec_context.name,
+                audio.codec_context.sample_rate,
+                audio.codec_context.channels,
+            ) == ("aac", 48000, 2)
             for stream in (video, audio):
                 assert abs(float(stream.duration * stream.time_base) - 6.0) <= 2 / 25
         assert abs(out.entry.loudness_lufs - -15.0) <= 1.0  # ebur128 on the written file
@@ -125,13 +148,21 @@ def test_manifest_sidecars_and_covers(rendered):
     assert set(entries) == {("web", "main"), ("wechat", "main"), ("wechat", "api"), ("channels", "main")}
     assert all(e.passed and e.fingerprint for e in entries.values())
     web = entries[("web", "main")]
-    assert web.subtitles.burned_in is False and [Path(s).suffix for s in web.subtitles.sidecars] == [".srt", ".vtt"]
+    assert web.subtitles.burned_in is False and [Path(s).suffix for s in web.subtitles.sidecars] == [
+        ".srt",
+        ".vtt",
+    ]
     srt = (project.root / web.subtitles.sidecars[0]).read_text("utf-8")
     assert NASTY in srt and LONG_LINE in srt
     assert entries[("wechat", "main")].subtitles.burned_in is True
     covers = {c.name: (c.width, c.height) for e in entries.values() for c in e.covers}
-    assert covers == {"poster": (1920, 1080), "cover-2.35x1": (900, 383), "cover-1x1": (900, 900),
-                      "api-thumb": (900, 383), "cover-6x7": (1080, 1260)}
+    assert covers == {
+        "poster": (1920, 1080),
+        "cover-2.35x1": (900, 383),
+        "cover-1x1": (900, 900),
+        "api-thumb": (900, 383),
+        "cover-6x7": (1080, 1260),
+    }
     thumb = next(c for c in entries[("wechat", "main")].covers if c.name == "api-thumb")
     assert thumb.size_bytes <= 64_000
 
@@ -188,7 +219,11 @@ def test_changing_one_subtitle_rerenders_only_the_outputs_that_burn_it(rendered,
     left_over.write_bytes(b"half")
     again = engine.render_project(project.root, PLATFORMS, timeline=episode(clips, changed))
     assert not left_over.exists()
-    assert {(o.platform, o.variant) for o in again.rendered} == {("wechat", "main"), ("wechat", "api"), ("channels", "main")}
+    assert {(o.platform, o.variant) for o in again.rendered} == {
+        ("wechat", "main"),
+        ("wechat", "api"),
+        ("channels", "main"),
+    }
     assert file_sha256(web) == web_sha
     assert "改过的字幕" in web.with_suffix(".srt").read_text("utf-8")  # the sidecar follows the subtitles
     assert not again.failed, again.failure_message()
@@ -196,9 +231,13 @@ def test_changing_one_subtitle_rerenders_only_the_outputs_that_burn_it(rendered,
 
 def test_draft_renders_small_previews_apart(rendered, clips):
     project, _, _ = rendered
-    report = engine.render_project(project.root, ("web", "channels"), draft=True, timeline=episode(clips, CUES))
+    report = engine.render_project(
+        project.root, ("web", "channels"), draft=True, timeline=episode(clips, CUES)
+    )
     assert [(o.variant, o.path.parent.relative_to(project.root).as_posix()) for o in report.outputs] == [
-        ("draft", "exports/draft/web"), ("draft", "exports/draft/channels")]
+        ("draft", "exports/draft/web"),
+        ("draft", "exports/draft/channels"),
+    ]
     sizes = [(o.entry.width, o.entry.height) for o in report.outputs]
     assert sizes == [(640, 360), (360, 640)]
     assert not report.failed, report.failure_message()

@@ -11,8 +11,13 @@ from pipeline.render.filters import FilterGraph, InputSpec, escape_value, f, num
 
 
 def test_numbers_read_as_ffmpeg_expects():
-    assert [number(4), number(0.3), number(Fraction(1, 3)), number(-0.0), number(Fraction(50, 1))] == \
-        ["4", "0.3", "0.333333", "0", "50"]
+    assert [number(4), number(0.3), number(Fraction(1, 3)), number(-0.0), number(Fraction(50, 1))] == [
+        "4",
+        "0.3",
+        "0.333333",
+        "0",
+        "50",
+    ]
     assert seconds(12_345) == "12.345" and seconds(40) == "0.04" and seconds(0) == "0"
     assert rate(Fraction(25)) == "25" and rate(Fraction(30000, 1001)) == "30000/1001"
 
@@ -63,12 +68,23 @@ def test_escaped_paths_reach_libass(tmp_path: Path):
         "MarginR, MarginV, Encoding\nStyle: Default,Noto Sans CJK SC,30,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,"
         "0,0,0,0,100,100,0,0,1,0,0,5,0,0,0,1\n\n[Events]\n"
         "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
-        "Dialogue: 0,0:00:00.00,0:00:01.00,Default,,0,0,0,,国\n", "utf-8")
+        "Dialogue: 0,0:00:00.00,0:00:01.00,Default,,0,0,0,,国\n",
+        "utf-8",
+    )
     graph = FilterGraph()
-    graph.chain((), ("color=c=black:s=64x36:d=0.2", f("ass", filename=text(ass), fontsdir=text(find_cjk_font().folder)),
-                     "signalstats,metadata=mode=print:key=lavfi.signalstats.YMAX"), "out")
+    graph.chain(
+        (),
+        (
+            "color=c=black:s=64x36:d=0.2",
+            f("ass", filename=text(ass), fontsdir=text(find_cjk_font().folder)),
+            "signalstats,metadata=mode=print:key=lavfi.signalstats.YMAX",
+        ),
+        "out",
+    )
     out = tmp_path / "frame.png"
-    result = run_ffmpeg([*graph.args(), "-map", "[out]", "-frames:v", "1", "-update", "1", str(out)], outputs=[out])
+    result = run_ffmpeg(
+        [*graph.args(), "-map", "[out]", "-frames:v", "1", "-update", "1", str(out)], outputs=[out]
+    )
     assert "Added subtitle file" in result.stderr or out.exists()
     ymax = [int(line.rsplit("=", 1)[1]) for line in result.stderr.splitlines() if "YMAX=" in line]
     assert ymax and ymax[0] > 200, "the glyph was drawn (white pixels on black)"

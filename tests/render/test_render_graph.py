@@ -9,6 +9,19 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from render_scenes import (
+    AVCHD,
+    BROLL_4K,
+    FAKE_FACTS,
+    FONTS,
+    INTERVIEW,
+    PHONE,
+    fake_artwork,
+    fake_loudness,
+    media_facts,
+    small_timeline,
+    video_facts,
+)
 
 from pipeline.edit.timeline import AudioPiece, Shot, SourceSpan, Timeline
 from pipeline.errors import RenderError
@@ -18,8 +31,6 @@ from pipeline.render.loudness import Measurement, Normalisation
 from pipeline.render.platforms import load_platform
 from pipeline.render.sources import PRE_ROLL_MS, frame_at
 from pipeline.render.video import segment_steps
-from render_scenes import (AVCHD, BROLL_4K, FAKE_FACTS, FONTS, INTERVIEW, PHONE, fake_artwork, fake_loudness,
-                           media_facts, small_timeline, video_facts)
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("PIPELINE_UPDATE_GOLDEN") == "1"
@@ -32,15 +43,28 @@ def plans(*names: str, capped: bool = False) -> list[OutputPlan]:
         subtitles = Path(f"/cache/{name}.ass") if preset.subtitles.burn_in else None
         out.append(OutputPlan(name, preset, Path(f"/out/{name}.mp4"), subtitles=subtitles))
         if capped and preset.size_cap is not None:
-            out.append(OutputPlan(f"{name}_api", preset, Path(f"/out/{name}-api.mp4"), subtitles=subtitles,
-                                  capped=CappedSize(640, 360, 250, "64k")))
+            out.append(
+                OutputPlan(
+                    f"{name}_api",
+                    preset,
+                    Path(f"/out/{name}-api.mp4"),
+                    subtitles=subtitles,
+                    capped=CappedSize(640, 360, 250, "64k"),
+                )
+            )
     return out
 
 
 def args_for(*names: str, capped: bool = False, timeline: Timeline | None = None) -> list[str]:
     timeline = timeline or small_timeline()
-    return render_args(timeline, plans(*names, capped=capped), facts=FAKE_FACTS, artwork=fake_artwork(timeline),
-                       loudness=fake_loudness(*names), fonts_dir=FONTS)
+    return render_args(
+        timeline,
+        plans(*names, capped=capped),
+        facts=FAKE_FACTS,
+        artwork=fake_artwork(timeline),
+        loudness=fake_loudness(*names),
+        fonts_dir=FONTS,
+    )
 
 
 def graph_of(args: list[str]) -> list[str]:
@@ -53,7 +77,7 @@ def inputs_of(args: list[str]) -> list[tuple[str, ...]]:
     found, start = [], 1  # args[0] is -y
     for i, arg in enumerate(args):
         if arg == "-i":
-            found.append(tuple(args[start:i + 2]))
+            found.append(tuple(args[start : i + 2]))
             start = i + 2
         if arg == "-filter_complex":
             break
@@ -67,7 +91,9 @@ def check_golden(name: str, args: list[str]) -> None:
         path.write_text(json.dumps(args, ensure_ascii=False, indent=1) + "\n", "utf-8")
         if not UPDATE:
             pytest.fail(f"golden file {path.name} was missing and has been written; check it and rerun")
-    assert args == json.loads(path.read_text("utf-8")), f"arguments differ from {path.name} (PIPELINE_UPDATE_GOLDEN=1 rewrites)"
+    assert args == json.loads(path.read_text("utf-8")), (
+        f"arguments differ from {path.name} (PIPELINE_UPDATE_GOLDEN=1 rewrites)"
+    )
 
 
 @pytest.mark.parametrize("name", ["web", "wechat", "channels"])
@@ -87,20 +113,38 @@ def test_all_platforms_share_one_decode():
     alone = [i for i in inputs_of(args_for("web")) if i[-1].startswith("/media/")]
     assert sources == alone
     graph = graph_of(together)
-    assert sum(1 for chain in graph if "concat=n=4:v=1" in chain) == 1, "the programme picture is composed once"
-    assert sum(1 for chain in graph if chain.startswith("[run]split=2")) == 1, "split into landscape and vertical"
+    assert sum(1 for chain in graph if "concat=n=4:v=1" in chain) == 1, (
+        "the programme picture is composed once"
+    )
+    assert sum(1 for chain in graph if chain.startswith("[run]split=2")) == 1, (
+        "split into landscape and vertical"
+    )
     assert sum(1 for chain in graph if "loudnorm=" in chain) == 1, "one loudness branch for one target"
     assert together.count("-map") == 8  # four outputs, picture and sound each
     assert [a for a in together if a.endswith(".mp4") and a.startswith("/out/")] == [
-        "/out/web.mp4", "/out/wechat.mp4", "/out/wechat-api.mp4", "/out/channels.mp4"]
+        "/out/web.mp4",
+        "/out/wechat.mp4",
+        "/out/wechat-api.mp4",
+        "/out/channels.mp4",
+    ]
 
 
 def test_every_output_is_high_profile_yuv420p_with_a_fixed_gop():
     args = args_for("web", "wechat", "channels")
-    assert args.count("-pix_fmt") == 3 and all(args[i + 1] == "yuv420p" for i, a in enumerate(args) if a == "-pix_fmt")
+    assert args.count("-pix_fmt") == 3 and all(
+        args[i + 1] == "yuv420p" for i, a in enumerate(args) if a == "-pix_fmt"
+    )
     assert args.count("high") == 3
-    for flag, value in (("-g", "50"), ("-keyint_min", "50"), ("-sc_threshold", "0"), ("-bf", "2"),
-                        ("-movflags", "+faststart"), ("-ar", "48000"), ("-ac", "2"), ("-c:a", "aac")):
+    for flag, value in (
+        ("-g", "50"),
+        ("-keyint_min", "50"),
+        ("-sc_threshold", "0"),
+        ("-bf", "2"),
+        ("-movflags", "+faststart"),
+        ("-ar", "48000"),
+        ("-ac", "2"),
+        ("-c:a", "aac"),
+    ):
         assert [args[i + 1] for i, a in enumerate(args) if a == flag] == [value] * 3, flag
 
 
@@ -108,8 +152,12 @@ def test_segment_frames_add_up_to_the_programme():
     timeline = small_timeline()
     graph = " ".join(graph_of(args_for("web")))
     frames = [int(n) for n in re.findall(r"trim=end_frame=(\d+)", graph)]
-    frames += [round((float(b) - float(a)) * 25) for a, b in re.findall(r"trim=start=([\d.]+):end=([\d.]+)", graph)]
-    frames += [int(n) + 1 for n in re.findall(r"loop=loop=(\d+):size=1:start=0,setpts=N/\(25\)/TB\[card", graph)]
+    frames += [
+        round((float(b) - float(a)) * 25) for a, b in re.findall(r"trim=start=([\d.]+):end=([\d.]+)", graph)
+    ]
+    frames += [
+        int(n) + 1 for n in re.findall(r"loop=loop=(\d+):size=1:start=0,setpts=N/\(25\)/TB\[card", graph)
+    ]
     transitions = sum(frame_at(s.transition_ms, Fraction(25)) for s in timeline.shots)
     assert sum(frames) == frame_at(timeline.duration_ms, Fraction(25)) + transitions
 
@@ -120,8 +168,10 @@ def test_crossfades_blend_only_the_two_shots_they_join():
     # only the two shots a crossfade joins go through xfade (blending is per frame: the rest of the
     # programme does not pass through it); the offset counts from the start of the outgoing shot:
     # the title card lasts 2 s, and the last shot starts at 8 s with the credits at 10 s
-    assert fades == ["[card][seg]xfade=transition=fade:duration=0.4:offset=2[xf]",
-                     "[seg3][card1]xfade=transition=fade:duration=0.4:offset=2[xf1]"]
+    assert fades == [
+        "[card][seg]xfade=transition=fade:duration=0.4:offset=2[xf]",
+        "[seg3][card1]xfade=transition=fade:duration=0.4:offset=2[xf1]",
+    ]
     assert "[xf][seg1][seg2][xf1]concat=n=4:v=1:a=0,settb=1/(25)[run]" in graph
     # the outgoing shot is lengthened by the crossfade: the title card holds 2 s + 0.4 s
     assert "loop=loop=59:size=1" in graph[0]
@@ -140,8 +190,11 @@ def test_rotated_phone_footage_is_centred_not_rotated_again():
     steps = segment_steps(False, (360, 640), (1920, 1080), Fraction(25), 50)
     assert not any(s.startswith(("transpose", "rotate")) for s in steps)
     assert "pad=w=1920:h=1080:x=(ow-iw)/2:y=(oh-ih)/2:color=black" in steps
-    assert steps.index("fps=25") < steps.index("trim=end_frame=50") < next(
-        i for i, s in enumerate(steps) if s.startswith("scale="))
+    assert (
+        steps.index("fps=25")
+        < steps.index("trim=end_frame=50")
+        < next(i for i, s in enumerate(steps) if s.startswith("scale="))
+    )
 
 
 def test_variable_and_other_rates_become_the_programme_rate():
@@ -157,10 +210,19 @@ def test_4k_broll_is_scaled_once_after_trimming():
 
 
 def test_source_at_its_end_repeats_its_last_frame():
-    timeline = Timeline(4_000, Fraction(25), (Shot(0, 4_000, source=SourceSpan("broll-001", BROLL_4K, 0, 3_000 + 1_000)),), ())
+    timeline = Timeline(
+        4_000, Fraction(25), (Shot(0, 4_000, source=SourceSpan("broll-001", BROLL_4K, 0, 3_000 + 1_000)),), ()
+    )
     with pytest.raises(RenderError):  # longer than the file: the edit is wrong, not padded silently
-        args_for("web", timeline=Timeline(4_000, Fraction(25), (Shot(0, 4_000, source=SourceSpan(
-            "broll-001", BROLL_4K, 3_000, 7_000)),), ()))
+        args_for(
+            "web",
+            timeline=Timeline(
+                4_000,
+                Fraction(25),
+                (Shot(0, 4_000, source=SourceSpan("broll-001", BROLL_4K, 3_000, 7_000)),),
+                (),
+            ),
+        )
     chain = graph_of(args_for("web", timeline=timeline))[0]
     assert "tpad=stop_mode=clone:stop=100,trim=end_frame=100" in chain
 
@@ -184,8 +246,14 @@ def test_vertical_framing_blur_and_crop():
     assert any(c == "[fill][framed]overlay=x=(W-w)/2:y=(H-h)/2[vert]" for c in graph)
     preset = load_platform("channels", {"platforms": {"channels": {"picture": {"vertical_fill": "crop"}}}})
     timeline = small_timeline()
-    args = render_args(timeline, [OutputPlan("channels", preset, Path("/out/c.mp4"))], facts=FAKE_FACTS,
-                       artwork=fake_artwork(timeline), loudness=fake_loudness("channels"), fonts_dir=FONTS)
+    args = render_args(
+        timeline,
+        [OutputPlan("channels", preset, Path("/out/c.mp4"))],
+        facts=FAKE_FACTS,
+        artwork=fake_artwork(timeline),
+        loudness=fake_loudness("channels"),
+        fonts_dir=FONTS,
+    )
     cropped = " ".join(graph_of(args))
     assert "crop=w=trunc(ih*1080/1920/2)*2:h=ih,scale=w=1080:h=1920" in cropped and "boxblur" not in cropped
 
@@ -222,8 +290,13 @@ def test_narration_is_sample_exact_with_fades_at_every_cut():
 
 def test_overlapping_narration_is_mixed_not_concatenated():
     base = small_timeline()
-    overlapping = Timeline(base.duration_ms, base.fps, base.shots, base.audio + (
-        AudioPiece(2_500, SourceSpan("int-001", INTERVIEW, 20_000, 21_000)),), music=None)
+    overlapping = Timeline(
+        base.duration_ms,
+        base.fps,
+        base.shots,
+        base.audio + (AudioPiece(2_500, SourceSpan("int-001", INTERVIEW, 20_000, 21_000)),),
+        music=None,
+    )
     graph = " ".join(graph_of(args_for("web", timeline=overlapping)))
     assert "adelay=delays=2500:all=1" in graph and "amix=inputs=4:duration=longest:normalize=0" in graph
 
@@ -248,8 +321,10 @@ def test_size_capped_variant_scales_the_burned_picture():
     graph = graph_of(args)
     assert "[wechat_api_pic]scale=w=640:h=360[wechat_api_v]" in graph
     at = args.index("/out/wechat-api.mp4")
-    tail = args[args.index("[wechat_api_v]"):at]
-    assert ["-b:v", "250k", "-maxrate", "375k", "-bufsize", "500k"] == tail[tail.index("-b:v"):tail.index("-b:v") + 6]
+    tail = args[args.index("[wechat_api_v]") : at]
+    assert ["-b:v", "250k", "-maxrate", "375k", "-bufsize", "500k"] == tail[
+        tail.index("-b:v") : tail.index("-b:v") + 6
+    ]
     assert tail[tail.index("-b:a") + 1] == "64k" and "-crf" not in tail
 
 
@@ -277,7 +352,9 @@ def test_a_picture_without_source_or_card_is_refused():
 
 
 def test_unknown_source_facts_are_a_clear_error():
-    timeline = Timeline(2_000, Fraction(25), (Shot(0, 2_000, source=SourceSpan("x", Path("/media/x.mp4"), 0, 2_000)),), ())
+    timeline = Timeline(
+        2_000, Fraction(25), (Shot(0, 2_000, source=SourceSpan("x", Path("/media/x.mp4"), 0, 2_000)),), ()
+    )
     with pytest.raises(RenderError, match="no probe facts"):
         args_for("web", timeline=timeline)
 
@@ -293,6 +370,12 @@ def test_a_clip_without_sound_under_narration_is_silence():
     facts = dict(FAKE_FACTS)
     facts[PHONE] = media_facts(20_000, video_facts(640, 360, "30", vfr=True, rotation=90), audio=False)
     timeline = small_timeline()
-    args = render_args(timeline, plans("web"), facts=facts, artwork=fake_artwork(timeline),
-                       loudness=fake_loudness("web"), fonts_dir=FONTS)
+    args = render_args(
+        timeline,
+        plans("web"),
+        facts=facts,
+        artwork=fake_artwork(timeline),
+        loudness=fake_loudness("web"),
+        fonts_dir=FONTS,
+    )
     assert "[4:a]" not in " ".join(graph_of(args))

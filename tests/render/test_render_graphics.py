@@ -5,15 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from PIL import Image
+from render_scenes import NASTY
 
 from pipeline.edit.timeline import Card, Overlay, Style
-from pipeline.render.graphics import Canvas, card_image, cover_jpeg, draw_cover, lower_third_image, split_title
-from render_scenes import NASTY
+from pipeline.render.graphics import (
+    Canvas,
+    card_image,
+    cover_jpeg,
+    draw_cover,
+    lower_third_image,
+    split_title,
+)
 
 
 def test_title_and_credits_cards_with_nasty_text(tmp_path: Path):
-    title = card_image(Card("title", ("我是党员", f"驻村路上 {NASTY}", "王建华")), Style(), Canvas(1920, 1080), tmp_path)
-    credits = card_image(Card("credits", ("出品  县党员教育中心", f"剪辑  {NASTY}")), Style(), Canvas(640, 360), tmp_path)
+    title = card_image(
+        Card("title", ("我是党员", f"驻村路上 {NASTY}", "王建华")), Style(), Canvas(1920, 1080), tmp_path
+    )
+    credits = card_image(
+        Card("credits", ("出品  县党员教育中心", f"剪辑  {NASTY}")), Style(), Canvas(640, 360), tmp_path
+    )
     for path, size in ((title, (1920, 1080)), (credits, (640, 360))):
         with Image.open(path) as image:
             assert image.size == size and image.mode == "RGB"
@@ -29,7 +40,9 @@ def test_cards_are_cached_by_content_and_size(tmp_path: Path):
     assert first.stat().st_mtime_ns == stamp  # not drawn again
     assert card_image(card, Style(), Canvas(640, 360), tmp_path) != first
     assert card_image(card, Style(accent_colour="#003399"), Canvas(1920, 1080), tmp_path) != first
-    assert card_image(Card("title", ("我是党员", "驻村路上!")), Style(), Canvas(1920, 1080), tmp_path) != first
+    assert (
+        card_image(Card("title", ("我是党员", "驻村路上!")), Style(), Canvas(1920, 1080), tmp_path) != first
+    )
 
 
 def test_lower_third_is_a_translucent_bar_placed_clear_of_subtitles(tmp_path: Path):
@@ -45,8 +58,12 @@ def test_lower_third_is_a_translucent_bar_placed_clear_of_subtitles(tmp_path: Pa
 
 
 def test_vertical_lower_third_sits_inside_the_channels_safe_area(tmp_path: Path):
-    placed = lower_third_image(Overlay("lower_third", 0, 5000, ("王建华", "驻村工作队队员")), Style(),
-                               Canvas(1080, 1920, "vertical"), tmp_path)
+    placed = lower_third_image(
+        Overlay("lower_third", 0, 5000, ("王建华", "驻村工作队队员")),
+        Style(),
+        Canvas(1080, 1920, "vertical"),
+        tmp_path,
+    )
     with Image.open(placed.path) as bar:
         top, bottom = placed.y, placed.y + bar.height
     safe_top, safe_bottom = (1920 - 1260) // 2, (1920 + 1260) // 2

@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 
 from pipeline.errors import RenderError
-from pipeline.render.loudness import (Measurement, check_linear, fits_linearly, normalisation_types, parse_measurement,
-                                      plan_normalisation)
+from pipeline.render.loudness import (
+    Measurement,
+    check_linear,
+    fits_linearly,
+    normalisation_types,
+    parse_measurement,
+    plan_normalisation,
+)
 from pipeline.render.platforms import load_platform
 
 PASS_ONE = """[Parsed_loudnorm_12 @ 0x55d1] 
@@ -65,8 +71,16 @@ def test_a_quiet_mix_with_headroom_is_normalised_linearly():
     plan = plan_normalisation(WEB, measure)
     assert calls == [None] and plan.limit_db is None and plan.aimed_lufs == -15.0 and not plan.note
     loudnorm = plan.filters()[0]
-    for part in ("I=-15", "TP=-1", "LRA=11", "measured_I=-23.5", "measured_TP=-12", "measured_LRA=5",
-                 "measured_thresh=-34", "linear=true"):
+    for part in (
+        "I=-15",
+        "TP=-1",
+        "LRA=11",
+        "measured_I=-23.5",
+        "measured_TP=-12",
+        "measured_LRA=5",
+        "measured_thresh=-34",
+        "linear=true",
+    ):
         assert part in loudnorm.split(":") or f"loudnorm={part}" in loudnorm
     assert plan.filters()[-1] == "aresample=48000"
 
@@ -76,7 +90,11 @@ def test_peaks_that_gain_would_push_over_the_limit_get_a_limiter_first():
 
     def measure(limit):
         seen.append(limit)
-        return Measurement(-26.0, -2.0, 6.0, -37.0) if limit is None else Measurement(-26.3, limit + 0.3, 5.8, -37.2)
+        return (
+            Measurement(-26.0, -2.0, 6.0, -37.0)
+            if limit is None
+            else Measurement(-26.3, limit + 0.3, 5.8, -37.2)
+        )
 
     plan = plan_normalisation(WEB, measure)
     assert seen[0] is None and seen[1] == plan.limit_db

@@ -14,9 +14,16 @@ def test_safe_names_keep_chinese_and_drop_separators():
 
 
 def test_output_paths(project):
-    assert video_path(project, "web").relative_to(project.root).as_posix() == "exports/web/我是党员-01-驻村路上.mp4"
+    assert (
+        video_path(project, "web").relative_to(project.root).as_posix()
+        == "exports/web/我是党员-01-驻村路上.mp4"
+    )
     assert video_path(project, "wechat", variant="api").name == "我是党员-01-驻村路上-api.mp4"
-    assert video_path(project, "channels", draft=True).relative_to(project.root).parts[:3] == ("exports", "draft", "channels")
+    assert video_path(project, "channels", draft=True).relative_to(project.root).parts[:3] == (
+        "exports",
+        "draft",
+        "channels",
+    )
 
 
 def test_drafts_are_small_fast_and_keep_high_profile():

@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import av
-
 import media
+
 from pipeline.render.encode import CappedSize
 from pipeline.render.graph import OutputPlan
 from pipeline.render.platforms import load_platform
@@ -23,11 +23,17 @@ def test_an_oversized_capped_file_is_re_encoded_under_the_cap(tmp_path: Path):
     shutil.copyfile(main, capped)  # as if the ABR encode had come out at the main file's size
     assert capped.stat().st_size > 80_000
     plan = OutputPlan("wechat_api", wechat, capped, capped=CappedSize(320, 180, 300, "64k"))
-    outputs = (Planned("wechat", "main", OutputPlan("wechat", wechat, main), "fp1"), Planned("wechat", "api", plan, "fp2"))
+    outputs = (
+        Planned("wechat", "main", OutputPlan("wechat", wechat, main), "fp1"),
+        Planned("wechat", "api", plan, "fp2"),
+    )
     job = RenderJob(None, None, {}, {}, (1920, 1080), None, {}, tmp_path, outputs, (), tmp_path)
     note = refit_capped(job, outputs[1])
     assert "re-encoded at" in note and "over the cap" in note
     assert capped.stat().st_size <= 80_000
     with av.open(str(capped)) as container:
-        assert (container.streams.video[0].codec_context.width, container.streams.video[0].codec_context.height) == (320, 180)
+        assert (
+            container.streams.video[0].codec_context.width,
+            container.streams.video[0].codec_context.height,
+        ) == (320, 180)
     assert refit_capped(job, outputs[1]) == ""  # now it fits: left alone

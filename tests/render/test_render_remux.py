@@ -6,8 +6,8 @@ from __future__ import annotations
 import dataclasses
 
 import av
-
 import media
+
 from pipeline.edit.timeline import AudioPiece, Shot, SourceSpan, Timeline
 from pipeline.media.ingest import ingest
 from pipeline.media.runner import run_ffmpeg
@@ -24,7 +24,8 @@ def test_mts_spans_read_from_an_indexed_copy_with_exact_frames(project, tmp_path
     span = SourceSpan(cam.clip_id, cam.path(project), 3000, 5000)
     other = SourceSpan(dslr.clip_id, dslr.path(project), 500, 1500)
     timeline = Timeline(
-        duration_ms=3000, fps=25,
+        duration_ms=3000,
+        fps=25,
         shots=(Shot(0, 2000, source=span), Shot(2000, 1000, source=other)),
         audio=(AudioPiece(0, span), AudioPiece(2000, other)),
     )
@@ -38,8 +39,22 @@ def test_mts_spans_read_from_an_indexed_copy_with_exact_frames(project, tmp_path
     opened = span_input(seekable.shots[0].source, {}, facts)
     assert opened.skip_ms == 0
     out = tmp_path / "span.mkv"
-    run_ffmpeg(["-y", *opened.spec.options, "-i", str(opened.spec.path), "-vf", "fps=25,trim=end_frame=50",
-                "-an", "-c:v", "libx264", "-preset", "ultrafast", str(out)])
+    run_ffmpeg(
+        [
+            "-y",
+            *opened.spec.options,
+            "-i",
+            str(opened.spec.path),
+            "-vf",
+            "fps=25,trim=end_frame=50",
+            "-an",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            str(out),
+        ]
+    )
     with av.open(str(out)) as container:
         frames = [f.pts for f in container.decode(video=0)]
     assert len(frames) == 50

@@ -11,9 +11,14 @@ import pytest
 from PIL import Image
 
 from pipeline.render.checks import (
-    BYTES_PER_MB, Problem, check_cover, check_output, codec_of, failure_message,
+    BYTES_PER_MB,
+    Problem,
+    check_cover,
+    check_output,
+    codec_of,
+    failure_message,
 )
-from pipeline.render.measure import LoudnessFacts, OutputFacts, measure_output
+from pipeline.render.measure import OutputFacts, measure_output
 from pipeline.render.platforms import Cover, load_platform
 
 NAME = "exports/web/x.mp4"
@@ -35,22 +40,25 @@ def test_a_good_output_passes(good_facts, small_web) -> None:
     assert check_output(good_facts, small_web, expected_duration_s=2.0, name=NAME) == ()
 
 
-@pytest.mark.parametrize("change, field", [
-    (dict(width=352, height=288), "resolution"),
-    (dict(video_codec="hevc"), "video_codec"),
-    (dict(video_profile="Constrained Baseline"), "profile"),
-    (dict(pix_fmt="yuv422p"), "pix_fmt"),
-    (dict(frame_rate=Fraction(30000, 1001)), "frame_rate"),
-    (dict(frame_rate=None), "frame_rate"),
-    (dict(keyframe_interval_s=4.0), "gop"),
-    (dict(keyframe_interval_s=math.inf), "gop"),
-    (dict(audio_codec="mp3"), "audio_codec"),
-    (dict(sample_rate=44100), "sample_rate"),
-    (dict(channels=1), "channels"),
-    (dict(faststart=False), "faststart"),
-    (dict(faststart=None), "faststart"),
-    (dict(loudness=None), "loudness"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (dict(width=352, height=288), "resolution"),
+        (dict(video_codec="hevc"), "video_codec"),
+        (dict(video_profile="Constrained Baseline"), "profile"),
+        (dict(pix_fmt="yuv422p"), "pix_fmt"),
+        (dict(frame_rate=Fraction(30000, 1001)), "frame_rate"),
+        (dict(frame_rate=None), "frame_rate"),
+        (dict(keyframe_interval_s=4.0), "gop"),
+        (dict(keyframe_interval_s=math.inf), "gop"),
+        (dict(audio_codec="mp3"), "audio_codec"),
+        (dict(sample_rate=44100), "sample_rate"),
+        (dict(channels=1), "channels"),
+        (dict(faststart=False), "faststart"),
+        (dict(faststart=None), "faststart"),
+        (dict(loudness=None), "loudness"),
+    ],
+)
 def test_each_check_fires_alone(good_facts, small_web, change, field) -> None:
     problems = check_output(facts_like(good_facts, **change), small_web, expected_duration_s=2.0, name=NAME)
     assert fields(problems) == [field]
@@ -58,33 +66,64 @@ def test_each_check_fires_alone(good_facts, small_web, change, field) -> None:
 
 
 def test_missing_streams(good_facts, small_web) -> None:
-    no_video = facts_like(good_facts, video_codec=None, video_profile=None, width=None, height=None, pix_fmt=None,
-                          frame_rate=None, video_duration_s=None, keyframe_interval_s=None)
+    no_video = facts_like(
+        good_facts,
+        video_codec=None,
+        video_profile=None,
+        width=None,
+        height=None,
+        pix_fmt=None,
+        frame_rate=None,
+        video_duration_s=None,
+        keyframe_interval_s=None,
+    )
     assert fields(check_output(no_video, small_web, expected_duration_s=2.0)) == ["video"]
-    no_audio = facts_like(good_facts, audio_codec=None, audio_profile=None, sample_rate=None, channels=None,
-                          audio_duration_s=None, loudness=None)
+    no_audio = facts_like(
+        good_facts,
+        audio_codec=None,
+        audio_profile=None,
+        sample_rate=None,
+        channels=None,
+        audio_duration_s=None,
+        loudness=None,
+    )
     problems = check_output(no_audio, small_web, expected_duration_s=2.0, name=NAME)
     assert fields(problems) == ["audio"]
     assert problems[0].message == f"{NAME}: has no audio stream, expected aac 48000 Hz"
 
 
 def test_messages_read_as_one_line(good_facts, small_web) -> None:
-    problems = check_output(loud(good_facts, integrated_lufs=-17.3), small_web, expected_duration_s=2.0, name=NAME)
-    assert problems == (Problem("loudness", "-15 ±1 LUFS", "-17.3 LUFS",
-                                "exports/web/x.mp4: loudness -17.3 LUFS, target -15 ±1 LU"),)
-    (profile,) = check_output(facts_like(good_facts, video_profile="High 4:4:4 Predictive"), small_web,
-                              expected_duration_s=2.0, name=NAME)
+    problems = check_output(
+        loud(good_facts, integrated_lufs=-17.3), small_web, expected_duration_s=2.0, name=NAME
+    )
+    assert problems == (
+        Problem(
+            "loudness",
+            "-15 ±1 LUFS",
+            "-17.3 LUFS",
+            "exports/web/x.mp4: loudness -17.3 LUFS, target -15 ±1 LU",
+        ),
+    )
+    (profile,) = check_output(
+        facts_like(good_facts, video_profile="High 4:4:4 Predictive"),
+        small_web,
+        expected_duration_s=2.0,
+        name=NAME,
+    )
     assert profile.message == f"{NAME}: h264 profile High 4:4:4 Predictive, expected High"
 
 
-@pytest.mark.parametrize("lufs, fires", [(-15.0, False), (-16.0, False), (-14.0, False), (-16.2, True), (-13.8, True)])
+@pytest.mark.parametrize(
+    "lufs, fires", [(-15.0, False), (-16.0, False), (-14.0, False), (-16.2, True), (-13.8, True)]
+)
 def test_loudness_tolerance(good_facts, small_web, lufs, fires) -> None:
     problems = check_output(loud(good_facts, integrated_lufs=lufs), small_web, expected_duration_s=2.0)
     assert fields(problems) == (["loudness"] if fires else [])
 
 
-@pytest.mark.parametrize("peak, fires", [(-1.0, False), (-0.95, False), (-0.9, False), (-0.8, True),
-                                         (float("-inf"), False)])
+@pytest.mark.parametrize(
+    "peak, fires", [(-1.0, False), (-0.95, False), (-0.9, False), (-0.8, True), (float("-inf"), False)]
+)
 def test_true_peak_limit_with_measurement_slack(good_facts, small_web, peak, fires) -> None:
     problems = check_output(loud(good_facts, true_peak_dbtp=peak), small_web, expected_duration_s=2.0)
     assert fields(problems) == (["true_peak"] if fires else [])
@@ -100,7 +139,9 @@ def test_loudness_range_only_on_programmes_of_a_minute_or_more(good_facts, small
     assert check_output(narrow, small_web, expected_duration_s=61.0) == ()
 
 
-@pytest.mark.parametrize("timeline_s, fires", [(2.0, False), (2.079, False), (1.921, False), (2.1, True), (1.9, True)])
+@pytest.mark.parametrize(
+    "timeline_s, fires", [(2.0, False), (2.079, False), (1.921, False), (2.1, True), (1.9, True)]
+)
 def test_duration_within_two_frames_of_the_timeline(good_facts, small_web, timeline_s, fires) -> None:
     exact = facts_like(good_facts, duration_s=2.0, video_duration_s=2.0, audio_duration_s=2.0)
     problems = check_output(exact, small_web, expected_duration_s=timeline_s)
@@ -138,7 +179,8 @@ def test_size_cap(good_facts, small_web) -> None:
 
 def test_variant_size_overrides_the_preset_picture(good_facts, small_web) -> None:
     assert fields(check_output(good_facts, small_web, expected_duration_s=2.0, expected_size=(640, 360))) == [
-        "resolution"]
+        "resolution"
+    ]
     web = load_platform("web")
     assert check_output(good_facts, web, expected_duration_s=2.0, expected_size=(320, 240)) == ()
 
@@ -148,8 +190,9 @@ def test_faststart_not_required_when_the_preset_says_so(good_facts, small_web) -
     assert check_output(facts_like(good_facts, faststart=False), relaxed, expected_duration_s=2.0) == ()
 
 
-def test_real_bad_files(yuv444_mp4: Path, wrong_size_mp4: Path, no_faststart_mp4: Path, long_gop_mp4: Path,
-                        small_web) -> None:
+def test_real_bad_files(
+    yuv444_mp4: Path, wrong_size_mp4: Path, no_faststart_mp4: Path, long_gop_mp4: Path, small_web
+) -> None:
     def found(path: Path) -> list[str]:
         return fields(check_output(measure_output(path), small_web, expected_duration_s=2.0))
 
@@ -161,7 +204,12 @@ def test_real_bad_files(yuv444_mp4: Path, wrong_size_mp4: Path, no_faststart_mp4
 
 
 def test_codec_names() -> None:
-    assert (codec_of("libx264"), codec_of("libx265"), codec_of("aac"), codec_of("h264")) == ("h264", "hevc", "aac", "h264")
+    assert (codec_of("libx264"), codec_of("libx265"), codec_of("aac"), codec_of("h264")) == (
+        "h264",
+        "hevc",
+        "aac",
+        "h264",
+    )
 
 
 def test_failure_message() -> None:
@@ -170,7 +218,8 @@ def test_failure_message() -> None:
     assert failure_message(()) == ""
     assert failure_message((one,)) == one.message
     assert failure_message((one, two, two)) == (
-        "x.mp4: loudness -17.3 LUFS, target -15 ±1 LU (and 2 more problems, listed in exports/manifest.json)")
+        "x.mp4: loudness -17.3 LUFS, target -15 ±1 LU (and 2 more problems, listed in exports/manifest.json)"
+    )
 
 
 @pytest.fixture
@@ -192,7 +241,9 @@ def test_cover_problems(tmp_path: Path, lead_cover: Cover) -> None:
     assert fields(check_cover(tmp_path / "square.jpg", lead_cover)) == ["cover_resolution"]
     assert fields(check_cover(tmp_path / "c.png", lead_cover)) == ["cover_format"]
     (too_big,) = check_cover(tmp_path / "big.jpg", lead_cover, max_kb=64, name="exports/wechat/big.jpg")
-    assert too_big.field == "cover_bytes" and too_big.message.startswith("exports/wechat/big.jpg: cover-2.35x1 cover is ")
+    assert too_big.field == "cover_bytes" and too_big.message.startswith(
+        "exports/wechat/big.jpg: cover-2.35x1 cover is "
+    )
     (missing,) = check_cover(tmp_path / "none.jpg", lead_cover, name="exports/wechat/none.jpg")
     assert (missing.field, missing.measured) == ("cover", "missing")
     assert missing.message.startswith("exports/wechat/none.jpg: cover-2.35x1 cover missing")

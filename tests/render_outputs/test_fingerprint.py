@@ -14,7 +14,15 @@ import pytest
 from pipeline.render import fingerprint as fpmod
 from pipeline.render.checks import Problem
 from pipeline.render.fingerprint import (
-    FileStamp, canonical_json, clip_stamp, file_stamp, fingerprint, forget, is_up_to_date, record, record_path,
+    FileStamp,
+    canonical_json,
+    clip_stamp,
+    file_stamp,
+    fingerprint,
+    forget,
+    is_up_to_date,
+    record,
+    record_path,
     tool_versions,
 )
 from pipeline.render.manifest import entry_for, load_manifest, update_manifest
@@ -22,13 +30,24 @@ from pipeline.render.platforms import load_platform
 
 
 def test_fingerprint_is_stable_and_order_free() -> None:
-    a = {"preset": load_platform("web"), "fps": Fraction(25), "inputs": (Path("footage/a.mts"), "x"), "crf": 20}
-    b = {"crf": 20, "inputs": [Path("footage/a.mts"), "x"], "fps": Fraction(25, 1), "preset": load_platform("web")}
+    a = {
+        "preset": load_platform("web"),
+        "fps": Fraction(25),
+        "inputs": (Path("footage/a.mts"), "x"),
+        "crf": 20,
+    }
+    b = {
+        "crf": 20,
+        "inputs": [Path("footage/a.mts"), "x"],
+        "fps": Fraction(25, 1),
+        "preset": load_platform("web"),
+    }
     assert fingerprint(a) == fingerprint(b)
     assert len(fingerprint(a)) == 64
     # a golden value: the canonical spelling must not drift between releases (it would re-render everything)
-    assert canonical_json({"b": [1, 2.5, None], "a": {"z": Path("x/y"), "f": Fraction(30000, 1001)}, "s": {3, 1}}) == (
-        '{"a":{"f":"30000/1001","z":"x/y"},"b":[1,2.5,null],"s":[1,3]}')
+    assert canonical_json(
+        {"b": [1, 2.5, None], "a": {"z": Path("x/y"), "f": Fraction(30000, 1001)}, "s": {3, 1}}
+    ) == ('{"a":{"f":"30000/1001","z":"x/y"},"b":[1,2.5,null],"s":[1,3]}')
 
 
 def test_fingerprint_changes_with_any_parameter() -> None:
@@ -61,7 +80,9 @@ def test_clip_stamp_uses_the_ingest_checksum() -> None:
     from pipeline.project.footage import Clip
 
     facts = MediaFacts("mpegts", 2000, 1234, None, None)
-    clip = Clip("int-001", "interview", "footage/int-001.mts", "00001.MTS", "/card/00001.MTS", "ab" * 32, facts, "t")
+    clip = Clip(
+        "int-001", "interview", "footage/int-001.mts", "00001.MTS", "/card/00001.MTS", "ab" * 32, facts, "t"
+    )
     assert clip_stamp(clip) == FileStamp("footage/int-001.mts", 1234, 0, "ab" * 32)
 
 
@@ -139,7 +160,9 @@ def test_no_or_damaged_record_means_render(project, rendered: Path) -> None:
 def test_manifest_must_agree(project, rendered: Path) -> None:
     (entry,) = load_manifest(project)
     update_manifest(project, [dataclasses.replace(entry, problems=(Problem("loudness", "a", "b", "m"),))])
-    assert not is_up_to_date(project, rendered, "f1")  # it failed its checks last time: render (and fail) again
+    assert not is_up_to_date(
+        project, rendered, "f1"
+    )  # it failed its checks last time: render (and fail) again
     update_manifest(project, [dataclasses.replace(entry, fingerprint="other")])
     assert not is_up_to_date(project, rendered, "f1")
     update_manifest(project, [entry])

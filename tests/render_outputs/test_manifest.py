@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -13,12 +12,29 @@ from PIL import Image
 from pipeline.errors import RenderError
 from pipeline.render.checks import Problem
 from pipeline.render.manifest import (
-    ManifestEntry, SubtitleDelivery, cover_entry, entry_for, load_manifest, manifest_path, update_manifest,
+    SubtitleDelivery,
+    cover_entry,
+    entry_for,
+    load_manifest,
+    manifest_path,
+    update_manifest,
 )
 from pipeline.render.measure import LoudnessFacts
 
-DESIGN_FIELDS = {"platform", "path", "sha256", "duration_s", "width", "height", "video_codec", "audio_codec",
-                 "size_bytes", "loudness_lufs", "true_peak_dbtp", "subtitles"}
+DESIGN_FIELDS = {
+    "platform",
+    "path",
+    "sha256",
+    "duration_s",
+    "width",
+    "height",
+    "video_codec",
+    "audio_codec",
+    "size_bytes",
+    "loudness_lufs",
+    "true_peak_dbtp",
+    "subtitles",
+}
 EXTRA_FIELDS = {"variant", "covers", "checked_at", "fingerprint", "problems"}
 
 
@@ -37,7 +53,12 @@ def test_entry_from_facts_has_exactly_the_design_fields(project, web_output) -> 
     data = entry.to_dict()
     assert set(data) == DESIGN_FIELDS | EXTRA_FIELDS
     assert data["path"] == "exports/web/x.mp4"
-    assert (data["width"], data["height"], data["video_codec"], data["audio_codec"]) == (320, 240, "h264", "aac")
+    assert (data["width"], data["height"], data["video_codec"], data["audio_codec"]) == (
+        320,
+        240,
+        "h264",
+        "aac",
+    )
     assert data["sha256"] == web_output.sha256 and data["size_bytes"] == web_output.size_bytes
     assert data["loudness_lufs"] == pytest.approx(web_output.loudness.integrated_lufs)
     assert data["subtitles"] == {"burned_in": False, "sidecars": ["exports/web/x.srt", "exports/web/x.vtt"]}
@@ -46,8 +67,14 @@ def test_entry_from_facts_has_exactly_the_design_fields(project, web_output) -> 
 
 def test_update_load_round_trip_and_merge_by_path(project, web_output) -> None:
     web = entry_for(project, web_output, platform="web", fingerprint="f1")
-    api = dataclasses.replace(web, platform="wechat", variant="api", path="exports/wechat/x-api.mp4",
-                              subtitles=SubtitleDelivery(True), problems=(Problem("size", "<= 10 MB", "11 MB", "m"),))
+    api = dataclasses.replace(
+        web,
+        platform="wechat",
+        variant="api",
+        path="exports/wechat/x-api.mp4",
+        subtitles=SubtitleDelivery(True),
+        problems=(Problem("size", "<= 10 MB", "11 MB", "m"),),
+    )
     assert update_manifest(project, [web, api]) == (web, api)  # sorted by path
     assert load_manifest(project) == (web, api)
 
@@ -57,7 +84,9 @@ def test_update_load_round_trip_and_merge_by_path(project, web_output) -> None:
     assert on_disk["manifest_version"] == 1
     assert [o["path"] for o in on_disk["outputs"]] == ["exports/web/x.mp4", "exports/wechat/x-api.mp4"]
     assert on_disk["outputs"][1]["subtitles"] == {"burned_in": True, "sidecars": []}
-    assert [p.name for p in manifest_path(project).parent.iterdir() if p.is_file()] == ["manifest.json"]  # no temp files
+    assert [p.name for p in manifest_path(project).parent.iterdir() if p.is_file()] == [
+        "manifest.json"
+    ]  # no temp files
 
 
 def test_missing_manifest_is_empty(project) -> None:
@@ -65,7 +94,9 @@ def test_missing_manifest_is_empty(project) -> None:
     assert load_manifest(project.root) == ()  # a folder works as well as a Project
 
 
-@pytest.mark.parametrize("text", ["{not json", '{"outputs": 3}', '[1, 2]', '{"outputs": [{"path": "x"}]}', "\udcff"])
+@pytest.mark.parametrize(
+    "text", ["{not json", '{"outputs": 3}', "[1, 2]", '{"outputs": [{"path": "x"}]}', "\udcff"]
+)
 def test_damaged_manifest_names_the_file_and_the_fix(project, text) -> None:
     path = manifest_path(project)
     path.parent.mkdir(parents=True, exist_ok=True)

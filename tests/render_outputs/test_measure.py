@@ -12,11 +12,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from media import make_clip
 from pipeline.errors import MediaError
 from pipeline.media.runner import run_ffmpeg
 from pipeline.render.measure import (
-    measure_image, measure_loudness, measure_output, mp4_faststart, parse_ebur128_summary,
+    measure_image,
+    measure_loudness,
+    measure_output,
+    mp4_faststart,
+    parse_ebur128_summary,
 )
 
 
@@ -24,7 +27,13 @@ def test_good_output_facts(good_mp4: Path, good_facts) -> None:
     f = good_facts
     assert f.container.startswith("mov,mp4")
     assert f.duration_s == pytest.approx(2.0, abs=0.05)
-    assert (f.width, f.height, f.video_codec, f.video_profile, f.pix_fmt) == (320, 240, "h264", "High", "yuv420p")
+    assert (f.width, f.height, f.video_codec, f.video_profile, f.pix_fmt) == (
+        320,
+        240,
+        "h264",
+        "High",
+        "yuv420p",
+    )
     assert f.frame_rate == Fraction(25)
     assert f.keyframe_interval_s == pytest.approx(2.0, abs=0.05)  # one 2 s GOP
     assert (f.audio_codec, f.audio_profile, f.sample_rate, f.channels) == ("aac", "LC", 48000, 2)
@@ -47,14 +56,20 @@ def _atom(kind: bytes, body: bytes = b"", large: bool = False) -> bytes:
     return struct.pack(">I4s", 8 + len(body), kind) + body
 
 
-@pytest.mark.parametrize("atoms, expected", [
-    ([_atom(b"ftyp", b"isom"), _atom(b"moov", b"x" * 20), _atom(b"mdat", b"y" * 50)], True),
-    ([_atom(b"ftyp", b"isom"), _atom(b"free"), _atom(b"mdat", b"y" * 50), _atom(b"moov", b"x" * 20)], False),
-    ([_atom(b"ftyp", b"isom"), _atom(b"mdat", b"y" * 50, large=True), _atom(b"moov", b"x")], False),
-    ([_atom(b"ftyp", b"isom"), _atom(b"moov", b"x"), struct.pack(">I4s", 0, b"mdat") + b"z" * 30], True),
-    ([_atom(b"ftyp", b"isom"), _atom(b"moov", b"x")], None),  # no mdat
-    ([b"RIFF" + b"\0" * 40], None),
-])
+@pytest.mark.parametrize(
+    "atoms, expected",
+    [
+        ([_atom(b"ftyp", b"isom"), _atom(b"moov", b"x" * 20), _atom(b"mdat", b"y" * 50)], True),
+        (
+            [_atom(b"ftyp", b"isom"), _atom(b"free"), _atom(b"mdat", b"y" * 50), _atom(b"moov", b"x" * 20)],
+            False,
+        ),
+        ([_atom(b"ftyp", b"isom"), _atom(b"mdat", b"y" * 50, large=True), _atom(b"moov", b"x")], False),
+        ([_atom(b"ftyp", b"isom"), _atom(b"moov", b"x"), struct.pack(">I4s", 0, b"mdat") + b"z" * 30], True),
+        ([_atom(b"ftyp", b"isom"), _atom(b"moov", b"x")], None),  # no mdat
+        ([b"RIFF" + b"\0" * 40], None),
+    ],
+)
 def test_mp4_faststart_parses_top_level_atoms(tmp_path: Path, atoms, expected) -> None:
     path = tmp_path / "a.mp4"
     path.write_bytes(b"".join(atoms))
@@ -82,7 +97,9 @@ def test_loudness_of_a_known_sine(sine_minus20_wav: Path) -> None:
     # meaningless range (20 LU here), which is why QC ignores LRA under 60 s
     assert measured.lra_lu >= 0
     # and ffmpeg's other meter (loudnorm's first pass) agrees
-    stderr = run_ffmpeg(["-i", str(sine_minus20_wav), "-af", "loudnorm=print_format=json", "-f", "null", "-"]).stderr
+    stderr = run_ffmpeg(
+        ["-i", str(sine_minus20_wav), "-af", "loudnorm=print_format=json", "-f", "null", "-"]
+    ).stderr
     report = json.loads(re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", stderr).group(0))
     assert measured.integrated_lufs == pytest.approx(float(report["input_i"]), abs=0.3)
     assert measured.true_peak_dbtp == pytest.approx(float(report["input_tp"]), abs=0.3)
@@ -141,8 +158,10 @@ def test_measure_image(tmp_path: Path) -> None:
 
 def test_silence_has_minus_inf_true_peak(outputs_dir: Path) -> None:
     path = outputs_dir / "silence.m4a"
-    run_ffmpeg(["-y", "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo", "-t", "1", "-c:a", "aac", str(path)],
-               outputs=[path])
+    run_ffmpeg(
+        ["-y", "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo", "-t", "1", "-c:a", "aac", str(path)],
+        outputs=[path],
+    )
     facts = measure_loudness(path)
     assert facts.true_peak_dbtp == float("-inf")
     assert facts.integrated_lufs <= -70.0

@@ -6,12 +6,12 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from media import make_clip
+from review_samples import DRAFT, Client
+
 from pipeline.media.ingest import ingest
 from pipeline.review.server import ReviewServer
 from pipeline.subtitles.store import write_draft
-from review_samples import DRAFT, Client
 
 
 @pytest.fixture(scope="session")

@@ -34,15 +34,25 @@ class Client:
     def __init__(self, port: int) -> None:
         self.port = port
 
-    def request(self, method: str, path: str, body=None, *, headers=None, host: str | None = None,
-                content_type: str | None = "application/json") -> Answer:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body=None,
+        *,
+        headers=None,
+        host: str | None = None,
+        content_type: str | None = "application/json",
+    ) -> Answer:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
             conn.putheader("Host", host if host is not None else f"127.0.0.1:{self.port}")
             data = b""
             if body is not None:
-                data = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode("utf-8")
+                data = (
+                    body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode("utf-8")
+                )
                 if content_type:
                     conn.putheader("Content-Type", content_type)
             if method == "POST":

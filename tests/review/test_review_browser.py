@@ -10,8 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from review_samples import DRAFT
+
 from pipeline.subtitles.cue import Cue
 from pipeline.subtitles.srt_io import read_srt
 from pipeline.subtitles.store import approval_status, approvals_path, draft_path, producer_path
@@ -19,8 +19,14 @@ from pipeline.subtitles.store import approval_status, approvals_path, draft_path
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOT = Path("/tmp/review-page.png")
 
 
@@ -62,7 +68,9 @@ def current_time(page) -> float:
 def test_producer_watches_corrects_saves_and_approves(page, review_project):
     draft_before = draft_path(review_project, "int-001").read_bytes()
     assert page.locator("#cue-list li.cue").count() == 3
-    assert row(page, 1).locator(".backdrop span.term").first.text_content() == "王建华"  # glossary term marked
+    assert (
+        row(page, 1).locator(".backdrop span.term").first.text_content() == "王建华"
+    )  # glossary term marked
     assert "单行最多 16 字" in row(page, 2).locator(".finding.error").text_content()
 
     # play: the cue under the playhead is highlighted
@@ -116,7 +124,11 @@ def test_producer_watches_corrects_saves_and_approves(page, review_project):
     assert "已批准" in page.text_content("#clip-status")
     assert page.text_content("#clip-list .clip .status") == "已批准"
     record = json.loads(approvals_path(review_project).read_text("utf-8"))["int-001"]
-    assert record["by"] == "张红" and record["file"] == "subtitles/int-001.srt" and record["forced_reason"] is None
+    assert (
+        record["by"] == "张红"
+        and record["file"] == "subtitles/int-001.srt"
+        and record["forced_reason"] is None
+    )
     assert approval_status(review_project, "int-001") == "approved"
     assert draft_path(review_project, "int-001").read_bytes() == draft_before
     assert page.evaluate("localStorage.getItem('pipeline-review.approver')") == "张红"
@@ -187,7 +199,9 @@ def test_markup_in_a_cue_shows_as_text(page, review_project):
     page.wait_for_selector("body[data-ready=true]")
     assert row(page, 3).locator("textarea").input_value() == '<img src=x onerror="window.pwned=1">'
     assert row(page, 3).locator(".backdrop").text_content().startswith("<img src=x")
-    assert page.evaluate("document.querySelectorAll('#cue-list img, #cue-list script, #overlay *').length") == 0
+    assert (
+        page.evaluate("document.querySelectorAll('#cue-list img, #cue-list script, #overlay *').length") == 0
+    )
     assert page.evaluate("window.pwned") is None
 
 
@@ -213,8 +227,10 @@ def test_the_pages_pure_helpers(page):
         };
     }""")
     assert results["times"] == [62500, 3600001, 62000, None, None, "1:02:03.004", "01:02.500"]
-    assert results["split"] == [{"start_ms": 0, "end_ms": 500, "text": "我们"},
-                                {"start_ms": 580, "end_ms": 1000, "text": "修路"}]
+    assert results["split"] == [
+        {"start_ms": 0, "end_ms": 500, "text": "我们"},
+        {"start_ms": 580, "end_ms": 1000, "text": "修路"},
+    ]
     assert results["merged"] == {"start_ms": 0, "end_ms": 2000, "text": "我们修路\n两委班子"}
     assert results["mergedLong"] == "甲 乙 两委班子"
     assert results["restored"] == ["我们修路", "两委班子"] and results["restoredAt"] == 0

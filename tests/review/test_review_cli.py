@@ -22,15 +22,19 @@ def run(*args: str):
 def test_a_folder_that_is_not_a_project_is_refused(tmp_path):
     result = run(str(tmp_path), "--no-browser")
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: {tmp_path / 'project.toml'}: not found; is {tmp_path} a project folder? "
-                             "Create one with `pipeline init`\n")
+    assert result.stderr == (
+        f"Error: {tmp_path / 'project.toml'}: not found; is {tmp_path} a project folder? "
+        "Create one with `pipeline init`\n"
+    )
 
 
 def test_a_project_without_interview_clips_is_refused(project):
     result = run(str(project.root), "--no-browser")
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: {project.footage_dir}: no interview clips; "
-                             f"`pipeline ingest {project.root} FILE --role interview` first\n")
+    assert result.stderr == (
+        f"Error: {project.footage_dir}: no interview clips; "
+        f"`pipeline ingest {project.root} FILE --role interview` first\n"
+    )
 
 
 def test_a_port_in_use_is_refused_with_the_fix(review_project):
@@ -40,8 +44,10 @@ def test_a_port_in_use_is_refused_with_the_fix(review_project):
         port = taken.getsockname()[1]
         result = run(str(review_project.root), "--no-browser", "--port", str(port))
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: port {port} on 127.0.0.1 is already in use; choose another with --port, "
-                             "or leave --port out to get a free one\n")
+    assert result.stderr == (
+        f"Error: port {port} on 127.0.0.1 is already in use; choose another with --port, "
+        "or leave --port out to get a free one\n"
+    )
 
 
 def test_the_page_opens_in_the_browser_unless_told_not_to(review_project, monkeypatch):
@@ -67,7 +73,9 @@ def test_listening_beyond_this_computer_is_warned_about(review_project, monkeypa
 def test_the_server_answers_then_stops_cleanly_on_ctrl_c(review_project):
     process = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "review", str(review_project.root), "--no-browser"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         # as from a terminal: a test run started in the background (`cmd &` without job control)
         # inherits SIGINT ignored, and Python then installs no Ctrl-C handler at all
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),

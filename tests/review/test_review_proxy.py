@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from media import avchd_mts, phone_mp4
+
 from pipeline.media.ingest import ingest
 from pipeline.media.probe import probe
 from pipeline.project.footage import find_clip
@@ -45,9 +46,25 @@ def test_a_proxy_made_from_other_content_is_made_again(project, media_dir):
 
 def test_closing_the_maker_abandons_the_encode_and_its_partial_file(review_project, monkeypatch):
     # an encode that would take 30 s: lavfi read in real time
-    monkeypatch.setattr(proxy_module, "proxy_args", lambda source, target, facts: [
-        "-y", "-re", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=30", "-c:v", "libx264",
-        "-preset", "ultrafast", "-f", "mp4", str(target)])
+    monkeypatch.setattr(
+        proxy_module,
+        "proxy_args",
+        lambda source, target, facts: [
+            "-y",
+            "-re",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x120:rate=25:duration=30",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-f",
+            "mp4",
+            str(target),
+        ],
+    )
     clip = find_clip(review_project, "int-001")
     maker = ProxyMaker(review_project.root)
     try:

@@ -7,8 +7,8 @@ import json
 
 import av
 import pytest
-
 from review_samples import DRAFT
+
 from pipeline.review.proxy import proxy_path
 from pipeline.review.workspace import history_dir
 from pipeline.subtitles.cue import Cue
@@ -46,14 +46,17 @@ def test_the_page_and_its_files_are_served_with_a_strict_policy(client):
     assert script.status == 200 and script.headers["content-type"].startswith("text/javascript")
 
 
-@pytest.mark.parametrize("host", [
-    "evil.example:{port}",  # DNS rebinding: an attacker's name pointed at 127.0.0.1
-    "evil.example",
-    "localhost",  # no port
-    "127.0.0.1:{other}",
-    "localhost.evil.example:{port}",
-    "",
-])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example:{port}",  # DNS rebinding: an attacker's name pointed at 127.0.0.1
+        "evil.example",
+        "localhost",  # no port
+        "127.0.0.1:{other}",
+        "localhost.evil.example:{port}",
+        "",
+    ],
+)
 @pytest.mark.parametrize("path", ["/", "/api/clips", "/api/clips/int-001", "/video/int-001.mp4"])
 def test_requests_naming_another_host_are_refused(client, host, path):
     answer = client.get(path, host=host.format(port=client.port, other=client.port + 1))
@@ -67,39 +70,47 @@ def test_requests_naming_this_server_are_answered(client, host):
 
 
 def test_a_refused_host_cannot_post_either(client, review_project):
-    answer = client.post("/api/clips/int-001/save", {"version": "", "cues": FIXED}, host=f"evil.example:{client.port}")
+    answer = client.post(
+        "/api/clips/int-001/save", {"version": "", "cues": FIXED}, host=f"evil.example:{client.port}"
+    )
     assert answer.status == 403
     assert not producer_path(review_project, "int-001").exists()
 
 
-@pytest.mark.parametrize("path", [
-    "/static/../pyproject.toml",
-    "/static/..%2f..%2f..%2fpyproject.toml",
-    "/static/%2e%2e%2fhandler.py",
-    "/static/..%5chandler.py",
-    "/static/handler.py",
-    "/static/",
-    "/../../etc/passwd",
-    "/%2e%2e/%2e%2e/etc/passwd",
-    "/api/clips/..%2f..%2fproject.toml",
-    "/api/clips/%2e%2e",
-    "/video/..%2ffootage%2fint-001.mp4",
-    "/video/..%2f..%2fproject.toml.mp4",
-    "/footage/int-001.mp4",
-    "/subtitles/int-001.draft.srt",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../pyproject.toml",
+        "/static/..%2f..%2f..%2fpyproject.toml",
+        "/static/%2e%2e%2fhandler.py",
+        "/static/..%5chandler.py",
+        "/static/handler.py",
+        "/static/",
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/api/clips/..%2f..%2fproject.toml",
+        "/api/clips/%2e%2e",
+        "/video/..%2ffootage%2fint-001.mp4",
+        "/video/..%2f..%2fproject.toml.mp4",
+        "/footage/int-001.mp4",
+        "/subtitles/int-001.draft.srt",
+    ],
+)
 def test_no_path_reaches_files_outside_the_page_and_the_index(client, path):
     answer = client.get(path)
     assert answer.status == 404
     assert b"[episode]" not in answer.body and b"root:" not in answer.body and b"import" not in answer.body
 
 
-@pytest.mark.parametrize("request_line", [
-    ("GET", "/api/clips/int-999"),
-    ("GET", "/api/clips/int-999/proxy"),
-    ("GET", "/video/int-999.mp4"),
-    ("GET", "/api/clips/project.toml"),
-])
+@pytest.mark.parametrize(
+    "request_line",
+    [
+        ("GET", "/api/clips/int-999"),
+        ("GET", "/api/clips/int-999/proxy"),
+        ("GET", "/video/int-999.mp4"),
+        ("GET", "/api/clips/project.toml"),
+    ],
+)
 def test_unknown_clips_are_refused(client, request_line):
     method, path = request_line
     answer = client.request(method, path)
@@ -117,13 +128,20 @@ def test_unknown_clips_cannot_be_saved_or_approved(client, review_project):
 def test_posts_must_be_json_from_this_server(client, review_project):
     version = opened(client)["version"]
     body = json.dumps({"version": version, "cues": FIXED}).encode()
-    for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", None):
+    for content_type in (
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        None,
+    ):
         answer = client.post("/api/clips/int-001/save", body, content_type=content_type)
         assert answer.status == 415, content_type
     answer = client.post("/api/clips/int-001/save", body, headers={"Origin": "http://evil.example"})
     assert answer.status == 403
     assert not producer_path(review_project, "int-001").exists()
-    answer = client.post("/api/clips/int-001/save", body, headers={"Origin": f"http://127.0.0.1:{client.port}"})
+    answer = client.post(
+        "/api/clips/int-001/save", body, headers={"Origin": f"http://127.0.0.1:{client.port}"}
+    )
     assert answer.status == 200
     assert client.post("/api/clips/int-001/lint", b"{not json").status == 400
     assert client.get("/api/clips/int-001/save").status == 405
@@ -146,7 +164,11 @@ def test_a_clip_opens_with_cues_draft_findings_and_version(client, review_projec
     data = opened(client)
     assert data["source"] == "draft" and data["file"] == "subtitles/int-001.draft.srt"
     assert data["version"] == sha256(draft_path(review_project, "int-001").read_bytes())
-    assert data["cues"] == data["draft"] == [{"start_ms": c.start_ms, "end_ms": c.end_ms, "text": c.text} for c in DRAFT]
+    assert (
+        data["cues"]
+        == data["draft"]
+        == [{"start_ms": c.start_ms, "end_ms": c.end_ms, "text": c.text} for c in DRAFT]
+    )
     errors = [f for f in data["findings"] if f["severity"] == "error"]
     assert [(f["cue"], f["rule"]) for f in errors] == [(2, "line_length")]
     assert errors[0]["label"] == "单行最多 16 字，这一条有一行 20 字：请删减或分行"
@@ -158,7 +180,10 @@ def test_lint_checks_cues_without_saving(client, review_project):
     findings = client.post("/api/clips/int-001/lint", {"cues": FIXED}).json()["findings"]
     assert not [f for f in findings if f["severity"] == "error"]
     loose = [{"start_ms": 0, "end_ms": 1000, "text": ""}, {"start_ms": 900, "end_ms": 800, "text": "两段"}]
-    rules = {(f["cue"], f["rule"]) for f in client.post("/api/clips/int-001/lint", {"cues": loose}).json()["findings"]}
+    rules = {
+        (f["cue"], f["rule"])
+        for f in client.post("/api/clips/int-001/lint", {"cues": loose}).json()["findings"]
+    }
     assert {(1, "empty"), (2, "inverted"), (2, "overlap")} <= rules
     assert sorted(p.name for p in review_project.subtitles_dir.iterdir()) == ["int-001.draft.srt"]
 
@@ -177,7 +202,10 @@ def test_save_writes_the_producers_file_and_never_the_draft(client, review_proje
     assert target.read_text("utf-8") == srt_text(expected)
     assert saved["version"] == sha256(target.read_bytes()) and saved["changed"] and saved["history"] == ""
     assert draft_path(review_project, "int-001").read_bytes() == draft_before
-    assert sorted(p.name for p in review_project.subtitles_dir.iterdir()) == ["int-001.draft.srt", "int-001.srt"]
+    assert sorted(p.name for p in review_project.subtitles_dir.iterdir()) == [
+        "int-001.draft.srt",
+        "int-001.srt",
+    ]
     data = opened(client)
     assert data["source"] == "producer" and data["version"] == saved["version"]
     assert data["draft"][1]["text"] == DRAFT[1].text  # the draft still shows for the difference
@@ -211,24 +239,29 @@ def test_a_save_from_a_stale_page_is_refused(client, review_project):
 def test_a_hand_edit_between_load_and_save_is_not_overwritten(client, review_project):
     version = opened(client)["version"]
     draft = draft_path(review_project, "int-001")
-    draft.write_text(draft.read_text("utf-8").replace("我是王建华", "我叫王建华"), "utf-8")  # `subs fix` ran meanwhile
+    draft.write_text(
+        draft.read_text("utf-8").replace("我是王建华", "我叫王建华"), "utf-8"
+    )  # `subs fix` ran meanwhile
     assert client.post("/api/clips/int-001/save", {"version": version, "cues": FIXED}).status == 409
     assert not producer_path(review_project, "int-001").exists()
 
 
-@pytest.mark.parametrize("cues, message", [
-    ("not a list", "字幕数据格式不对"),
-    ([], "没有任何字幕"),
-    ([{"start_ms": "0", "end_ms": 1000, "text": "好"}], "第 1 条字幕的时间不是整数毫秒"),
-    ([{"start_ms": 0.5, "end_ms": 1000, "text": "好"}], "第 1 条字幕的时间不是整数毫秒"),
-    ([{"start_ms": True, "end_ms": 1000, "text": "好"}], "第 1 条字幕的时间不是整数毫秒"),
-    ([{"start_ms": -5, "end_ms": 1000, "text": "好"}], "第 1 条字幕的时间不是整数毫秒"),
-    ([FIXED[0], {"start_ms": 2000, "end_ms": 2000, "text": "好"}], "第 2 条字幕的结束时间不晚于开始时间"),
-    ([FIXED[0], {"start_ms": 2000, "end_ms": 3000, "text": "  \n "}], "第 2 条字幕没有文字"),
-    ([{"start_ms": 0, "end_ms": 1000, "text": 5}], "第 1 条字幕的文字格式不对"),
-    ([{"start_ms": 0, "end_ms": 1000, "text": "a\n00:00:01,000 --> 00:00:02,000"}], "不能有这个符号"),
-    (["cue"], "第 1 条字幕格式不对"),
-])
+@pytest.mark.parametrize(
+    "cues, message",
+    [
+        ("not a list", "字幕数据格式不对"),
+        ([], "没有任何字幕"),
+        ([{"start_ms": "0", "end_ms": 1000, "text": "好"}], "第 1 条字幕的时间不是整数毫秒"),
+        ([{"start_ms": 0.5, "end_ms": 1000, "text": "好"}], "第 1 条字幕的时间不是整数毫秒"),
+        ([{"start_ms": True, "end_ms": 1000, "text": "好"}], "第 1 条字幕的时间不是整数毫秒"),
+        ([{"start_ms": -5, "end_ms": 1000, "text": "好"}], "第 1 条字幕的时间不是整数毫秒"),
+        ([FIXED[0], {"start_ms": 2000, "end_ms": 2000, "text": "好"}], "第 2 条字幕的结束时间不晚于开始时间"),
+        ([FIXED[0], {"start_ms": 2000, "end_ms": 3000, "text": "  \n "}], "第 2 条字幕没有文字"),
+        ([{"start_ms": 0, "end_ms": 1000, "text": 5}], "第 1 条字幕的文字格式不对"),
+        ([{"start_ms": 0, "end_ms": 1000, "text": "a\n00:00:01,000 --> 00:00:02,000"}], "不能有这个符号"),
+        (["cue"], "第 1 条字幕格式不对"),
+    ],
+)
 def test_bad_cues_are_refused_with_a_message(client, review_project, cues, message):
     version = opened(client)["version"]
     answer = client.post("/api/clips/int-001/save", {"version": version, "cues": cues})
@@ -263,7 +296,9 @@ def test_approval_is_refused_while_errors_remain_and_recorded_when_clean(client,
     body = refused.json()
     assert body["reason"] == "errors"
     assert body["error"].startswith("还有 1 处错误没有改正（第 2 条：单行最多 16 字")
-    assert not approvals_path(review_project).exists() and not producer_path(review_project, "int-001").exists()
+    assert (
+        not approvals_path(review_project).exists() and not producer_path(review_project, "int-001").exists()
+    )
 
     saved = client.post("/api/clips/int-001/save", {"version": version, "cues": FIXED}).json()
     answer = client.post("/api/clips/int-001/approve", {"version": saved["version"], "by": " 张红 "})
@@ -317,7 +352,10 @@ def test_the_proxy_is_small_browser_friendly_and_made_once(client, review_projec
     path = proxy_path(review_project, "int-001")
     with av.open(str(path)) as container:
         video, audio = container.streams.video[0], container.streams.audio[0]
-        assert video.codec_context.name == "h264" and video.codec_context.profile in ("Baseline", "Constrained Baseline")
+        assert video.codec_context.name == "h264" and video.codec_context.profile in (
+            "Baseline",
+            "Constrained Baseline",
+        )
         assert (video.width, video.height) == (320, 240)  # never enlarged
         assert audio.codec_context.name == "aac"
         assert abs(container.duration / 1_000_000 - 4.0) < 0.2

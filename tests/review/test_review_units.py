@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from pipeline.media.probe import AudioFacts, MediaFacts, VideoFacts
+from pipeline.project.model import Glossary
 from pipeline.review.proxy import proxy_args, proxy_size
 from pipeline.review.ranges import ByteRange, RangeNotSatisfiable, requested_range
 from pipeline.review.server import ReviewServer
 from pipeline.review.wire import InvalidCues, cues_from_json
 from pipeline.review.wording import describe
-from pipeline.project.model import Glossary
 from pipeline.subtitles.cue import Cue
 from pipeline.subtitles.profile import load_qc_profile
 from pipeline.subtitles.qc import lint
@@ -18,28 +18,33 @@ from pipeline.subtitles.qc import lint
 # ---- byte ranges -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("header, expected", [
-    ("bytes=0-99", ByteRange(0, 99)),
-    ("bytes=100-", ByteRange(100, 999)),
-    ("bytes=-10", ByteRange(990, 999)),
-    ("bytes=-5000", ByteRange(0, 999)),
-    ("bytes=900-5000", ByteRange(900, 999)),
-    ("bytes=999-999", ByteRange(999, 999)),
-    ("BYTES = 1 - 2", ByteRange(1, 2)),
-    (None, None),
-    ("", None),
-    ("bytes=5-1", None),  # invalid: ignored, the whole file is sent
-    ("bytes=0-1,5-6", None),  # several ranges: not offered
-    ("items=0-1", None),
-    ("bytes=-", None),
-    ("bytes=a-b", None),
-])
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("bytes=0-99", ByteRange(0, 99)),
+        ("bytes=100-", ByteRange(100, 999)),
+        ("bytes=-10", ByteRange(990, 999)),
+        ("bytes=-5000", ByteRange(0, 999)),
+        ("bytes=900-5000", ByteRange(900, 999)),
+        ("bytes=999-999", ByteRange(999, 999)),
+        ("BYTES = 1 - 2", ByteRange(1, 2)),
+        (None, None),
+        ("", None),
+        ("bytes=5-1", None),  # invalid: ignored, the whole file is sent
+        ("bytes=0-1,5-6", None),  # several ranges: not offered
+        ("items=0-1", None),
+        ("bytes=-", None),
+        ("bytes=a-b", None),
+    ],
+)
 def test_requested_range(header, expected):
     assert requested_range(header, 1000) == expected
 
 
-@pytest.mark.parametrize("header, size", [("bytes=1000-", 1000), ("bytes=5000-6000", 1000), ("bytes=-0", 1000),
-                                          ("bytes=0-", 0), ("bytes=-5", 0)])
+@pytest.mark.parametrize(
+    "header, size",
+    [("bytes=1000-", 1000), ("bytes=5000-6000", 1000), ("bytes=-0", 1000), ("bytes=0-", 0), ("bytes=-5", 0)],
+)
 def test_ranges_beyond_the_end_are_not_satisfiable(header, size):
     with pytest.raises(RangeNotSatisfiable):
         requested_range(header, size)
@@ -54,20 +59,37 @@ def test_content_range_names_the_part_and_the_size():
 
 
 def facts(width=1920, height=1080, interlaced=False, rotation=0, audio=True, video=True) -> MediaFacts:
-    picture = VideoFacts("h264", "High", width, height, "25/1", False, "tt" if interlaced else "progressive",
-                         interlaced, rotation, "yuv420p") if video else None
+    picture = (
+        VideoFacts(
+            "h264",
+            "High",
+            width,
+            height,
+            "25/1",
+            False,
+            "tt" if interlaced else "progressive",
+            interlaced,
+            rotation,
+            "yuv420p",
+        )
+        if video
+        else None
+    )
     return MediaFacts("mp4", 4000, 1000, picture, AudioFacts("aac", 48000, 2) if audio else None)
 
 
-@pytest.mark.parametrize("display, size", [
-    ((1920, 1080), (640, 360)),
-    ((1080, 1920), (360, 640)),  # a phone held upright stays upright
-    ((1440, 1080), (480, 360)),  # 4:3 fits by height
-    ((320, 240), (320, 240)),  # never enlarged
-    ((3840, 2160), (640, 360)),
-    ((721, 405), (640, 360)),
-    ((101, 57), (100, 56)),  # even sizes for yuv420p
-])
+@pytest.mark.parametrize(
+    "display, size",
+    [
+        ((1920, 1080), (640, 360)),
+        ((1080, 1920), (360, 640)),  # a phone held upright stays upright
+        ((1440, 1080), (480, 360)),  # 4:3 fits by height
+        ((320, 240), (320, 240)),  # never enlarged
+        ((3840, 2160), (640, 360)),
+        ((721, 405), (640, 360)),
+        ((101, 57), (100, 56)),  # even sizes for yuv420p
+    ],
+)
 def test_proxy_size(display, size):
     assert proxy_size(display) == size
 
@@ -103,8 +125,17 @@ def test_host_check_on_loopback(loopback_server):
     port = loopback_server.port
     for good in (f"127.0.0.1:{port}", f"localhost:{port}", f"Localhost:{port}", f"[::1]:{port}"):
         assert loopback_server.host_allowed(good), good
-    for bad in (None, "", "127.0.0.1", f"evil.example:{port}", f"127.0.0.1:{port + 1}", f"10.0.0.5:{port}",
-                f"localhost.evil.example:{port}", f"127.0.0.1.nip.io:{port}", f"user@127.0.0.1:{port}"):
+    for bad in (
+        None,
+        "",
+        "127.0.0.1",
+        f"evil.example:{port}",
+        f"127.0.0.1:{port + 1}",
+        f"10.0.0.5:{port}",
+        f"localhost.evil.example:{port}",
+        f"127.0.0.1.nip.io:{port}",
+        f"user@127.0.0.1:{port}",
+    ):
         assert not loopback_server.host_allowed(bad), bad
     assert loopback_server.loopback_only
     assert loopback_server.url == f"http://127.0.0.1:{port}/"
@@ -125,8 +156,10 @@ def test_host_check_when_listening_on_every_address(tmp_path):
 
 
 def test_cues_from_json_for_checking_let_qc_report_bad_cues():
-    cues = cues_from_json([{"start_ms": 5, "end_ms": 1, "text": ""}, {"start_ms": 0, "end_ms": 9, "text": " a\r\nb "}],
-                          for_saving=False)
+    cues = cues_from_json(
+        [{"start_ms": 5, "end_ms": 1, "text": ""}, {"start_ms": 0, "end_ms": 9, "text": " a\r\nb "}],
+        for_saving=False,
+    )
     assert cues == (Cue(5, 1, ()), Cue(0, 9, ("a", "b")))
 
 

@@ -6,11 +6,11 @@ import tomllib
 
 import pytest
 import tomli_w
+from subs_samples import fake_clip
 
 from pipeline.project.footage import save_footage
 from pipeline.project.model import Glossary, load_project
 from pipeline.subtitles.profile import load_qc_profile
-from subs_samples import fake_clip
 
 
 @pytest.fixture(scope="session")

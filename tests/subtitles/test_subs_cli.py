@@ -51,7 +51,8 @@ def test_lint_json(subs_project):
     assert result.exit_code == 1
     findings = json.loads(result.stdout)
     assert {tuple(sorted(f)) for f in findings} == {
-        ("clip", "cue", "end_ms", "message", "rule", "severity", "start_ms")}
+        ("clip", "cue", "end_ms", "message", "rule", "severity", "start_ms")
+    }
     rules = {(f["clip"], f["cue"], f["rule"], f["severity"]) for f in findings}
     assert ("int-001", 1, "glossary", "error") in rules
     assert ("int-001", 2, "overlap", "error") in rules
@@ -74,7 +75,9 @@ def test_lint_lints_the_producers_file_and_refuses_garbage_with_its_line(subs_pr
     write_draft(subs_project, "int-001", GOOD_CUES)
     write_draft(subs_project, "int-002", GOOD_CUES)
     producers = producer_path(subs_project, "int-001")
-    producers.write_bytes(b"1\r\n00:00:01,000 --> 00:00:02,000\r\n\xce\xd2\xc3\xc7\r\n\r\n\xc0\xac\xbb\xf8\r\n")  # GBK
+    producers.write_bytes(
+        b"1\r\n00:00:01,000 --> 00:00:02,000\r\n\xce\xd2\xc3\xc7\r\n\r\n\xc0\xac\xbb\xf8\r\n"
+    )  # GBK
     result = run("subs", "lint", subs_project.root)
     assert result.exit_code == 1
     assert error_line(result) == (
@@ -107,7 +110,8 @@ def test_fix_without_drafts(subs_project):
     result = run("subs", "fix", subs_project.root)
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0] == (
-        "int-001: no draft (subtitles/int-001.draft.srt); run `pipeline transcribe` first")
+        "int-001: no draft (subtitles/int-001.draft.srt); run `pipeline transcribe` first"
+    )
 
 
 def test_approve_refuses_with_errors(subs_project):
@@ -117,7 +121,8 @@ def test_approve_refuses_with_errors(subs_project):
     result = run("subs", "approve", subs_project.root, "--by", "李编辑")
     assert result.exit_code == 1
     assert error_line(result).startswith(
-        f"Error: {draft_path(subs_project, 'int-001')}: 4 lint errors remain (cue 1: line_length, line 1 is ")
+        f"Error: {draft_path(subs_project, 'int-001')}: 4 lint errors remain (cue 1: line_length, line 1 is "
+    )
     assert error_line(result).endswith("or approve with --force --reason TEXT")
     assert file_hashes(subs_project.subtitles_dir) == before
 
@@ -132,20 +137,36 @@ def test_approve_then_fix_then_approve_again(subs_project):
     assert " by 李编辑 at " in result.stdout
     approved = {c: producer_path(subs_project, c).read_bytes() for c in ("int-001", "int-002")}
     # every command afterwards leaves the approved files exactly as they were
-    for args in (("subs", "fix", subs_project.root), ("subs", "lint", subs_project.root),
-                 ("subs", "lint", subs_project.root, "--vertical"), ("subs", "status", subs_project.root),
-                 ("subs", "approve", subs_project.root, "--by", "王主任")):
+    for args in (
+        ("subs", "fix", subs_project.root),
+        ("subs", "lint", subs_project.root),
+        ("subs", "lint", subs_project.root, "--vertical"),
+        ("subs", "status", subs_project.root),
+        ("subs", "approve", subs_project.root, "--by", "王主任"),
+    ):
         run(*args)
         assert {c: producer_path(subs_project, c).read_bytes() for c in approved} == approved
     status = run("subs", "status", subs_project.root)
-    assert status.stdout.splitlines() == ["int-001  approved  (subtitles/int-001.srt)",
-                                          "int-002  approved  (subtitles/int-002.srt)"]
+    assert status.stdout.splitlines() == [
+        "int-001  approved  (subtitles/int-001.srt)",
+        "int-002  approved  (subtitles/int-002.srt)",
+    ]
 
 
 def test_approve_force_with_reason_and_one_clip(subs_project):
     write_draft(subs_project, "int-001", BAD_CUES)
-    result = run("subs", "approve", subs_project.root, "--by", "李编辑", "--clip", "int-001",
-                 "--force", "--reason", "主任同意")
+    result = run(
+        "subs",
+        "approve",
+        subs_project.root,
+        "--by",
+        "李编辑",
+        "--clip",
+        "int-001",
+        "--force",
+        "--reason",
+        "主任同意",
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.rstrip().endswith("[forced: 主任同意]")
     assert load_approvals(subs_project)["int-001"].forced_reason == "主任同意"
@@ -164,8 +185,9 @@ def test_approve_usage_errors_exit_2(subs_project):
 def test_approve_unknown_clip(subs_project):
     result = run("subs", "approve", subs_project.root, "--by", "李编辑", "--clip", "int-009")
     assert result.exit_code == 1
-    assert error_line(result) == (f"Error: {subs_project.footage_dir}: no interview clip 'int-009'; "
-                                  "interview clips: int-001, int-002")
+    assert error_line(result) == (
+        f"Error: {subs_project.footage_dir}: no interview clip 'int-009'; interview clips: int-001, int-002"
+    )
 
 
 def test_status_shows_changes_since_approval(subs_project):
@@ -174,15 +196,19 @@ def test_status_shows_changes_since_approval(subs_project):
     producers = producer_path(subs_project, "int-001")
     producers.write_text(producers.read_text("utf-8") + "\n", "utf-8")
     lines = run("subs", "status", subs_project.root).stdout.splitlines()
-    assert lines == ["int-001  changed since approval  (subtitles/int-001.srt)",
-                     "int-002  not approved  (no subtitles yet)"]
+    assert lines == [
+        "int-001  changed since approval  (subtitles/int-001.srt)",
+        "int-002  not approved  (no subtitles yet)",
+    ]
 
 
 def test_project_without_interview_clips(project):
     result = run("subs", "lint", project.root)
     assert result.exit_code == 1
-    assert error_line(result) == (f"Error: {project.footage_dir}: no interview clips; "
-                                  f"`pipeline ingest {project.root} FILE --role interview` first")
+    assert error_line(result) == (
+        f"Error: {project.footage_dir}: no interview clips; "
+        f"`pipeline ingest {project.root} FILE --role interview` first"
+    )
 
 
 def test_not_a_project(tmp_path):

@@ -13,12 +13,16 @@ from pipeline.subtitles.width import display_width
 from pipeline.transcribe.transcript import Word
 
 TAKES = Path(__file__).resolve().parents[1] / "data" / "zh_narration"
-TAKE1 = ("我叫王建华，是邹城市一名驻村工作队的队员，也是一名有着十五年党龄的共产党员。二零二一年春天，"
-         "组织上派我到石墙镇的一个村里驻村。说实话，刚接到通知的时候，我心里是有顾虑的。孩子正在上初中，"
-         "家里老人身体也不好。可我转念一想，党员就是要服从组织安排，哪里需要就到哪里去。")
+TAKE1 = (
+    "我叫王建华，是邹城市一名驻村工作队的队员，也是一名有着十五年党龄的共产党员。二零二一年春天，"
+    "组织上派我到石墙镇的一个村里驻村。说实话，刚接到通知的时候，我心里是有顾虑的。孩子正在上初中，"
+    "家里老人身体也不好。可我转念一想，党员就是要服从组织安排，哪里需要就到哪里去。"
+)
 
 
-def speak(text: str, *, chars_per_s: float = 4.5, pause_ms: int = 350, per_char: bool = False, start_ms: int = 500):
+def speak(
+    text: str, *, chars_per_s: float = 4.5, pause_ms: int = 350, per_char: bool = False, start_ms: int = 500
+):
     """Word timings as Whisper gives them: punctuation glued to the word before, a pause after it."""
     out: list[Word] = []
     t = start_ms
@@ -49,7 +53,9 @@ def check_draft(cues, text, profile):
     position = 0
     for cue in cues[:-1]:
         position += len(spoken(cue.flat))
-        assert position in bounds, f"cue boundary inside a word: {running[:position][-4:]}|{running[position:][:4]}"
+        assert position in bounds, (
+            f"cue boundary inside a word: {running[:position][-4:]}|{running[position:][:4]}"
+        )
     for a, b in zip(cues, cues[1:]):
         assert b.start_ms - a.end_ms >= profile.min_gap_ms
     for cue in cues:
@@ -62,7 +68,12 @@ def test_draft_cuts_at_punctuation(profile):
     cues = draft_cues(speak(TAKE1), profile)
     check_draft(cues, TAKE1, profile)
     texts = [c.text for c in cues]
-    assert texts[:4] == ["我叫王建华", "是邹城市一名驻村工作队的队员", "也是一名有着十五年党龄的共产党员", "二零二一年春天"]
+    assert texts[:4] == [
+        "我叫王建华",
+        "是邹城市一名驻村工作队的队员",
+        "也是一名有着十五年党龄的共产党员",
+        "二零二一年春天",
+    ]
     assert all(len(c.lines) == 1 for c in cues)  # one line preferred, and each clause fits on one
 
 
@@ -73,15 +84,25 @@ def test_draft_from_per_character_words_never_splits_a_word(profile):
 
 def test_draft_without_punctuation_uses_pauses(profile):
     plain = [
-        Word(0, 400, "我们"), Word(400, 800, "村里"), Word(800, 1200, "最大的"), Word(1200, 1600, "难题"),
-        Word(2400, 2800, "就是"), Word(2800, 3200, "这条"), Word(3200, 3600, "路"),
+        Word(0, 400, "我们"),
+        Word(400, 800, "村里"),
+        Word(800, 1200, "最大的"),
+        Word(1200, 1600, "难题"),
+        Word(2400, 2800, "就是"),
+        Word(2800, 3200, "这条"),
+        Word(3200, 3600, "路"),
     ]
     cues = draft_cues(plain, profile)
     assert [c.text for c in cues] == ["我们村里最大的难题", "就是这条路"]
 
 
 def test_fast_speech_is_extended_into_the_silence_after_it(profile):
-    fast = [Word(0, 300, "我叫"), Word(300, 600, "王建华，"), Word(600, 900, "是队员。"), Word(3000, 3500, "好。")]
+    fast = [
+        Word(0, 300, "我叫"),
+        Word(300, 600, "王建华，"),
+        Word(600, 900, "是队员。"),
+        Word(3000, 3500, "好。"),
+    ]
     cues = draft_cues(fast, profile)
     first = cues[0]
     assert first.start_ms == 0
@@ -104,8 +125,30 @@ def test_glossary_and_script_are_corrected(profile, glossary):
 
 
 def test_english_words_keep_their_spaces(profile):
-    text = [" And", " so", " my", " fellow", " Americans,", " ask", " not", " what", " your", " country",
-            " can", " do", " for", " you,", " ask", " what", " you", " can", " do", " for", " your", " country."]
+    text = [
+        " And",
+        " so",
+        " my",
+        " fellow",
+        " Americans,",
+        " ask",
+        " not",
+        " what",
+        " your",
+        " country",
+        " can",
+        " do",
+        " for",
+        " you,",
+        " ask",
+        " what",
+        " you",
+        " can",
+        " do",
+        " for",
+        " your",
+        " country.",
+    ]
     said = [Word(300 + i * 450, 300 + i * 450 + 400, w) for i, w in enumerate(text)]
     cues = draft_cues(said, profile)
     joined = " ".join(c.text.replace("\n", " ") for c in cues)
@@ -115,13 +158,23 @@ def test_english_words_keep_their_spaces(profile):
 
 
 def test_mixed_chinese_and_english(profile):
-    said = [Word(0, 400, "我在"), Word(400, 900, " Google"), Word(900, 1500, " 工作了"), Word(1500, 2100, "十五年。")]
+    said = [
+        Word(0, 400, "我在"),
+        Word(400, 900, " Google"),
+        Word(900, 1500, " 工作了"),
+        Word(1500, 2100, "十五年。"),
+    ]
     (cue,) = draft_cues(said, profile)
     assert cue.text == "我在 Google 工作了十五年"
 
 
 def test_whisper_segment_spaces_between_chinese_words_are_dropped(profile):
-    said = [Word(0, 500, " 我叫"), Word(500, 1000, "王建华"), Word(1000, 1500, " 是"), Word(1500, 2000, "队员。")]
+    said = [
+        Word(0, 500, " 我叫"),
+        Word(500, 1000, "王建华"),
+        Word(1000, 1500, " 是"),
+        Word(1500, 2000, "队员。"),
+    ]
     (cue,) = draft_cues(said, profile)
     assert cue.text == "我叫王建华是队员"
 
@@ -143,7 +196,9 @@ def test_vertical_profile_gives_single_short_lines(vertical):
     assert spoken("".join(c.flat for c in cues)) == spoken(TAKE1)
 
 
-@pytest.mark.parametrize("take", sorted(TAKES.glob("take*.txt")) if TAKES.exists() else [], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "take", sorted(TAKES.glob("take*.txt")) if TAKES.exists() else [], ids=lambda p: p.stem
+)
 def test_sample_takes_draft_cleanly(profile, take):
     text = take.read_text("utf-8").strip()
     cues = draft_cues(speak(text, per_char=True), profile)
@@ -160,7 +215,7 @@ def test_invariants_on_ragged_word_timings(profile, vertical, seed):
     rnd = random.Random(seed)
     text = TAKE1 + "我在Google工作了15年，COVID-19期间回到村里！"
     said, t = [], 0
-    for token in (list(text) if seed % 2 else words(text)):
+    for token in list(text) if seed % 2 else words(text):
         duration = rnd.randint(30, 500) * len(token)
         if rnd.random() < 0.05:
             duration = rnd.randint(3000, 9000)

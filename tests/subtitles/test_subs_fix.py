@@ -33,8 +33,11 @@ def test_fix_clears_every_error(profile, glossary):
 
 def test_fix_keeps_what_was_said(profile, glossary):
     fixed = fix_cues(MESSY, profile, glossary)
-    assert spoken(fixed) == "嗯我叫王建华是邹城市一名驻村工作队的队员也是一名有着十五年党龄的共产党员说实话两委干部" \
-                            "组织上派我到石墙镇的一个村里驻村孩子正在上初中"
+    assert (
+        spoken(fixed)
+        == "嗯我叫王建华是邹城市一名驻村工作队的队员也是一名有着十五年党龄的共产党员说实话两委干部"
+        "组织上派我到石墙镇的一个村里驻村孩子正在上初中"
+    )
 
 
 def test_fix_is_idempotent(profile, glossary):
@@ -57,7 +60,9 @@ def test_text_fixes(profile, glossary):
 def test_wrong_form_across_the_line_break(profile):
     from pipeline.project.model import Glossary
 
-    (cue,) = fix_cues((Cue(0, 3000, ("村里的两", "为干部")),), profile, Glossary(wrong_forms=(("两为", "两委"),)))
+    (cue,) = fix_cues(
+        (Cue(0, 3000, ("村里的两", "为干部")),), profile, Glossary(wrong_forms=(("两为", "两委"),))
+    )
     assert cue.flat == "村里的两委干部"
 
 
@@ -100,14 +105,21 @@ def test_short_cue_is_merged_when_there_is_no_room(profile):
 
 
 def test_short_cue_is_not_merged_when_the_result_would_not_fit(vertical):
-    cues = (Cue(1000, 3000, ("我叫王建华是一名老队员",)), Cue(3080, 3400, ("对的",)),
-            Cue(3480, 6000, ("也是一名有着党龄的老党员",)))
+    cues = (
+        Cue(1000, 3000, ("我叫王建华是一名老队员",)),
+        Cue(3080, 3400, ("对的",)),
+        Cue(3480, 6000, ("也是一名有着党龄的老党员",)),
+    )
     fixed = fix_cues(cues, vertical)
     assert len(fixed) == 3  # neither neighbour has room for two more characters on 13
 
 
 def test_overlap_and_gap_are_settled(profile):
-    cues = (Cue(1000, 3500, ("我叫王建华",)), Cue(3000, 5000, ("是一名队员",)), Cue(5010, 7000, ("也是党员",)))
+    cues = (
+        Cue(1000, 3500, ("我叫王建华",)),
+        Cue(3000, 5000, ("是一名队员",)),
+        Cue(5010, 7000, ("也是党员",)),
+    )
     fixed = fix_cues(cues, profile)
     for a, b in zip(fixed, fixed[1:]):
         assert b.start_ms - a.end_ms >= profile.min_gap_ms

@@ -96,7 +96,10 @@ def test_latin_words_and_numbers_are_never_split():
 
 
 def test_mixed_chinese_and_english_width():
-    assert wrap("我在 Google 工作了十五年，做的是人工智能", 16) == ("我在 Google 工作了十五年，", "做的是人工智能")
+    assert wrap("我在 Google 工作了十五年，做的是人工智能", 16) == (
+        "我在 Google 工作了十五年，",
+        "做的是人工智能",
+    )
 
 
 def test_returns_none_when_it_cannot_fit():
@@ -121,7 +124,10 @@ def test_join_lines_restores_spaces_only_around_latin():
 
 
 def test_normalise_punctuation(profile):
-    assert normalise_punctuation(TAKE, profile) == "我叫王建华 是邹城市一名驻村工作队的队员 也是一名有着十五年党龄的共产党员"
+    assert (
+        normalise_punctuation(TAKE, profile)
+        == "我叫王建华 是邹城市一名驻村工作队的队员 也是一名有着十五年党龄的共产党员"
+    )
     # 、 stays inside a line, goes at its end; ？！ and quotes stay
     assert normalise_punctuation("一户、一家、", profile) == "一户、一家"
     assert normalise_punctuation("真的吗？好！", profile) == "真的吗？好！"
@@ -132,7 +138,11 @@ def test_normalise_punctuation(profile):
 
 def test_split_text_cuts_at_punctuation_into_fitting_pieces(profile):
     pieces = split_text(normalise_punctuation(TAKE, profile), 16, 1)
-    assert pieces == (("我叫王建华",), ("是邹城市一名驻村工作队的队员",), ("也是一名有着十五年党龄的共产党员",))
+    assert pieces == (
+        ("我叫王建华",),
+        ("是邹城市一名驻村工作队的队员",),
+        ("也是一名有着十五年党龄的共产党员",),
+    )
 
 
 def test_split_text_gives_an_overlong_word_its_own_piece():

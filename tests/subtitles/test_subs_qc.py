@@ -23,26 +23,52 @@ CASES = [
     ("empty", (Cue(1000, 2000, ()),), (Cue(1000, 2000, ("好的",)),)),
     ("inverted", (Cue(2000, 1000, ("好的",)),), (Cue(1000, 2000, ("好的",)),)),
     ("inverted", (Cue(2000, 2000, ("好的",)),), (Cue(2000, 2001, ("好",)),)),
-    ("overlap", (Cue(1000, 3000, ("我叫王建华",)), Cue(2900, 5000, ("是队员",))),
-     (Cue(1000, 2900, ("我叫王建华",)), Cue(3000, 5000, ("是队员",)))),
-    ("overlap", (Cue(3000, 5000, ("是队员",)), Cue(1000, 2000, ("我叫王建华",))),
-     (Cue(1000, 2000, ("我叫王建华",)), Cue(3000, 5000, ("是队员",)))),
-    ("gap", (Cue(1000, 2950, ("我叫王建华",)), Cue(3000, 5000, ("是队员",))),
-     (Cue(1000, 2920, ("我叫王建华",)), Cue(3000, 5000, ("是队员",)))),
-    ("line_length", (Cue(0, 5000, ("是邹城市一名驻村工作队的队员好的呀",)),),
-     (Cue(0, 5000, ("是邹城市一名驻村工作队的队员好的",)),)),
-    ("line_length", (Cue(0, 5000, ("I work at Google in Shanghai now!",)),),  # 16.5 wide
-     (Cue(0, 5000, ("I work at Google in Shanghai now",)),)),  # 16 wide
+    (
+        "overlap",
+        (Cue(1000, 3000, ("我叫王建华",)), Cue(2900, 5000, ("是队员",))),
+        (Cue(1000, 2900, ("我叫王建华",)), Cue(3000, 5000, ("是队员",))),
+    ),
+    (
+        "overlap",
+        (Cue(3000, 5000, ("是队员",)), Cue(1000, 2000, ("我叫王建华",))),
+        (Cue(1000, 2000, ("我叫王建华",)), Cue(3000, 5000, ("是队员",))),
+    ),
+    (
+        "gap",
+        (Cue(1000, 2950, ("我叫王建华",)), Cue(3000, 5000, ("是队员",))),
+        (Cue(1000, 2920, ("我叫王建华",)), Cue(3000, 5000, ("是队员",))),
+    ),
+    (
+        "line_length",
+        (Cue(0, 5000, ("是邹城市一名驻村工作队的队员好的呀",)),),
+        (Cue(0, 5000, ("是邹城市一名驻村工作队的队员好的",)),),
+    ),
+    (
+        "line_length",
+        (Cue(0, 5000, ("I work at Google in Shanghai now!",)),),  # 16.5 wide
+        (Cue(0, 5000, ("I work at Google in Shanghai now",)),),
+    ),  # 16 wide
     ("lines_per_cue", (Cue(0, 5000, ("一行", "二行", "三行")),), (Cue(0, 5000, ("一行", "二行")),)),
     ("reading_speed", (Cue(0, 1000, ("我叫王建华是一名队员",)),), (Cue(0, 1200, ("我叫王建华是一名队员",)),)),
-    ("reading_speed", (Cue(0, 1000, ("我在 Google 工作十五年",)),),  # 10.0 chars/s
-     (Cue(0, 1000, ("我在 Google 工作五年",)),)),  # 9.0: Latin at 0.5, the spaces not counted
+    (
+        "reading_speed",
+        (Cue(0, 1000, ("我在 Google 工作十五年",)),),  # 10.0 chars/s
+        (Cue(0, 1000, ("我在 Google 工作五年",)),),
+    ),  # 9.0: Latin at 0.5, the spaces not counted
     ("min_duration", (Cue(0, 832, ("好",)),), (Cue(0, 833, ("好",)),)),
     ("max_duration", (Cue(0, 7001, ("我叫王建华",)),), (Cue(0, 7000, ("我叫王建华",)),)),
     ("traditional", (Cue(0, 2000, ("說實話",)),), (Cue(0, 2000, ("说实话",)),)),
-    ("traditional", (Cue(0, 2000, ("头髮",)),), (Cue(0, 2000, ("乾隆年间著名",)),)),  # phrase-aware: no false alarm
+    (
+        "traditional",
+        (Cue(0, 2000, ("头髮",)),),
+        (Cue(0, 2000, ("乾隆年间著名",)),),
+    ),  # phrase-aware: no false alarm
     ("glossary", (Cue(0, 2000, ("村里的两为干部",)),), (Cue(0, 2000, ("村里的两委干部",)),)),
-    ("glossary", (Cue(0, 2000, ("我叫王建",)),), (Cue(0, 2000, ("我叫王建华",)),)),  # wrong form inside the right one
+    (
+        "glossary",
+        (Cue(0, 2000, ("我叫王建",)),),
+        (Cue(0, 2000, ("我叫王建华",)),),
+    ),  # wrong form inside the right one
     ("line_end_punctuation", (Cue(0, 2000, ("我叫王建华，",)),), (Cue(0, 2000, ("我叫王建华？",)),)),
     ("line_end_punctuation", (Cue(0, 2000, ("一户、", "一家。")),), (Cue(0, 2000, ("一户、一家",)),)),
     ("inline_punctuation", (Cue(0, 2000, ("我叫王建华，是队员",)),), (Cue(0, 2000, ("我叫王建华 是队员",)),)),
@@ -63,8 +89,13 @@ def test_finding_fields(profile, glossary):
     cues = (Cue(1000, 3000, ("我叫王建华",)), Cue(4000, 6000, ("說實話",)))
     (finding,) = lint(cues, profile, glossary, clip="int-007")
     assert finding.to_dict() == {
-        "clip": "int-007", "cue": 2, "start_ms": 4000, "end_ms": 6000, "rule": "traditional",
-        "severity": "error", "message": "has traditional characters 說實話; use simplified script",
+        "clip": "int-007",
+        "cue": 2,
+        "start_ms": 4000,
+        "end_ms": 6000,
+        "rule": "traditional",
+        "severity": "error",
+        "message": "has traditional characters 說實話; use simplified script",
     }
 
 
@@ -87,7 +118,11 @@ def test_vertical_profile_limits(vertical):
 
 def test_profile_values(profile):
     assert profile.max_chars_per_line == 16 and profile.max_lines == 2 and profile.preferred_lines == 1
-    assert profile.max_chars_per_second == 9 and profile.min_duration_ms == 833 and profile.max_duration_ms == 7000
+    assert (
+        profile.max_chars_per_second == 9
+        and profile.min_duration_ms == 833
+        and profile.max_duration_ms == 7000
+    )
     assert profile.min_gap_ms == 80  # 2 frames at 25 fps
     assert profile.line_end_forbidden == "、，。" and profile.inline_to_space == "，。"
     assert profile.keep == "？！《》“”·"
@@ -96,20 +131,28 @@ def test_profile_values(profile):
 
 def test_missing_subtitles_finding(profile):
     finding = missing_subtitles(profile, "int-002", "int-002.draft.srt")
-    assert (finding.clip, finding.cue, finding.rule, finding.severity) == ("int-002", 0, "missing_subtitles", "warning")
+    assert (finding.clip, finding.cue, finding.rule, finding.severity) == (
+        "int-002",
+        0,
+        "missing_subtitles",
+        "warning",
+    )
     off = load_qc_profile("zh-CN", {"severity": {"missing_subtitles": "off"}})
     assert missing_subtitles(off, "int-002", "x") is None
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"max_chars_per_line": "16"}, "max_chars_per_line = '16' has the wrong type"),
-    ({"max_chars_per_line": 0}, "max_chars_per_line = 0 must be greater than 0"),
-    ({"fps": True}, "fps must be a number"),
-    ({"severity": {"gap": "fatal"}}, "severity.gap = 'fatal' must be one of error, warning, off"),
-    ({"severity": {"gaps": "error"}}, "severity.gaps is not a rule"),
-    ({"preferred_lines": 3}, "preferred_lines = 3 exceeds max_lines = 2"),
-    ({"punctuation": {"keep": "？，"}}, "punctuation.keep and the removed marks share '，'"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"max_chars_per_line": "16"}, "max_chars_per_line = '16' has the wrong type"),
+        ({"max_chars_per_line": 0}, "max_chars_per_line = 0 must be greater than 0"),
+        ({"fps": True}, "fps must be a number"),
+        ({"severity": {"gap": "fatal"}}, "severity.gap = 'fatal' must be one of error, warning, off"),
+        ({"severity": {"gaps": "error"}}, "severity.gaps is not a rule"),
+        ({"preferred_lines": 3}, "preferred_lines = 3 exceeds max_lines = 2"),
+        ({"punctuation": {"keep": "？，"}}, "punctuation.keep and the removed marks share '，'"),
+    ],
+)
 def test_profile_errors_name_file_and_key(overrides, message):
     with pytest.raises(PresetError) as info:
         load_qc_profile("zh-CN", overrides)

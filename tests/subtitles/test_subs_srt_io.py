@@ -53,23 +53,35 @@ def test_utf16_with_bom(tmp_path):
 
 def test_bom_in_the_middle_does_not_swallow_a_cue(tmp_path):
     # A file concatenated from two UTF-8-with-BOM files: bare `srt.parse` merges cue 2 into cue 1.
-    data = b"\xef\xbb\xbf" + CLEAN.encode() + b"\n\xef\xbb\xbf3\n00:00:06,000 --> 00:00:07,000\n\xe5\xa5\xbd\n"
+    data = (
+        b"\xef\xbb\xbf" + CLEAN.encode() + b"\n\xef\xbb\xbf3\n00:00:06,000 --> 00:00:07,000\n\xe5\xa5\xbd\n"
+    )
     cues = read_srt(write(tmp_path, data))
     assert cues == (*CLEAN_CUES, Cue(6000, 7000, ("好",)))
 
 
 def test_overlapping_and_inverted_cues_are_read_as_they_are(tmp_path):
-    data = ("1\n00:00:01,000 --> 00:00:04,000\n甲\n\n2\n00:00:03,000 --> 00:00:05,000\n乙\n\n"
-            "3\n00:00:08,000 --> 00:00:06,000\n丙\n").encode()
+    data = (
+        "1\n00:00:01,000 --> 00:00:04,000\n甲\n\n2\n00:00:03,000 --> 00:00:05,000\n乙\n\n"
+        "3\n00:00:08,000 --> 00:00:06,000\n丙\n"
+    ).encode()
     assert read_srt(write(tmp_path, data)) == (
-        Cue(1000, 4000, ("甲",)), Cue(3000, 5000, ("乙",)), Cue(8000, 6000, ("丙",)))
+        Cue(1000, 4000, ("甲",)),
+        Cue(3000, 5000, ("乙",)),
+        Cue(8000, 6000, ("丙",)),
+    )
 
 
 def test_empty_cues_are_kept_not_dropped(tmp_path):
-    data = ("1\n00:00:01,000 --> 00:00:02,000\n\n2\n00:00:03,000 --> 00:00:04,000\n乙\n"
-            "3\n00:00:05,000 --> 00:00:06,000\n").encode()
+    data = (
+        "1\n00:00:01,000 --> 00:00:02,000\n\n2\n00:00:03,000 --> 00:00:04,000\n乙\n"
+        "3\n00:00:05,000 --> 00:00:06,000\n"
+    ).encode()
     assert read_srt(write(tmp_path, data)) == (
-        Cue(1000, 2000, ()), Cue(3000, 4000, ("乙",)), Cue(5000, 6000, ()))
+        Cue(1000, 2000, ()),
+        Cue(3000, 4000, ("乙",)),
+        Cue(5000, 6000, ()),
+    )
 
 
 def test_missing_blank_line_between_cues(tmp_path):
@@ -141,12 +153,15 @@ def test_text_with_an_arrow_survives_srt(tmp_path):
     assert read_srt(write_srt(tmp_path / "arrow.srt", cues)) == cues
 
 
-@pytest.mark.parametrize("bad, problem", [
-    (Cue(1000, 2000, ()), "has no text"),
-    (Cue(1000, 2000, ("  ",)), "has no text"),
-    (Cue(2000, 1000, ("甲",)), "ends before it starts"),
-    (Cue(2000, 2000, ("甲",)), "ends before it starts"),
-])
+@pytest.mark.parametrize(
+    "bad, problem",
+    [
+        (Cue(1000, 2000, ()), "has no text"),
+        (Cue(1000, 2000, ("  ",)), "has no text"),
+        (Cue(2000, 1000, ("甲",)), "ends before it starts"),
+        (Cue(2000, 2000, ("甲",)), "ends before it starts"),
+    ],
+)
 def test_writers_refuse_cues_srt_compose_would_drop(tmp_path, bad, problem):
     cues = (CLEAN_CUES[0], bad)
     for writer, name in ((write_srt, "out.srt"), (write_vtt, "out.vtt")):

@@ -56,6 +56,7 @@ def test_approve_creates_the_producers_file_from_the_draft_and_records_it(subs_p
     assert record.file == "subtitles/int-001.srt" and record.by == "李编辑" and record.forced_reason is None
     assert record.at.endswith("Z") and record.at.startswith("20")
     import hashlib
+
     assert record.sha256 == hashlib.sha256(producers.read_bytes()).hexdigest()
     raw = json.loads((subs_project.subtitles_dir / "approvals.json").read_text("utf-8"))
     assert set(raw["int-001"]) == {"file", "sha256", "by", "at", "forced_reason"}
@@ -94,11 +95,20 @@ def test_approve_one_clip(subs_project):
     assert not producer_path(subs_project, "int-001").exists()
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"by": " "}, "the approver's name is empty; give it with --by NAME"),
-    ({"by": "李编辑", "force_reason": " "}, "the reason for forcing the approval is empty; give it with --reason TEXT"),
-    ({"by": "李编辑", "clip_ids": ["broll-001"]}, "no interview clip 'broll-001'; interview clips: int-001, int-002"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"by": " "}, "the approver's name is empty; give it with --by NAME"),
+        (
+            {"by": "李编辑", "force_reason": " "},
+            "the reason for forcing the approval is empty; give it with --reason TEXT",
+        ),
+        (
+            {"by": "李编辑", "clip_ids": ["broll-001"]},
+            "no interview clip 'broll-001'; interview clips: int-001, int-002",
+        ),
+    ],
+)
 def test_approve_argument_errors(subs_project, kwargs, message):
     with pytest.raises(SubtitleError, match=message):
         approve(subs_project, **kwargs)
@@ -116,7 +126,9 @@ def test_edits_after_approval_are_detected(subs_project):
     producers = producer_path(subs_project, "int-001")
     producers.write_text(producers.read_text("utf-8").replace("王建华", "王建国"), "utf-8")
     assert approval_status(subs_project, "int-001") == "changed since approval"
-    with pytest.raises(SubtitleError, match=r"int-001.srt: changed since approval; re-approve with `pipeline subs"):
+    with pytest.raises(
+        SubtitleError, match=r"int-001.srt: changed since approval; re-approve with `pipeline subs"
+    ):
         approved_cues(subs_project, "int-001")
     approve(subs_project, "王主任", ["int-001"])  # re-approval covers the new content
     assert approved_cues(subs_project, "int-001")[0].lines == ("我叫王建国",)
@@ -126,7 +138,9 @@ def test_edits_after_approval_are_detected(subs_project):
 
 def test_not_approved(subs_project):
     write_draft(subs_project, "int-001", GOOD_CUES)
-    with pytest.raises(SubtitleError, match=r"int-001.srt: not approved; review it and run `pipeline subs approve"):
+    with pytest.raises(
+        SubtitleError, match=r"int-001.srt: not approved; review it and run `pipeline subs approve"
+    ):
         approved_cues(subs_project, "int-001")
 
 
@@ -144,7 +158,9 @@ def test_approvals_survive_later_approvals_and_drafts(subs_project):
 
 def test_corrupt_approvals_file(subs_project):
     (subs_project.subtitles_dir / "approvals.json").write_text("{not json", "utf-8")
-    with pytest.raises(SubtitleError, match=r"approvals.json: approval records unreadable .*restore the file"):
+    with pytest.raises(
+        SubtitleError, match=r"approvals.json: approval records unreadable .*restore the file"
+    ):
         load_approvals(subs_project)
 
 
@@ -153,8 +169,10 @@ def test_no_machine_step_modifies_an_approved_file(subs_project):
     write_draft(subs_project, "int-002", GOOD_CUES)
     # saved by a Windows editor: BOM, CRLF, no numbers, odd spacing; any rewrite would change its bytes
     producer_path(subs_project, "int-002").write_bytes(
-        "\ufeff00:00:01,000 --> 00:00:03,000\r\n我叫王建华 \r\n\r\n\r\n00:00:03,200 --> 00:00:06,200\r\n是队员\r\n"
-        .encode("utf-8"))
+        "\ufeff00:00:01,000 --> 00:00:03,000\r\n我叫王建华 \r\n\r\n\r\n00:00:03,200 --> 00:00:06,200\r\n是队员\r\n".encode(
+            "utf-8"
+        )
+    )
     handmade = producer_path(subs_project, "int-002").read_bytes()
     approve(subs_project, "李编辑", force_reason="先审后改")
     assert producer_path(subs_project, "int-002").read_bytes() == handmade
@@ -199,8 +217,9 @@ def test_fix_drafts(subs_project):
 
 
 def test_project_qc_overrides_apply(subs_project):
-    import tomli_w
     import tomllib
+
+    import tomli_w
 
     from pipeline.project.model import load_project
 
@@ -217,6 +236,8 @@ def test_lint_uses_the_office_glossary_and_the_subject(subs_project):
     # "共产当员" is a wrong form in presets/glossary.toml, not in the project's own glossary
     write_draft(subs_project, "int-001", (GOOD_CUES[0], GOOD_CUES[1].with_lines(("我是共产当员",))))
     findings = lint_project(subs_project, clip_ids=["int-001"])[0].findings
-    assert [(f.cue, f.rule, f.message) for f in findings] == [(2, "glossary", "has 共产当员; the glossary says 共产党员")]
+    assert [(f.cue, f.rule, f.message) for f in findings] == [
+        (2, "glossary", "has 共产当员; the glossary says 共产党员")
+    ]
     fixed = fix_drafts(subs_project, ["int-001"])[0]
     assert fixed.changed and read_srt(draft_path(subs_project, "int-001"))[1].lines == ("我是共产党员",)

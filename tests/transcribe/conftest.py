@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
 from media import make_clip
+
 from pipeline.media.ingest import ingest
 from pipeline.transcribe.engine import TranscribeOptions, Transcription
 from pipeline.transcribe.transcript import Segment, Word

@@ -31,5 +31,12 @@ def test_character_error_rate():
 
 
 def test_word_error_rate_ignores_case_and_punctuation():
-    assert english_words("And so, my fellow Americans: don't!") == ("and", "so", "my", "fellow", "americans", "don't")
+    assert english_words("And so, my fellow Americans: don't!") == (
+        "and",
+        "so",
+        "my",
+        "fellow",
+        "americans",
+        "don't",
+    )
     assert word_error_rate("ask not what your country", "Ask not, what our country") == pytest.approx(0.2)

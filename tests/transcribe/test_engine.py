@@ -9,13 +9,24 @@ import pytest
 
 from pipeline.errors import MediaError, ModelError
 from pipeline.transcribe import engine
-from pipeline.transcribe.engine import TranscribeOptions, WhisperTranscriber, model_kwargs, to_ms, whisper_kwargs
+from pipeline.transcribe.engine import (
+    TranscribeOptions,
+    WhisperTranscriber,
+    model_kwargs,
+    to_ms,
+    whisper_kwargs,
+)
 from pipeline.transcribe.models import ResolvedModel
 
 
 def test_options_default_to_what_the_pipeline_promises():
     options = TranscribeOptions()
-    assert (options.language, options.beam_size, options.word_timestamps, options.vad_filter) == ("zh", 5, True, True)
+    assert (options.language, options.beam_size, options.word_timestamps, options.vad_filter) == (
+        "zh",
+        5,
+        True,
+        True,
+    )
 
 
 def test_auto_device_and_compute_type_resolve_to_int8_on_cpu(monkeypatch):
@@ -37,17 +48,26 @@ def test_explicit_device_and_compute_type_are_kept():
 
 
 def test_whisper_arguments():
-    options = TranscribeOptions(language="zh", initial_prompt="以下是普通话的句子。", hotwords="两委 驻村",
-                                vad_min_silence_ms=700)
+    options = TranscribeOptions(
+        language="zh", initial_prompt="以下是普通话的句子。", hotwords="两委 驻村", vad_min_silence_ms=700
+    )
     assert whisper_kwargs(options) == {
-        "language": "zh", "beam_size": 5, "word_timestamps": True, "vad_filter": True,
-        "condition_on_previous_text": False, "initial_prompt": "以下是普通话的句子。", "hotwords": "两委 驻村",
+        "language": "zh",
+        "beam_size": 5,
+        "word_timestamps": True,
+        "vad_filter": True,
+        "condition_on_previous_text": False,
+        "initial_prompt": "以下是普通话的句子。",
+        "hotwords": "两委 驻村",
         "vad_parameters": {"min_silence_duration_ms": 700},
     }
     bare = whisper_kwargs(TranscribeOptions(language=None, vad_filter=False))
     assert bare["initial_prompt"] is None and bare["hotwords"] is None and "vad_parameters" not in bare
     assert model_kwargs(TranscribeOptions(device="cpu", compute_type="int8", cpu_threads=2)) == {
-        "device": "cpu", "compute_type": "int8", "cpu_threads": 2}
+        "device": "cpu",
+        "compute_type": "int8",
+        "cpu_threads": 2,
+    }
 
 
 def test_seconds_become_whole_milliseconds():
@@ -57,7 +77,7 @@ def test_seconds_become_whole_milliseconds():
 class StandInModel:
     """Mimics faster_whisper.WhisperModel: transcribe returns a lazy generator and an info object."""
 
-    instances: list["StandInModel"] = []
+    instances: list[StandInModel] = []
 
     def __init__(self, path: str, **kwargs) -> None:
         self.path, self.kwargs, self.decoded = path, kwargs, 0
@@ -67,12 +87,17 @@ class StandInModel:
         self.last_kwargs = kwargs
 
         def generate():
-            for start, end, words in ((0.0, 1.52, [(0.0, 0.7, " 我是"), (0.7, 1.52, "黨員。")]),
-                                      (2.0, 3.1, [(2.0, 3.1, "好"), (3.0, 3.0, " ")])):
+            for start, end, words in (
+                (0.0, 1.52, [(0.0, 0.7, " 我是"), (0.7, 1.52, "黨員。")]),
+                (2.0, 3.1, [(2.0, 3.1, "好"), (3.0, 3.0, " ")]),
+            ):
                 self.decoded += 1
-                yield SimpleNamespace(start=start, end=end, text="".join(w[2] for w in words),
-                                      words=[SimpleNamespace(start=a, end=b, word=t, probability=0.91234)
-                                             for a, b, t in words])
+                yield SimpleNamespace(
+                    start=start,
+                    end=end,
+                    text="".join(w[2] for w in words),
+                    words=[SimpleNamespace(start=a, end=b, word=t, probability=0.91234) for a, b, t in words],
+                )
 
         return generate(), SimpleNamespace(language="zh", duration=3.5004)
 
@@ -95,7 +120,9 @@ def test_the_generator_is_materialised_into_typed_results_in_ms(stand_in, tmp_pa
     first, second = heard.segments
     assert (first.start_ms, first.end_ms, first.text) == (0, 1520, " 我是黨員。")
     assert [(w.start_ms, w.end_ms, w.text, w.probability) for w in first.words] == [
-        (0, 700, " 我是", 0.9123), (700, 1520, "黨員。", 0.9123)]
+        (0, 700, " 我是", 0.9123),
+        (700, 1520, "黨員。", 0.9123),
+    ]
     assert [w.text for w in second.words] == ["好"]  # blank words dropped
     assert seen == [1520, 3100, 3500]
     assert stand_in.instances[0].kwargs == {"device": "cpu", "compute_type": "int8", "cpu_threads": 2}
@@ -124,7 +151,9 @@ def test_a_model_that_does_not_load_is_a_model_error(monkeypatch, tmp_path):
 
     monkeypatch.setattr(faster_whisper, "WhisperModel", refuse)
     transcriber = WhisperTranscriber(ResolvedModel(tmp_path, "base", "cache"))
-    with pytest.raises(ModelError, match=r"the speech model does not load on .* \(Unable to open file 'model.bin'\)"):
+    with pytest.raises(
+        ModelError, match=r"the speech model does not load on .* \(Unable to open file 'model.bin'\)"
+    ):
         transcriber.transcribe(tmp_path / "a.wav", TranscribeOptions())
 
 

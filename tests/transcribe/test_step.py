@@ -27,10 +27,15 @@ def test_transcribes_only_interview_clips_and_writes_transcripts_and_drafts(foot
 
     assert [c.clip_id for c in report.clips] == ["int-001", "int-002"]
     assert [c.status for c in report.clips] == ["transcribed", "transcribed"]
-    assert [path for path, _ in fake.calls] == [speech_audio_path(footage_project, "int-001"),
-                                                speech_audio_path(footage_project, "int-002")]
+    assert [path for path, _ in fake.calls] == [
+        speech_audio_path(footage_project, "int-001"),
+        speech_audio_path(footage_project, "int-002"),
+    ]
     assert report.model == "fake@1"
-    assert sorted(p.name for p in footage_project.transcripts_dir.iterdir()) == ["int-001.json", "int-002.json"]
+    assert sorted(p.name for p in footage_project.transcripts_dir.iterdir()) == [
+        "int-001.json",
+        "int-002.json",
+    ]
     assert not transcript_path(footage_project, "broll-001").exists()
     assert not draft_path(footage_project, "broll-001").exists()
 
@@ -40,7 +45,12 @@ def test_transcribes_only_interview_clips_and_writes_transcripts_and_drafts(foot
     assert transcript.source_sha256 == step.clips_by_role(footage_project, "interview")[0].sha256
     assert transcript.options["language"] == "zh"
     assert transcript.text == "我是党员，在祝村工作队。"  # simplified; wrong forms stay in the transcript
-    assert [(w.start_ms, w.end_ms) for w in transcript.words] == [(0, 400), (400, 900), (900, 1300), (1300, 1800)]
+    assert [(w.start_ms, w.end_ms) for w in transcript.words] == [
+        (0, 400),
+        (400, 900),
+        (900, 1300),
+        (1300, 1800),
+    ]
 
 
 def test_drafts_are_written_through_the_subtitles_store_simplified_and_corrected(footage_project, fake):
@@ -62,7 +72,9 @@ def test_glossary_reaches_the_engine_as_prompt_and_hotwords(footage_project, fak
     assert options.initial_prompt.startswith("以下是普通话的句子，涉及：王建华")  # the subject comes first
     assert "第一书记" in options.initial_prompt  # from presets/glossary.toml
     assert options.hotwords == ""  # off by default: they made `base` loop on the sample narration
-    assert step.options_for(step.terms.project_glossary(footage_project), "zh", with_hotwords=True).hotwords.startswith("王建华 ")
+    assert step.options_for(
+        step.terms.project_glossary(footage_project), "zh", with_hotwords=True
+    ).hotwords.startswith("王建华 ")
     assert options.word_timestamps and options.vad_filter and options.beam_size == 5
 
 
@@ -201,7 +213,9 @@ def test_cached_results_are_keyed_by_footage_options_and_model(footage_project):
 
     assert key == step.cache_key(clip, options, "fake@1")
     assert key != step.cache_key(clip, options, "fake@2")
-    assert key != step.cache_key(clip, step.options_for(step.terms.project_glossary(footage_project), "en"), "fake@1")
+    assert key != step.cache_key(
+        clip, step.options_for(step.terms.project_glossary(footage_project), "en"), "fake@1"
+    )
     threads_only = type(options)(**{**options.to_dict(), "cpu_threads": 7})
     assert key == step.cache_key(clip, threads_only, "fake@1")  # threads do not change the words
 
