@@ -49,6 +49,11 @@ def publish_episode(
         result = publish_site(episode, request.site, site_url=request.site_url)
         changed = f" ({', '.join(result.changed_files)} copied)" if result.changed_files else ""
         say(f"site     {episode.slug}: {result.page}{changed}")
+        if not result.base_url:
+            note(
+                "feed.xml and sitemap.xml hold relative addresses; give --site-url https://… once "
+                "(it is remembered) so feed readers and search engines can follow them"
+            )
         return
     options = WechatOptions(
         submit=request.submit,
@@ -75,6 +80,11 @@ def publish_episode(
         note(manual_step(result.video_title, episode.title))
         if not request.submit:
             note("未加 --submit：草稿不会推送给粉丝，发表前请在公众平台预览。")
+    if request.submit and result.draft_written and result.status == 0:
+        note(
+            "文章已发表，但其中没有视频（接口无法插入视频）。下次请先不加 --submit 运行，"
+            f"在公众平台的草稿中插入素材库视频“{result.video_title}”，再加 --submit 发表。"
+        )
     channels = channels_step(episode)
     if channels:
         note(channels)

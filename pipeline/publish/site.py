@@ -37,6 +37,7 @@ SITE_FILE = "site.json"
 class SiteResult:
     page: Path
     changed_files: tuple[str, ...]
+    base_url: str = ""
 
 
 def episode_id(episode: OutboxEpisode) -> str:
@@ -52,6 +53,7 @@ def publish_site(episode: OutboxEpisode, site: Path, *, site_url: str | None = N
     data = _load(site)
     if site_url is not None:
         data["base_url"] = site_url.rstrip("/") + "/" if site_url else ""
+    data.setdefault("base_url", "")
     data.setdefault("title", f"《{episode.series}》" if episode.series else "微视频")
 
     ident = episode_id(episode)
@@ -106,7 +108,7 @@ def publish_site(episode: OutboxEpisode, site: Path, *, site_url: str | None = N
     section.update(dir=str(site.resolve()), page=str(page.resolve()), at=now_utc())
     section.setdefault("first_at", entry["date"])
     record.save()
-    return SiteResult(page, tuple(changed))
+    return SiteResult(page, tuple(changed), data["base_url"])
 
 
 def _load(site: Path) -> dict[str, Any]:

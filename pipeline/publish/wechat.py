@@ -69,6 +69,7 @@ class WechatResult:
     video_title: str = ""
     article_url: str = ""
     status: int | None = None
+    draft_written: bool = False  # created or updated by this run (an editor's video insert is gone)
 
 
 def publish_wechat(
@@ -127,7 +128,9 @@ def publish_wechat(
     stills = _upload_stills(record, wechat, source, api, options.stills, tell)
     article = _article(episode, thumb, stills, crops, result.video_title)
     _check_article(episode, article)
+    before = dict(wechat.get("draft") or {})
     result.draft_media_id = _draft(record, wechat, api, article, tell)
+    result.draft_written = wechat.get("draft") != before
     if options.submit:
         _submit(record, wechat, api, options, result, tell, sleep, clock)
     return result

@@ -27,7 +27,12 @@ def record(episode: Path) -> dict:
 def uploads(fake) -> dict[str, int]:
     return {
         e: fake.count(e)
-        for e in ("cgi-bin/material/add_material", "cgi-bin/media/uploadimg", "cgi-bin/draft/add", "cgi-bin/draft/update")
+        for e in (
+            "cgi-bin/material/add_material",
+            "cgi-bin/media/uploadimg",
+            "cgi-bin/draft/add",
+            "cgi-bin/draft/update",
+        )
     }
 
 
@@ -186,8 +191,12 @@ def test_network_failures_are_retried_then_reported(episode_dir, server, fake):
     result = publish(episode_dir, "--submit")
     assert result.exit_code == 1
     line = result.output.strip().splitlines()[-1]
-    assert line.startswith(f"Error: cgi-bin/freepublish/submit: could not reach the WeChat API at {server.url} after 4 tries (")
-    assert line.endswith("check the network (and PIPELINE_WECHAT_API) and run again: what was done is recorded")
+    assert line.startswith(
+        f"Error: cgi-bin/freepublish/submit: could not reach the WeChat API at {server.url} after 4 tries ("
+    )
+    assert line.endswith(
+        "check the network (and PIPELINE_WECHAT_API) and run again: what was done is recorded"
+    )
     assert "publish" not in record(episode_dir)["wechat"]
 
 
