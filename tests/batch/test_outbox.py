@@ -109,7 +109,9 @@ def test_the_publish_record_survives_a_rebuilt_package(episode, week_root):
 
     (episode.exports_dir / "web" / f"{STEM}.vtt").write_bytes(b"WEBVTT\n\nchanged\n")
     assert package_episode(episode, report, CUES, folder).changed
-    assert json.loads((folder / outbox.PUBLISHED_FILE).read_text("utf-8")) == {"wechat": {"draft": {"media_id": "D1"}}}
+    assert json.loads((folder / outbox.PUBLISHED_FILE).read_text("utf-8")) == {
+        "wechat": {"draft": {"media_id": "D1"}}
+    }
 
 
 def test_unchanged_package_is_left_alone(episode, week_root):
