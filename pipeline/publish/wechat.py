@@ -133,6 +133,8 @@ def publish_wechat(
     result.draft_written = wechat.get("draft") != before
     if options.submit:
         _submit(record, wechat, api, options, result, tell, sleep, clock)
+    elif (wechat.get("publish") or {}).get("status") == 0:
+        result.status, result.article_url = 0, wechat["publish"].get("article_url", "")
     return result
 
 
@@ -200,7 +202,8 @@ def _draft(record, wechat, api, article: Article, tell) -> str:
     done = wechat.get("draft")
     published = (wechat.get("publish") or {}).get("status") == 0
     if done and done.get("article_sha256") == sha:
-        tell(f"draft    already in the draft box ({done['media_id']}), unchanged")
+        where = "published already" if published else "already in the draft box"
+        tell(f"draft    {where} ({done['media_id']}), unchanged")
         return done["media_id"]
     if done and published:
         record.note("wechat draft: the article changed after it was published; the changes were not sent")

@@ -214,6 +214,8 @@ def test_submit_polls_until_published_and_a_rerun_does_not_submit_again(episode_
     again = publish(episode_dir, "--submit")
     assert again.exit_code == 0 and "already published" in again.output
     assert fake.count("cgi-bin/freepublish/submit") == 1
+    plain = publish(episode_dir)  # without --submit: no manual step left to print
+    assert plain.exit_code == 0 and "published already" in plain.output and "草稿箱" not in plain.output
 
 
 def test_a_refused_publication_is_one_error_line(episode_dir, server, fake):
