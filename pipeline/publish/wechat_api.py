@@ -24,6 +24,7 @@ import json
 import logging
 import mimetypes
 import re
+import socket
 import time
 import urllib.error
 import urllib.parse
@@ -43,6 +44,10 @@ log = logging.getLogger("pipeline.publish.wechat")
 TOKEN_MARGIN_S = 300  # fetch a new token this long before the old one expires
 TOKEN_ERRORS = (40001, 42001)
 BUSY = -1
+# calls that make something once: when the connection broke after the request went out (a timeout,
+# a dropped answer), WeChat may have done it, so they are not sent again (a second draft, a second
+# publication); a refused connection or an HTTP 5xx means it was not done, and those are retried
+SENT_ONCE = frozenset({"cgi-bin/draft/add", "cgi-bin/freepublish/submit"})
 
 
 class WechatApiError(PublishError):
@@ -256,6 +261,12 @@ class HttpWechatApi:
                 ) from None
             except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
                 problem = _reason(exc)
+                if endpoint in SENT_ONCE and not _never_arrived(exc):
+                    raise PublishError(
+                        f"{endpoint}: the connection to {self.base_url} broke before WeChat answered "
+                        f"({problem}), so WeChat may have done it; look in 公众平台 (草稿箱 / 发表记录) before "
+                        "running again, and delete a duplicate there if the rerun makes one"
+                    ) from None
                 continue
             answer = _decode(raw, endpoint, self.base_url)
             code = answer.get("errcode", 0)
@@ -278,6 +289,12 @@ class HttpWechatApi:
                 f"{endpoint}: WeChat's answer has no {key}; try again, and report it if it persists"
             )
         return str(value)
+
+
+def _never_arrived(exc: BaseException) -> bool:
+    """True when the request cannot have reached the server: refused, or the name did not resolve."""
+    reason = getattr(exc, "reason", exc)
+    return isinstance(reason, ConnectionRefusedError | socket.gaierror)
 
 
 def _reason(exc: BaseException) -> str:

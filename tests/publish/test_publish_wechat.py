@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -181,21 +182,43 @@ def test_ip_not_on_the_whitelist_says_where_to_add_it(episode_dir, server, fake)
     assert not (episode_dir / "published.json").exists()
 
 
-def test_network_failures_are_retried_then_reported(episode_dir, server, fake):
+def test_network_failures_are_retried_then_reported(episode_dir, server, fake, monkeypatch):
     fake.fail("cgi-bin/media/uploadimg", "drop")
     fake.fail("cgi-bin/draft/add", "500")
 
     assert publish(episode_dir).exit_code == 0  # one failure each: retried
+    assert len(fake.drafts) == 1
 
-    fake.fail("cgi-bin/freepublish/submit", "drop", times=4)
+    with socket.socket() as closed:  # a port nobody listens on: every try is refused
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    monkeypatch.setenv("PIPELINE_WECHAT_API", f"http://127.0.0.1:{port}")
     result = publish(episode_dir, "--submit")
     assert result.exit_code == 1
     line = result.output.strip().splitlines()[-1]
     assert line.startswith(
-        f"Error: cgi-bin/freepublish/submit: could not reach the WeChat API at {server.url} after 4 tries ("
+        f"Error: cgi-bin/stable_token: could not reach the WeChat API at http://127.0.0.1:{port} after 4 tries ("
     )
     assert line.endswith(
         "check the network (and PIPELINE_WECHAT_API) and run again: what was done is recorded"
+    )
+    assert "publish" not in record(episode_dir)["wechat"]
+
+
+def test_a_submit_whose_answer_was_lost_is_not_sent_again(episode_dir, server, fake):
+    assert publish(episode_dir).exit_code == 0
+    fake.fail("cgi-bin/freepublish/submit", "drop")
+
+    result = publish(episode_dir, "--submit")
+
+    assert result.exit_code == 1
+    assert fake.count("cgi-bin/freepublish/submit") == 1
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith(
+        f"Error: cgi-bin/freepublish/submit: the connection to {server.url} broke before WeChat answered ("
+    )
+    assert line.endswith(
+        "look in 公众平台 (草稿箱 / 发表记录) before running again, and delete a duplicate there if the rerun makes one"
     )
     assert "publish" not in record(episode_dir)["wechat"]
 
