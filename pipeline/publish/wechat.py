@@ -95,6 +95,9 @@ def publish_wechat(
     result.video_title = episode.title
     crops = _crops(cover.path)
     source = _still_source(episode)
+    # the article's limits, before anything is uploaded (picture addresses stood in for)
+    placeholders = [Still(f"http://mmbiz.qpic.cn/mmbiz_jpg/{'x' * 80}/0")] * options.stills
+    _check_article(episode, _article(episode, "THUMB", placeholders, crops, result.video_title))
 
     if options.dry_run:
         with tempfile.TemporaryDirectory(prefix="pipeline-stills-") as tmp:

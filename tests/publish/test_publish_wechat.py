@@ -337,3 +337,18 @@ def test_a_folder_that_is_not_an_outbox_episode(tmp_path, server):
         f"Error: {tmp_path / 'publish.json'}: not found; give an episode folder under "
         "ROOT/outbox/<week>/ made by `pipeline batch`"
     )
+
+
+def test_a_title_over_the_limit_is_refused_before_anything_is_sent(outbox_root, clip, server, fake):
+    from outbox_episode import build_outbox_episode
+
+    episode = build_outbox_episode(outbox_root, clip, title="题" * 33)
+
+    result = publish(episode)
+
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: {episode.resolve() / 'publish.json'}: the title has 33 characters, WeChat allows 32; "
+        "fix project.toml and run `pipeline batch` again"
+    )
+    assert fake.calls == []
