@@ -39,6 +39,7 @@ PUBLISH_VERSION = 1
 PACKAGED_AT = "packaged_at"  # the one field that may differ between equal packages
 # written by `pipeline publish` into the package; kept when the package is rebuilt
 PUBLISHED_FILE = "published.json"
+PUBLISH_LOCK = ".publish.lock"  # held while `pipeline publish` works on the package
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +210,7 @@ def package_matches(folder: Path, record: dict[str, Any], files: Sequence[Packag
     if existing != record:
         return False
     present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-    present.discard(PUBLISHED_FILE)
+    present -= {PUBLISHED_FILE, PUBLISH_LOCK}
     if present != {f.name for f in files} | {PUBLISH_FILE}:
         return False
     for f in files:

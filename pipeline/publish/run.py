@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import PublishError
+from pipeline.project.lock import exclusive
 from pipeline.publish.credentials import API_ENV, api_base, load_credentials
 from pipeline.publish.episode import load_episode
 from pipeline.publish.site import publish_site
@@ -15,6 +16,8 @@ from pipeline.publish.wechat import WechatOptions, channels_step, manual_step, p
 from pipeline.publish.wechat_api import HttpWechatApi
 
 TARGETS = ("wechat", "site")
+EPISODE_LOCK = ".publish.lock"  # one publish of an episode at a time (two could make two drafts)
+SITE_LOCK = ".site.lock"  # one writer of a website folder at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +47,17 @@ def publish_episode(
     """Publish the outbox episode in `folder`; `say` prints progress, `note` the steps left to people."""
     check_request(request)
     episode = load_episode(folder)
+    with exclusive(episode.folder / EPISODE_LOCK, what="pipeline publish", where=episode.folder):
+        _publish(episode, request, say=say, note=note)
+
+
+def _publish(
+    episode, request: PublishRequest, *, say: Callable[[str], None], note: Callable[[str], None]
+) -> None:
     if request.target == "site":
         assert request.site is not None
-        result = publish_site(episode, request.site, site_url=request.site_url)
+        with exclusive(request.site / SITE_LOCK, what="pipeline publish --to site", where=request.site):
+            result = publish_site(episode, request.site, site_url=request.site_url)
         changed = f" ({', '.join(result.changed_files)} copied)" if result.changed_files else ""
         say(f"site     {episode.slug}: {result.page}{changed}")
         if not result.base_url:

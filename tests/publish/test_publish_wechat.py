@@ -352,3 +352,17 @@ def test_a_title_over_the_limit_is_refused_before_anything_is_sent(outbox_root, 
         "fix project.toml and run `pipeline batch` again"
     )
     assert fake.calls == []
+
+
+def test_a_second_publish_of_the_same_episode_at_once_is_refused(episode_dir, server, fake):
+    from pipeline.project.lock import exclusive
+
+    with exclusive(episode_dir / ".publish.lock", what="test", where=episode_dir):
+        result = publish(episode_dir)
+
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: {episode_dir.resolve()}: another pipeline publish is running on it (pid {os.getpid()}); "
+        "wait for it to finish, or stop it, and run again"
+    )
+    assert fake.calls == []
