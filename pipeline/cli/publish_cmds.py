@@ -87,7 +87,9 @@ def run_publish(folder: Path, request) -> None:
 )
 @publish_options
 def publish_cmd(episode: Path, target: str, **options) -> None:
-    """Publish the outbox episode EPISODE (ROOT/outbox/<week>/<episode>/, made by `pipeline batch`).
+    """Publish an outbox episode on the WeChat official account or the website.
+
+    EPISODE is a package made by `pipeline batch` (ROOT/outbox/<week>/<episode>/).
 
     WeChat credentials come from WECHAT_APPID and WECHAT_APPSECRET (PIPELINE_WECHAT_API overrides the
     API address). What was done is recorded in EPISODE/published.json: a rerun continues where it
