@@ -60,3 +60,7 @@ class BatchError(PipelineError):
 
 class Interrupted(PipelineError):
     """The user pressed Ctrl-C; partial outputs were removed."""
+
+
+class PublishError(PipelineError):
+    """An outbox episode cannot be published: missing files, limits, credentials, a WeChat error."""

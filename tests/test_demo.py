@@ -37,6 +37,11 @@ def test_demo_makes_every_platform_of_the_sample_episode(tmp_path):
     ) >= 3  # cutaways proposed, rendered
     web_srt = next((root / "exports" / "web").glob("*.srt")).read_text("utf-8")
     assert "王建华" in web_srt
+    # packaged, published to a website folder, and checked against WeChat's limits without sending
+    assert (root / "site" / "index.html").is_file() and (root / "site" / "feed.xml").is_file()
+    (package,) = [p.parent for p in (root / "outbox" / "2026-W48").glob("*/publish.json")]
+    assert set(json.loads((package / "published.json").read_text("utf-8"))) == {"version", "site"}
+    assert "dry run: nothing was sent" in result.output
 
     approved = {p.name: p.read_bytes() for p in (root / "subtitles").glob("int-*[0-9].srt")}
     again = CliRunner().invoke(cli, ["render", str(root)])

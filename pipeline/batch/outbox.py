@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.batch.publish import PublishText, publish_text
+from pipeline.batch.publish import PublishText, publish_text, story_paragraphs
 from pipeline.errors import RenderError
 from pipeline.project.files import atomic_write_json
 from pipeline.project.model import Project
@@ -37,6 +37,9 @@ from pipeline.subtitles.cue import Cue
 PUBLISH_FILE = "publish.json"
 PUBLISH_VERSION = 1
 PACKAGED_AT = "packaged_at"  # the one field that may differ between equal packages
+# written by `pipeline publish` into the package; kept when the package is rebuilt
+PUBLISHED_FILE = "published.json"
+PUBLISH_LOCK = ".publish.lock"  # held while `pipeline publish` works on the package
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,7 @@ def package_episode(
     entries = _measured_entries(project, report)
     files = package_files(project, entries)
     text = publish_text(project, cues)
-    record = publish_record(project, entries, files, text, draft=draft)
+    record = publish_record(project, entries, files, text, draft=draft, story=story_paragraphs(cues))
     if package_matches(folder, record, files):
         return Package(folder, False, text.notes)
     _assemble(folder, files, record)
@@ -108,6 +111,7 @@ def publish_record(
     text: PublishText,
     *,
     draft: bool,
+    story: Sequence[str] = (),
 ) -> dict[str, Any]:
     """`publish.json` without its time stamp, as plain JSON data."""
     from pipeline.subtitles import store
@@ -169,6 +173,13 @@ def publish_record(
         "digest": text.digest.text,
         "author": text.author.text,
         "notes": list(text.notes),
+        # what the article and the website page say: the story in paragraphs, the credits, comments
+        "story": list(story),
+        "credits": [{"role": c.role, "name": c.name} for c in project.credits],
+        "comments": {
+            "open": project.publish.comments,
+            "fans_only": project.publish.comments_fans_only,
+        },
         "covers": covers,
         "approvals": [
             {
@@ -199,6 +210,7 @@ def package_matches(folder: Path, record: dict[str, Any], files: Sequence[Packag
     if existing != record:
         return False
     present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    present -= {PUBLISHED_FILE, PUBLISH_LOCK}
     if present != {f.name for f in files} | {PUBLISH_FILE}:
         return False
     for f in files:
@@ -237,6 +249,8 @@ def _assemble(folder: Path, files: Sequence[PackageFile], record: dict[str, Any]
             target.parent.mkdir(parents=True, exist_ok=True)
             _place(f.source, target)
         atomic_write_json(building / PUBLISH_FILE, {**record, PACKAGED_AT: now_utc()})
+        with contextlib.suppress(FileNotFoundError):  # what was published stays recorded
+            shutil.copy2(folder / PUBLISHED_FILE, building / PUBLISHED_FILE)
         if folder.exists():
             # a folder cannot be renamed over a non-empty one: move the old package aside first
             old = parent / f".{folder.name}.old-{uuid.uuid4().hex[:8]}"

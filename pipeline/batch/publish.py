@@ -26,6 +26,10 @@ BREAKS = "，。；：！？、,.;:!?）》」』 "
 CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u9fff\uf900-\ufaff])")
 SENTENCE_END = "。！？!?…"
 CLOSERS = "）》」』"  # kept when the cut falls after one
+# the article's story: a pause this long between two cues starts a new paragraph, and so does a
+# sentence end once the paragraph has this many characters (a phone screen holds about 150)
+PARAGRAPH_PAUSE_MS = 1500
+PARAGRAPH_CHARS = 150
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +101,27 @@ def publish_digest(project: Project, cues: Sequence[Cue], limit: int = DIGEST_MA
             break
         spoken = candidate
     return Fitted(intro + _closed(spoken) if spoken else intro)
+
+
+def story_paragraphs(cues: Sequence[Cue]) -> tuple[str, ...]:
+    """The subtitles as prose for the article: cues joined into sentences, sentences into
+    paragraphs at the speaker's longer pauses (or when a paragraph grows long), never one line per cue."""
+    paragraphs: list[str] = []
+    current, last_end = "", None
+    for cue in sorted(cues, key=lambda c: c.start_ms):
+        text = cue_sentence(cue)
+        if not text:
+            continue
+        pause = last_end is not None and cue.start_ms - last_end >= PARAGRAPH_PAUSE_MS
+        long = len(current) >= PARAGRAPH_CHARS and current[-1:] in SENTENCE_END
+        if current and (pause or long):
+            paragraphs.append(_closed(current))
+            current = ""
+        current = f"{current}，{text}" if current and current[-1] not in SENTENCE_END else current + text
+        last_end = cue.end_ms
+    if current:
+        paragraphs.append(_closed(current))
+    return tuple(paragraphs)
 
 
 def cue_sentence(cue: Cue) -> str:

@@ -63,6 +63,7 @@ def _register() -> None:
         demo_cmds,
         edit_cmds,
         project_cmds,
+        publish_cmds,
         render_cmds,
         review_cmds,
         subs_cmds,
@@ -77,6 +78,7 @@ def _register() -> None:
         edit_cmds,
         render_cmds,
         batch_cmds,
+        publish_cmds,
         demo_cmds,
     ):
         module.register(cli)

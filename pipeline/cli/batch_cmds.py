@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from pipeline.cli.publish_cmds import batch_publish_options, publish_batch, publish_requests
 from pipeline.render.platforms import platform_names
 
 
@@ -112,6 +113,7 @@ def _print_table(report) -> None:
     is_flag=True,
     help="Fast low-resolution previews, packaged under outbox/<week>-draft/ (never for publishing).",
 )
+@batch_publish_options
 def batch_cmd(
     root: Path,
     week: str | None,
@@ -121,6 +123,8 @@ def batch_cmd(
     retries: int,
     connect_timeout: float,
     draft: bool,
+    publish_targets: tuple[str, ...] = (),
+    **publish_options,
 ) -> None:
     """Render and package every ready episode under ROOT into ROOT/outbox/<week>/.
 
@@ -130,6 +134,10 @@ def batch_cmd(
     """
     from pipeline.batch.run import run_batch
     from pipeline.errors import BatchError
+
+    if publish_targets and draft:
+        raise click.UsageError("--publish cannot be used with --draft: previews are never published")
+    requests = publish_requests(publish_targets, publish_options)
 
     bar = _EpisodeBar()
     try:
@@ -156,8 +164,11 @@ def batch_cmd(
             click.echo(f"Note: {r.slug}: {note}", err=True)
     for summary in report.summaries:
         click.echo(f"Summary: {summary}")
+    unpublished = publish_batch(report, requests)
     if report.failed:
         raise BatchError(report.failure_message())
+    if unpublished:
+        raise BatchError(f"{unpublished} publish step(s) failed (see the lines above); run the command again")
 
 
 def register(cli: click.Group) -> None:

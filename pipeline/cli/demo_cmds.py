@@ -37,7 +37,7 @@ def demo_cmd(ctx: click.Context, directory: Path | None) -> None:
     from pipeline.demo.build import build_sample
 
     root = directory or DEFAULT_DIR
-    total = len(STAGES) + 1
+    total = len(STAGES) + 2
     _heading(1, total, f"build the sample project in {root}")
     build_sample(root, say=lambda message: click.echo(f"  {message}"))
     group = ctx.find_root().command
@@ -47,9 +47,33 @@ def demo_cmd(ctx: click.Context, directory: Path | None) -> None:
             continue
         _heading(number, total, heading)
         ctx.invoke(command, project_dir=root, **_known(command, params))
+    site = _publish(ctx, group, root, total)
     click.echo(
         f"\nDone. Outputs are in {root / 'exports'}; the manifest is {root / 'exports' / 'manifest.json'}."
     )
+    if site is not None:
+        click.echo(f"The website is in {site}: open {site / 'index.html'} in a browser.")
+
+
+def _publish(ctx: click.Context, group: click.Group, root: Path, total: int) -> Path | None:
+    """Package the episode into ROOT/outbox/ and publish it: a website folder, and WeChat only as a
+    dry run (the demo never sends anything anywhere)."""
+    from pipeline.project.model import load_project
+
+    command = _lookup(ctx, group, ("batch",))
+    if command is None or "publish_targets" not in {p.name for p in command.params}:
+        return None
+    site = root / "site"
+    _heading(total, total, "package into the outbox; publish to a website folder and check WeChat (dry run)")
+    ctx.invoke(
+        command,
+        root=root,
+        week=load_project(root).episode.week,
+        publish_targets=("site", "wechat"),
+        site_dir=site,
+        dry_run=True,
+    )
+    return site
 
 
 def _heading(number: int, total: int, text: str) -> None:

@@ -21,6 +21,7 @@ HEADER = """\
 # credits           the outro card, in order: {role = "出品", name = "..."}
 # [assets]          logo, music... paths relative to this folder (or the repository's assets/)
 # [overrides]       any preset value, e.g. [overrides.platforms.web] crf = 21
+# [publish]         the WeChat article's comments: comments = true, comments_fans_only = false
 
 """
 

@@ -55,6 +55,14 @@ class Credit:
 
 
 @dataclass(frozen=True, slots=True)
+class PublishSettings:
+    """[publish] in project.toml: how the WeChat article treats comments."""
+
+    comments: bool = True  # need_open_comment
+    comments_fans_only: bool = False  # only_fans_can_comment
+
+
+@dataclass(frozen=True, slots=True)
 class Project:
     root: Path
     episode: Episode
@@ -64,6 +72,7 @@ class Project:
     platforms: tuple[str, ...] = KNOWN_PLATFORMS
     glossary: Glossary = Glossary()
     credits: tuple[Credit, ...] = ()
+    publish: PublishSettings = PublishSettings()
     assets: Mapping[str, Path] = field(default_factory=lambda: MappingProxyType({}))
     # project-level overrides of preset values: {"platforms": {"web": {...}}, "template": {...}, "qc": {...}}
     overrides: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
@@ -242,6 +251,15 @@ def parse_project(root: Path, data: Mapping[str, Any]) -> Project:
             )
         )
 
+    pub = r.table("publish", required=False)
+    flags = {}
+    for key in ("comments", "comments_fans_only"):
+        value = pub.get(key, getattr(PublishSettings(), key))
+        if not isinstance(value, bool):
+            raise r.fail(f"[publish] {key}", f"must be true or false, not {value!r}")
+        flags[key] = value
+    publish = PublishSettings(**flags)
+
     assets_raw = r.table("assets", required=False)
     assets = {}
     for key, value in assets_raw.items():
@@ -259,6 +277,7 @@ def parse_project(root: Path, data: Mapping[str, Any]) -> Project:
         platforms=platforms,
         glossary=glossary,
         credits=tuple(credits),
+        publish=publish,
         assets=MappingProxyType(assets),
         overrides=MappingProxyType(dict(overrides)),
     )

@@ -94,6 +94,24 @@ def test_package_holds_linked_files_and_the_publish_record(episode, week_root):
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
     assert set(record["files"]) == set(names) - {"publish.json"}
     assert record["packaged_at"]
+    # what `pipeline publish` puts in the article and on the website
+    assert record["story"] == ["我叫王建华，我是一名驻村队员。"]
+    assert record["credits"] == [{"role": "出品", "name": "中共示例县委组织部"}]
+    assert record["comments"] == {"open": True, "fans_only": False}
+
+
+def test_the_publish_record_survives_a_rebuilt_package(episode, week_root):
+    report = fake_exports(episode)
+    folder = week_root / "outbox" / "w" / "E01"
+    package_episode(episode, report, CUES, folder)
+    (folder / outbox.PUBLISHED_FILE).write_text('{"wechat": {"draft": {"media_id": "D1"}}}', "utf-8")
+    assert not package_episode(episode, report, CUES, folder).changed  # published.json is no stray file
+
+    (episode.exports_dir / "web" / f"{STEM}.vtt").write_bytes(b"WEBVTT\n\nchanged\n")
+    assert package_episode(episode, report, CUES, folder).changed
+    assert json.loads((folder / outbox.PUBLISHED_FILE).read_text("utf-8")) == {
+        "wechat": {"draft": {"media_id": "D1"}}
+    }
 
 
 def test_unchanged_package_is_left_alone(episode, week_root):

@@ -11,6 +11,7 @@ from pipeline.batch.publish import (
     publish_digest,
     publish_title,
     shorten,
+    story_paragraphs,
 )
 from pipeline.project.model import Credit, Episode, Project, Subject
 from pipeline.subtitles.cue import Cue
@@ -99,3 +100,24 @@ def test_cue_sentence_restores_commas_between_chinese_words_only():
     assert cue_sentence(Cue(0, 1000, ("经过半年 我们修通了路",))) == "经过半年，我们修通了路"
     assert cue_sentence(Cue(0, 1000, ("用 WeChat 发布",))) == "用 WeChat 发布"
     assert cue_sentence(Cue(0, 1000, ("两行字幕的", "第二行"))) == "两行字幕的第二行"
+
+
+def test_story_joins_cues_into_sentences_and_breaks_paragraphs_at_long_pauses():
+    cues = (
+        Cue(0, 1000, ("我叫王建华",)),
+        Cue(1100, 2500, ("是一名驻村 工作队队员",)),
+        Cue(4200, 5000, ("三年前我来到石墙镇",)),  # a 1.7 s pause before: a new paragraph
+        Cue(5100, 6000, ("村里的路还是土路！",)),
+        Cue(6100, 7000, ("现在路修好了",)),
+    )
+    assert story_paragraphs(cues) == (
+        "我叫王建华，是一名驻村，工作队队员。",
+        "三年前我来到石墙镇，村里的路还是土路！现在路修好了。",
+    )
+
+
+def test_story_breaks_a_long_paragraph_at_a_sentence_end():
+    long = "很" * 150 + "好。"
+    cues = (Cue(0, 1000, (long,)), Cue(1100, 2000, ("第二句",)), Cue(2100, 3000, ("",)))
+    assert story_paragraphs(cues) == (long, "第二句。")
+    assert story_paragraphs(()) == ()

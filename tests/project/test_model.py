@@ -44,6 +44,10 @@ def test_loads_every_field(tmp_path):
     assert project.missing_consent == ("张大爷",)
     assert project.credits[0].role == "出品"
     assert project.cut_list == project.root / "cut.md"
+    # [publish] is optional: comments open to everyone unless the project says otherwise
+    assert (project.publish.comments, project.publish.comments_fans_only) == (True, False)
+    fans = load_project(write(tmp_path / "q", {**VALID, "publish": {"comments_fans_only": True}}))
+    assert (fans.publish.comments, fans.publish.comments_fans_only) == (True, True)
 
 
 def test_dataclasses_are_frozen(tmp_path):
@@ -68,6 +72,7 @@ def test_dataclasses_are_frozen(tmp_path):
             "[episode] number must be a whole number",
         ),
         ({k: v for k, v in VALID.items() if k != "subject"}, "[subject] is missing"),
+        ({**VALID, "publish": {"comments": "yes"}}, "[publish] comments must be true or false, not 'yes'"),
     ],
 )
 def test_invalid_values_name_file_and_key(tmp_path, data, message):
