@@ -169,7 +169,13 @@ def legacy_candidates(data: bytes) -> tuple[Candidate, ...]:
 def encoding_label(name: str) -> str:
     """A name users know: Big5, GB18030, windows-1250, UTF-16."""
     canonical = codecs.lookup(name).name
-    labels = {"gb18030": "GB18030/GBK", "big5": "Big5", "utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8"}
+    labels = {
+        "gb18030": "GB18030/GBK",
+        "gbk": "GBK",
+        "big5": "Big5",
+        "utf-8-sig": "UTF-8 (BOM)",
+        "utf-8": "UTF-8",
+    }
     if canonical in labels:
         return labels[canonical]
     if canonical.startswith("cp125"):
