@@ -11,7 +11,8 @@ later step reads with the strict reader in `srt_io`.
    Big5 file forced through GB18030 is refused), but other scripts' letters are accepted.
 2. Format: pysubs2 recognises SRT, WebVTT, ASS and SSA (anything else is refused) and reads
    the cues; formatting tags are dropped, ASS comment and drawing lines skipped (and counted).
-   An SRT file is also read by `srt_io`'s strict reader, and the two must agree cue by cue.
+   An SRT file's cues and times are those of `srt_io`'s strict reader (what lint, approve and
+   render read later), refused with the line number; pysubs2 then only cleans their text.
 3. Cues: each must have text, end after it starts and lie inside the clip (its probed duration);
    else refused with the cue number. Traditional characters become simplified (OpenCC t2s, the
    project's one converter) and the characters converted are reported.
@@ -24,6 +25,8 @@ later step reads with the strict reader in `srt_io`.
 from __future__ import annotations
 
 import codecs
+import re
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -216,45 +219,50 @@ def _parse(text: str, source: str):
     import pysubs2
 
     clean = text.translate({ord(c): None for c in ZERO_WIDTH})
+    clean = re.sub(r"\r+\n", "\n", clean).replace("\r", "\n")  # pysubs2 does not split on a bare CR
     try:
         fmt = pysubs2.formats.autodetect_format(clean)
     except pysubs2.exceptions.Pysubs2Error:
         fmt = None
     if fmt is None and "-->" in clean:
-        parse_srt_text(text, source)  # an SRT file pysubs2 does not recognise: say which line is wrong
+        # SRT that pysubs2 does not recognise (times without milliseconds, say): the strict
+        # reader either reads it, as lint and render will, or says which line is wrong
+        parse_srt_text(text, source)
+        fmt = "srt"
     if fmt not in FORMATS:
         raise SubtitleError(
             f"{source}: not an SRT, WebVTT, ASS or SSA subtitle file"
             f"{f' (it looks like {fmt})' if fmt else ''}; export SRT from your subtitle tool"
         )
+    strict = None
+    if fmt == "srt":
+        # the project's reader decides cues and times (with line numbers when it refuses); pysubs2
+        # then reads those cues in canonical form only to turn their formatting tags into plain text
+        strict = parse_srt_text(text, source)
+        clean = _canonical_srt(strict)
     try:
-        subs = pysubs2.SSAFile.from_string(clean, format_=fmt)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pysubs2 warns about style fields it replaces by defaults
+            subs = pysubs2.SSAFile.from_string(clean, format_=fmt)
     except Exception as exc:  # noqa: BLE001 - pysubs2 raises plain ValueError, KeyError... on bad files
         raise SubtitleError(
             f"{source}: cannot be read as {FORMATS[fmt]} ({type(exc).__name__}: {exc}); "
             "check it in your subtitle tool and export it again"
         ) from None
     events = [e for e in subs if not e.is_comment and not e.is_drawing]
-    skipped = len(subs) - len(events)
-    if fmt == "srt":
-        _agree(parse_srt_text(text, source), events, source)
-    return FORMATS[fmt], events, skipped
+    if strict is not None and [(e.start, e.end) for e in events] != [(c.start_ms, c.end_ms) for c in strict]:
+        raise SubtitleError(f"{source}: its cues could not be read reliably; export it again as SRT")
+    return FORMATS[fmt], events, len(subs) - len(events)
 
 
-def _agree(strict: tuple[Cue, ...], events, source: str) -> None:
-    """The strict reader and pysubs2 must read an SRT file alike, or it is not imported."""
-    for number, (cue, event) in enumerate(zip(strict, events), 1):
-        if (cue.start_ms, cue.end_ms) != (event.start, event.end):
-            raise SubtitleError(
-                f"{source}: cue {number} is read differently by two SRT readers ({srt_timestamp(cue.start_ms)} "
-                f"or {srt_timestamp(max(event.start, 0))}); check its timing line"
-            )
-    if len(strict) != len(events):
-        number = min(len(strict), len(events)) + 1
-        raise SubtitleError(
-            f"{source}: two SRT readers find {len(strict)} and {len(events)} cues, first differing at cue "
-            f"{number}; check that cue's timing line and the blank lines around it"
-        )
+def _canonical_srt(cues: tuple[Cue, ...]) -> str:
+    """The cues as plain SRT with 00:00:00,000 times, text lines as they were (tags included)."""
+    blocks = (
+        f"{n}\n{srt_timestamp(c.start_ms)} --> {srt_timestamp(c.end_ms)}\n"
+        + "".join(f"{line}\n" for line in c.lines)
+        for n, c in enumerate(cues, 1)
+    )
+    return "\n".join(blocks)
 
 
 def _checked_cues(events, source: str, duration_ms: int, clip_id: str):

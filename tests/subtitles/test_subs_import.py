@@ -173,12 +173,6 @@ def test_ass_with_comments_overrides_and_line_breaks(subs_project, tmp_path):
             "cue 2 at 00:00:03,000 has no text; delete it in your subtitle tool",
         ),
         (
-            # srt reads `00:00:01 --> 00:00:02` (no milliseconds); pysubs2 skips the cue
-            "1\n00:00:01,000 --> 00:00:02,000\n甲\n\n2\n00:00:03 --> 00:00:04\n乙\n",
-            "two SRT readers find 2 and 1 cues, first differing at cue 2; check that cue's timing line "
-            "and the blank lines around it",
-        ),
-        (
             "这不是字幕文件\n",
             "not an SRT, WebVTT, ASS or SSA subtitle file; export SRT from your subtitle tool",
         ),
@@ -255,3 +249,25 @@ def test_unapproved_producers_file_needs_force_too(subs_project, tmp_path):
         "replace it (the old file is kept under subtitles/replaced/)"
     )
     assert read_srt(target) == (Cue(1000, 2000, ("手改的",)),)
+
+
+def test_srt_quirks_of_other_tools(subs_project, tmp_path):
+    # go-astisub testdata/example-in.srt (a time without milliseconds, SubRip coordinates, `.`
+    # before the fraction) and example-in-carriage-return.srt (bare CR line ends, which pysubs2
+    # alone reads as no cues at all)
+    # pysrt tests/static/invalid.srt has only `00:00:01 --> 00:00:10`: srt reads it, pysubs2 does not
+    only = outside(tmp_path, "1\n00:00:01 --> 00:00:10\n甲\n".encode(), "no-millis.srt")
+    assert run("subs", "import", subs_project.root, "--clip", "int-002", only).exit_code == 0
+    assert read_srt(producer_path(subs_project, "int-002")) == (Cue(1000, 10000, ("甲",)),)
+    text = (
+        "\ufeff1\r00:00:01 --> 00:00:02,04\r(深沉的隆隆声)\r\r2\r00:00:04,08 --> 00:00:07,12 X1:40 X2:600 Y1:20 Y2:50\r"
+        '<i>我们</i>怎么到了这里？\r\r3\r00:00:12.16 --> 00:00:15.20\r<font color="#ff0000">这地方</font>\r'
+    )
+    source = outside(tmp_path, text.encode())
+    result = run("subs", "import", subs_project.root, "--clip", "int-001", source)
+    assert result.exit_code == 0, result.output
+    assert read_srt(producer_path(subs_project, "int-001")) == (
+        Cue(1000, 2040, ("(深沉的隆隆声)",)),
+        Cue(4080, 7120, ("我们怎么到了这里？",)),
+        Cue(12160, 15200, ("这地方",)),
+    )

@@ -1,7 +1,8 @@
 """The reader on edge cases that other subtitle projects collected in their test data.
 
 Each case is written here from scratch; the comment names the peer test it reproduces
-(pysubs2: tkarabela/pysubs2 tests/formats/test_subrip.py; srt: cdown/srt tests/test_srt.py), or
+(pysubs2: tkarabela/pysubs2 tests/formats/test_subrip.py; srt: cdown/srt tests/test_srt.py; pysrt:
+byroot/pysrt tests/static/; go-astisub: asticode/go-astisub testdata/), or
 the line of issue 18's "Tried as a new user would" list it answers. Encodings are generated.
 """
 
@@ -154,6 +155,8 @@ def test_zero_width_spaces_before_the_arrow(tmp_path):
 
 @pytest.mark.parametrize("codec", ["utf-32", "utf-32-be", "utf-16-be", "utf-8-sig"])
 def test_unicode_files_with_a_bom_are_read(tmp_path, codec):
+    # pysrt tests/static/bom-utf-32-le.srt (called "binary data" before) and bom-utf-32-be.srt,
+    # bom-utf-16-be.srt, bom-utf-8.srt
     text = "1\n00:00:01,000 --> 00:00:02,000\n我叫王建华\n"
     bom = {"utf-32-be": codecs.BOM_UTF32_BE, "utf-16-be": codecs.BOM_UTF16_BE}.get(codec, b"")
     data = bom + text.encode(codec)
