@@ -129,7 +129,7 @@ def status_cmd(project_dir: Path) -> None:
 @click.option(
     "--force",
     is_flag=True,
-    help="Replace an existing producers' file, even an approved one (kept under subtitles/replaced/; "
+    help="Replace an existing producers' file, even an approved one (kept under subtitles/.history/; "
     "the approval is withdrawn).",
 )
 def import_cmd(project_dir: Path, file: Path, clip_id: str, encoding: str | None, force: bool) -> None:

@@ -18,7 +18,7 @@ later step reads with the strict reader in `srt_io`.
    project's one converter) and the characters converted are reported.
 4. Writing: the producers' file is created only when there is none. An existing one (maybe
    approved, maybe edited by hand) is replaced only with `force`: the old file is kept under
-   `subtitles/replaced/` and its approval record is withdrawn, so the clip must be approved
+   `subtitles/.history/` and its approval record is withdrawn, so the clip must be approved
    again; the machine never changes what a producer approved without being told to.
 """
 
@@ -56,7 +56,7 @@ from pipeline.subtitles.store import (
 from pipeline.subtitles.terms import to_simplified, traditional_chars
 
 FORMATS = {"srt": "SRT", "vtt": "WebVTT", "ass": "ASS", "ssa": "SSA"}
-REPLACED_DIR = "replaced"
+HISTORY_DIR = ".history"  # the review page keeps previous versions there too
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,12 +126,12 @@ def _exists_message(project: Project, target: Path, approval: Approval | None) -
     if approval is not None:
         return (
             f"{target}: approved by {approval.by} at {approval.at}; the machine never replaces approved "
-            "subtitles: add --force to replace them (the old file is kept under subtitles/replaced/ and "
+            "subtitles: add --force to replace them (the old file is kept under subtitles/.history/ and "
             "the approval withdrawn)"
         )
     return (
         f"{target}: the producers' file already exists (it may hold hand edits); add --force to replace "
-        "it (the old file is kept under subtitles/replaced/)"
+        "it (the old file is kept under subtitles/.history/)"
     )
 
 
@@ -301,7 +301,8 @@ def _checked_cues(events, source: str, duration_ms: int, clip_id: str):
 
 
 def _keep_replaced(project: Project, target: Path) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    kept = target.parent / REPLACED_DIR / f"{target.stem}-{stamp}{target.suffix}"
+    """A copy of the producers' file about to be replaced, where the review page keeps old versions."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    kept = target.parent / HISTORY_DIR / f"{target.stem}.{stamp}{target.suffix}"
     atomic_write_bytes(kept, target.read_bytes())
     return kept

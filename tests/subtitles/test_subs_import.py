@@ -218,7 +218,7 @@ def test_approved_file_is_kept_unless_forced(subs_project, tmp_path):
     result = run("subs", "import", subs_project.root, "--clip", "int-001", source)
     assert error_line(result) == (
         f"Error: {target}: approved by 李制片 at {record['at']}; the machine never replaces approved "
-        "subtitles: add --force to replace them (the old file is kept under subtitles/replaced/ and "
+        "subtitles: add --force to replace them (the old file is kept under subtitles/.history/ and "
         "the approval withdrawn)"
     )
     assert target.read_bytes() == approved_bytes
@@ -226,10 +226,10 @@ def test_approved_file_is_kept_unless_forced(subs_project, tmp_path):
 
     result = run("subs", "import", subs_project.root, "--clip", "int-001", source, "--force")
     assert result.exit_code == 0, result.output
-    (kept,) = (subs_project.subtitles_dir / "replaced").iterdir()
-    assert kept.name.startswith("int-001-") and kept.read_bytes() == approved_bytes
+    (kept,) = (subs_project.subtitles_dir / ".history").iterdir()
+    assert kept.name.startswith("int-001.") and kept.read_bytes() == approved_bytes
     assert result.stdout.splitlines()[2:] == [
-        f"The previous producers' file is kept as subtitles/replaced/{kept.name}.",
+        f"The previous producers' file is kept as subtitles/.history/{kept.name}.",
         f"The approval by 李制片 at {record['at']} is withdrawn; approve again "
         f"with `pipeline subs approve {subs_project.root} --by NAME --clip int-001`.",
     ]
@@ -246,7 +246,7 @@ def test_unapproved_producers_file_needs_force_too(subs_project, tmp_path):
     )
     assert error_line(result) == (
         f"Error: {target}: the producers' file already exists (it may hold hand edits); add --force to "
-        "replace it (the old file is kept under subtitles/replaced/)"
+        "replace it (the old file is kept under subtitles/.history/)"
     )
     assert read_srt(target) == (Cue(1000, 2000, ("手改的",)),)
 
