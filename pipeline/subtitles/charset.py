@@ -119,7 +119,9 @@ def plausibility(text: str) -> Plausibility:
                     first_odd = original
                 continue
             other += 1
-            if unicodedata.category(char).startswith("L"):
+            if (
+                unicodedata.category(char).startswith("L") and not "\uff00" <= char <= "\uffef"
+            ):  # ＡＢＣ is Chinese typing
                 foreign += 1
                 first_odd = first_odd or original
     return Plausibility(han, hits, foreign, other, first_odd)

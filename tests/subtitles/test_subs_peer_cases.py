@@ -62,9 +62,10 @@ def test_windows_1250_is_not_read_as_gb18030_garbage(tmp_path):
 
 
 def test_gbk_chinese_is_still_read(tmp_path):
-    text = "1\n00:00:01,000 --> 00:00:02,500\n我叫王建华，是一名驻村工作队队员。\n"
+    # full-width letters and digits, quotes and an ellipsis are Chinese typing, not another script
+    text = "1\n00:00:01,000 --> 00:00:02,500\n我叫王建华，是ＣＣＴＶ说的“驻村工作队”队员……\n"
     assert read_srt(write(tmp_path, text.encode("gbk"))) == (
-        Cue(1000, 2500, ("我叫王建华，是一名驻村工作队队员。",)),
+        Cue(1000, 2500, ("我叫王建华，是ＣＣＴＶ说的“驻村工作队”队员……",)),
     )
 
 
