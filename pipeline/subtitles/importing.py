@@ -91,7 +91,7 @@ def import_subtitles(
     target = producer_path(project, clip_id)
     approval = load_approvals(project).get(clip_id)
     if target.exists() and not force:
-        raise SubtitleError(_exists_message(project, target, approval))
+        raise SubtitleError(_exists_message(target, approval))
     data = _read(source)
     decoded = decode_outside(data, str(source), encoding)
     fmt, events, skipped = _parse(decoded.text, str(source))
@@ -107,6 +107,8 @@ def import_subtitles(
         atomic_write_text(target, content)
     else:
         create_producer_file(target, content.encode("utf-8"))
+        if approval is not None:  # its file was deleted: the record cannot cover the new content
+            withdrawn = withdraw_approval(project, clip_id)
     return ImportReport(
         clip_id,
         source,
@@ -122,7 +124,7 @@ def import_subtitles(
     )
 
 
-def _exists_message(project: Project, target: Path, approval: Approval | None) -> str:
+def _exists_message(target: Path, approval: Approval | None) -> str:
     if approval is not None:
         return (
             f"{target}: approved by {approval.by} at {approval.at}; the machine never replaces approved "

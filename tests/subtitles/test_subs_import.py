@@ -271,3 +271,16 @@ def test_srt_quirks_of_other_tools(subs_project, tmp_path):
         Cue(4080, 7120, ("我们怎么到了这里？",)),
         Cue(12160, 15200, ("这地方",)),
     )
+
+
+def test_approval_of_a_deleted_file_is_withdrawn(subs_project, tmp_path):
+    write_draft(subs_project, "int-001", GOOD_CUES)
+    approve(subs_project, "李制片", ["int-001"])
+    producer_path(subs_project, "int-001").unlink()
+    result = run(
+        "subs", "import", subs_project.root, "--clip", "int-001", outside(tmp_path, CHINESE.encode())
+    )
+    assert result.exit_code == 0, result.output
+    assert "The approval by 李制片 at " in result.stdout
+    assert approval_status(subs_project, "int-001") == "not approved"
+    assert read_srt(producer_path(subs_project, "int-001")) == CHINESE_CUES
