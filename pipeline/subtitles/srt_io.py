@@ -219,11 +219,24 @@ def _structure(lines: list[str], source: str) -> list[_Block]:
         if timing is not None and current is not None:
             blocks.append(_Block(timing[0], timing[1], tuple(current)))
 
+    # index of the first non-blank line at or after each index (len(lines) when none): one pass
+    following = [len(lines)] * (len(lines) + 1)
+    for index in range(len(lines) - 1, -1, -1):
+        following[index] = index if lines[index].strip() else following[index + 1]
+
     def cue_starts_after(number: int) -> bool:
         """Whether the next non-blank line after line `number` starts a cue (or the file ends)."""
-        rest = [s.strip() for s in lines[number:] if s.strip()][:2]
-        return not rest or bool(
-            _TIMING.match(rest[0]) or (_INDEX.match(rest[0]) and len(rest) > 1 and _TIMING.match(rest[1]))
+        first = following[number]
+        if first == len(lines):
+            return True
+        second = following[first + 1]
+        return bool(
+            _TIMING.match(lines[first].strip())
+            or (
+                _INDEX.match(lines[first].strip())
+                and second < len(lines)
+                and _TIMING.match(lines[second].strip())
+            )
         )
 
     for number, raw in enumerate(lines, 1):
