@@ -7,7 +7,8 @@ one per 8). Even one worker runs in its own process: an episode that crashes the
 codec library fault, the out-of-memory killer) takes its worker down, not the batch. The pool is
 the standard library's: nothing to start, no port opened, no dashboard; Dask is for a real cluster.
 
-Dask: `Client(address)` to a running `dask scheduler`; every job is submitted with `pure=False`
+Dask: `Client(address)` to a running `dask scheduler` (tls:// with the office's certificates, see
+`batch.cluster`); every job is submitted with `pure=False`
 (an episode is re-rendered when its files changed, not memoised by arguments) and collected with
 `as_completed`. Dask reschedules the job of a worker that died; `retries` also lets the task run
 again when it raised outside the episode's own handling (a worker that cannot import the pipeline).
@@ -18,7 +19,9 @@ file system hiccup) is run again up to `retries` times; an episode's data proble
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
+import ssl
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -31,6 +34,7 @@ from pipeline.errors import BatchError
 JobFunction = Callable[..., EpisodeResult]  # run_episode, or a fake in tests
 OnResult = Callable[[EpisodeResult], None]
 CONNECT_TIMEOUT_S = 10.0
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,16 +131,32 @@ def _run_pool(
     return []
 
 
-def connect(address: str, timeout_s: float = CONNECT_TIMEOUT_S):
-    """A `distributed.Client` of the scheduler at `address`, with at least one worker."""
+def connect(address: str, timeout_s: float = CONNECT_TIMEOUT_S, security=None):
+    """A `distributed.Client` of the scheduler at `address`, with at least one worker.
+
+    `security`: a `distributed.Security` for a tls:// scheduler (see `batch.cluster`).
+    """
     from distributed import Client
 
     try:
-        client = Client(address, timeout=timeout_s, set_as_default=False)
+        client = Client(address, timeout=timeout_s, set_as_default=False, security=security)
+    except ssl.SSLError as exc:  # the files themselves: not PEM, key and certificate do not match
+        raise BatchError(
+            f"the TLS files for {address} cannot be used ({exc.reason or exc}); check --tls-cert and "
+            "--tls-key (a certificate and its own key, from `pipeline cluster certs`)"
+        ) from None
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        if security is not None:
+            logger.debug("TLS connection to %s failed: %s", address, exc)
+            raise BatchError(
+                f"cannot connect to the Dask scheduler at {address} over TLS within {timeout_s:g} s: it "
+                "is not running, or it refused this machine's certificate; check that --tls-ca, "
+                "--tls-cert and --tls-key are the office's (`pipeline cluster certs`) and that the "
+                "scheduler was started with the same authority"
+            ) from None
         raise BatchError(
             f"cannot reach the Dask scheduler at {address} ({exc}); start it with `dask scheduler` "
-            "or check --scheduler (tcp://HOST:8786)"
+            "or check --scheduler (tls://HOST:8786)"
         ) from None
     try:
         client.wait_for_workers(1, timeout=timeout_s)
@@ -157,11 +177,12 @@ def run_on_dask(
     retries: int = 1,
     timeout_s: float = CONNECT_TIMEOUT_S,
     on_result: OnResult = lambda result: None,
+    security=None,
 ) -> list[EpisodeResult]:
     """Run `jobs` on the Dask cluster at `address`; results in the order they finish."""
     from distributed import as_completed
 
-    client = connect(address, timeout_s)
+    client = connect(address, timeout_s, security)
     results: list[EpisodeResult] = []
     try:
         attempts: dict[str, tuple[EpisodeJob, int]] = {}

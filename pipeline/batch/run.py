@@ -63,13 +63,15 @@ def run_batch(
     scheduler: str | None = None,
     retries: int = 1,
     connect_timeout_s: float = CONNECT_TIMEOUT_S,
+    security=None,
     job: JobFunction = run_episode,
     on_result: Callable[[EpisodeResult], None] = lambda result: None,
     progress: Progress = lambda done, total: None,
 ) -> BatchReport:
     """Render and package every ready episode under `root` scheduled for `week` (all when None).
 
-    `scheduler`: a Dask scheduler address (tcp://host:8786); None runs `workers` local processes.
+    `scheduler`: a Dask scheduler address (tls://host:8786); None runs `workers` local processes.
+    `security`: the `distributed.Security` of a tls:// scheduler (`batch.cluster.client_security`).
     `job`: the function each worker runs (tests pass a fake). `on_result` hears of every episode
     as it is settled (skipped ones first); `progress` counts them.
     """
@@ -90,6 +92,7 @@ def run_batch(
             scheduler,
             retries,
             connect_timeout_s,
+            security,
             job,
             on_result,
             progress,
@@ -105,6 +108,7 @@ def _run(
     scheduler: str | None,
     retries: int,
     connect_timeout_s: float,
+    security,
     job: JobFunction,
     on_result: Callable[[EpisodeResult], None],
     progress: Progress,
@@ -133,7 +137,13 @@ def _run(
     if jobs:
         if scheduler:
             run_on_dask(
-                jobs, job, address=scheduler, retries=retries, timeout_s=connect_timeout_s, on_result=settle
+                jobs,
+                job,
+                address=scheduler,
+                retries=retries,
+                timeout_s=connect_timeout_s,
+                on_result=settle,
+                security=security,
             )
         else:
             run_local(jobs, job, workers=workers, retries=retries, on_result=settle)

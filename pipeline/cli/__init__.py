@@ -60,6 +60,7 @@ def _register() -> None:
     # one module per command group; each exposes `register(cli)`
     from pipeline.cli import (
         batch_cmds,
+        cluster_cmds,
         demo_cmds,
         edit_cmds,
         project_cmds,
@@ -79,6 +80,7 @@ def _register() -> None:
         render_cmds,
         batch_cmds,
         publish_cmds,
+        cluster_cmds,
         demo_cmds,
     ):
         module.register(cli)

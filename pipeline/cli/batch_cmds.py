@@ -89,8 +89,28 @@ def _print_table(report) -> None:
     "--scheduler",
     metavar="ADDRESS",
     default=None,
-    help="Run the jobs on the Dask cluster of this scheduler (tcp://HOST:8786) instead of locally; "
+    help="Run the jobs on the Dask cluster of this scheduler (tls://HOST:8786) instead of locally; "
     "the project folders must be at the same path on every worker.",
+)
+# TLS for the Dask cluster (see pipeline/batch/cluster.py)
+@click.option(
+    "--tls-ca",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The office's CA certificate (ca.pem of `pipeline cluster certs`) for a tls:// scheduler "
+    "[default: Dask's configuration].",
+)
+@click.option(
+    "--tls-cert",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="This client's certificate (client.pem) for a tls:// scheduler.",
+)
+@click.option(
+    "--tls-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="This client's private key (client-key.pem) for a tls:// scheduler.",
 )
 @click.option(
     "--retries",
@@ -120,6 +140,9 @@ def batch_cmd(
     platforms: tuple[str, ...],
     workers: int,
     scheduler: str | None,
+    tls_ca: Path | None,
+    tls_cert: Path | None,
+    tls_key: Path | None,
     retries: int,
     connect_timeout: float,
     draft: bool,
@@ -138,7 +161,7 @@ def batch_cmd(
     if publish_targets and draft:
         raise click.UsageError("--publish cannot be used with --draft: previews are never published")
     requests = publish_requests(publish_targets, publish_options)
-
+    security = _cluster_security(scheduler, tls_ca, tls_cert, tls_key)
     bar = _EpisodeBar()
     try:
         report = run_batch(
@@ -150,6 +173,7 @@ def batch_cmd(
             scheduler=scheduler,
             retries=retries,
             connect_timeout_s=connect_timeout,
+            security=security,
             on_result=_line,
             progress=bar,
         )
@@ -169,6 +193,27 @@ def batch_cmd(
         raise BatchError(report.failure_message())
     if unpublished:
         raise BatchError(f"{unpublished} publish step(s) failed (see the lines above); run the command again")
+
+
+def _cluster_security(
+    scheduler: str | None, tls_ca: Path | None, tls_cert: Path | None, tls_key: Path | None
+):
+    """The client's TLS security for --scheduler (None for local runs and loopback tcp://); warns on plain TCP."""
+    from pipeline.batch.cluster import TlsFiles, client_security, plain_tcp_warning
+
+    given = {"--tls-ca": tls_ca, "--tls-cert": tls_cert, "--tls-key": tls_key}
+    if any(given.values()) and not all(given.values()):
+        missing = ", ".join(option for option, value in given.items() if value is None)
+        raise click.UsageError(f"--tls-ca, --tls-cert and --tls-key go together; {missing} missing")
+    if scheduler is None:
+        if any(given.values()):
+            raise click.UsageError("--tls-ca/--tls-cert/--tls-key are for --scheduler tls://HOST:PORT")
+        return None
+    warning = plain_tcp_warning(scheduler)
+    if warning:
+        click.echo(f"Warning: {warning}", err=True)
+    tls = TlsFiles(tls_ca, tls_cert, tls_key) if tls_ca and tls_cert and tls_key else None
+    return client_security(scheduler, tls)
 
 
 def register(cli: click.Group) -> None:

@@ -1,4 +1,4 @@
-"""Subtitle commands: `pipeline subs lint | fix | approve | status`."""
+"""Subtitle commands: `pipeline subs lint | fix | approve | status | import`."""
 
 from __future__ import annotations
 
@@ -112,6 +112,56 @@ def status_cmd(project_dir: Path) -> None:
         path = working_path(project, clip_id)
         where = _relative(project.root, path) if path else "no subtitles yet"
         click.echo(f"{clip_id}  {approval_status(project, clip_id)}  ({where})")
+
+
+@subs.command("import")
+@project_dir
+@click.argument("file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--clip", "clip_id", required=True, metavar="ID", help="The interview clip the subtitles are for."
+)
+@click.option(
+    "--encoding",
+    default=None,
+    metavar="E",
+    help="The file's encoding (big5, gb18030, cp1252, utf-16...) when it cannot be told for sure.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an existing producers' file, even an approved one (kept under subtitles/.history/; "
+    "the approval is withdrawn).",
+)
+def import_cmd(project_dir: Path, file: Path, clip_id: str, encoding: str | None, force: bool) -> None:
+    """Place an SRT, WebVTT or ASS/SSA file from another tool as a clip's producers' file.
+
+    It is converted to UTF-8 SRT in simplified script and checked completely first (times inside
+    the clip, no empty or inverted cues); nothing is written when it is refused.
+    """
+    from pipeline.project.model import load_project
+    from pipeline.subtitles.importing import import_subtitles
+
+    project = load_project(project_dir)
+    report = import_subtitles(project, clip_id, file, encoding=encoding, force=force)
+    how = "detected" if report.encoding.detected else "as given"
+    click.echo(
+        f"Imported {file} as {_relative(project.root, report.target)} for {report.clip_id}: "
+        f"{report.cues} cues ({report.format}, {report.encoding.encoding} {how})."
+    )
+    if report.simplified_cues:
+        click.echo(
+            f"Converted to simplified characters in {report.simplified_cues} cues: "
+            f"{' '.join(report.traditional[:20])}{' ...' if len(report.traditional) > 20 else ''}"
+        )
+    if report.skipped:
+        click.echo(f"Skipped {report.skipped} comment or drawing lines of the {report.format} file.")
+    if report.replaced is not None:
+        click.echo(f"The previous producers' file is kept as {_relative(project.root, report.replaced)}.")
+    if report.withdrawn is not None:
+        click.echo(
+            f"The approval by {report.withdrawn.by} at {report.withdrawn.at} is withdrawn; approve again "
+            f"with `pipeline subs approve {project_dir} --by NAME --clip {report.clip_id}`."
+        )
 
 
 def _relative(root: Path, path: Path | None) -> str:

@@ -1,10 +1,31 @@
-"""SRT and WebVTT in and out, for the files producers hand back from Windows tools.
+"""SRT and WebVTT in and out: the one reader behind lint, approve, review and render.
 
-Reading: UTF-8 (BOM tolerated), UTF-16 with BOM, or GBK/GB18030; CRLF or CR line ends; every
-U+FEFF removed (a BOM in the middle of a file makes the `srt` library swallow the next cue). The
-file's structure is checked line by line before `srt` parses it, so a file is either read
-completely or refused with its path and the line number: nothing is silently merged or dropped.
-Empty, inverted and overlapping cues are read as they are, for `subtitles.qc.lint` to report.
+Files come back from producers' Windows tools, so the reader is tolerant where peers (the `srt`
+and `pysubs2` libraries, SubtitleEdit) are tolerant and the meaning is certain, and strict where
+a guess could put wrong text or wrong times on screen. Every refusal is a `SubtitleError` naming
+the file and the line; no library exception gets out.
+
+Tolerated (the meaning is certain):
+- UTF-8 with or without BOM; UTF-16 and UTF-32 with a BOM; CRLF, CR or CR CR LF line ends;
+- zero-width spaces (U+200B, U+2060) and BOMs (U+FEFF) anywhere: removed (a BOM in the middle of
+  a file makes bare `srt` swallow the next cue; U+200B before `-->` comes from copy and paste);
+- cues without numbers, a number glued to the previous cue's text, spaces around lines;
+- a line of spaces inside a cue's text (dropped), a text line that is a number (" 2");
+- `.` or Chinese full-width marks before the milliseconds, 1 or 2 digit hours, minutes and
+  seconds, 1 to 6 digits of a second's fraction (truncated to milliseconds), anything after the
+  end time (SubRip position tags `X1:63 ...`);
+- GBK/GB18030 without a BOM, but only when the text is plausible Chinese (see `charset`).
+
+Refused (a guess could be wrong):
+- a 0-byte file (a failed copy or export; the machine writes a cue-less file as one newline);
+- any other encoding, including Big5 and windows-125x that happen to decode as GB18030, and
+  UTF-16/32 without a BOM: `pipeline subs import --encoding` converts them once, knowingly;
+- a time without hours (`07:03,920`: `srt` reads it as 7 h 3 min 920 s), minutes or seconds of
+  60 or more, hours above 99, more than 6 digits of fraction, a negative time;
+- text outside any cue, a cue number with no timing line, an arrow that is not `-->`.
+
+Read as they are, for `subtitles.qc.lint` to report with the cue number (lint errors stop
+`approve`): empty, inverted and overlapping cues. `pipeline subs import` refuses them outright.
 
 Writing: `srt.compose` drops empty or inverted cues without a word, so cues are validated first
 and such cues are refused.
@@ -12,7 +33,6 @@ and such cues are refused.
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,14 +43,18 @@ import srt
 
 from pipeline.errors import SubtitleError
 from pipeline.project.files import atomic_write_text
+from pipeline.subtitles.charset import ZERO_WIDTH, bom_encoding, looks_utf16_or_32, plausibility
 from pipeline.subtitles.cue import Cue
 
-_TIMING = re.compile(rf"^({srt.RGX_TIMESTAMP}) *-[ -] *> *({srt.RGX_TIMESTAMP})(?:\s.*)?$")
-_INDEX = re.compile(rf"^{srt.RGX_INDEX}$")
-# The last field of a timestamp is a fraction of a second: srt reads ",5" as 5 ms and ",0009" as
-# 9 ms; we read them as 500 ms and 0 ms (truncated to whole milliseconds).
-_FRACTION = re.compile(r"(\d+[,.:，．。：]\d+[,.:，．。：]\d+[,.:，．。：])(\d+)")
-_ONE_MS = timedelta(milliseconds=1)
+# A timing line as peers recognise one: two time-like words around an arrow (`-->`, `- >`,
+# `-- >`), anything after. The times are then checked strictly by `_timestamp`.
+_TIMING = re.compile(r"^([0-9:：,.，．。]*[0-9])\s*-[ -]\s*>\s*([0-9][0-9:：,.，．。]*)(?:\s.*)?$")
+_TIME = re.compile(r"^(\d+)[:：](\d+)[:：](\d+)(?:[,.:，．。：](\d*))?$")
+_NO_HOURS = re.compile(r"^\d+[:：]\d+[,.，．。]\d+$")
+_INDEX = re.compile(r"^-?[0-9]+\.?$")  # as `srt` reads cue numbers
+_MAX_HOURS = 99
+_MAX_FRACTION_DIGITS = 6
+_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]")
 
 
 # ---- reading ----------------------------------------------------------------------------------
@@ -58,15 +82,35 @@ def parse_srt_bytes(data: bytes, source: str = "<srt>") -> tuple[Cue, ...]:
 
 
 def decode_subtitle_bytes(data: bytes, source: str) -> str:
-    """The text of a subtitle file: UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    """The text of a subtitle file: UTF-8 (BOM or not), UTF-16/32 with a BOM, or plausible GBK/GB18030."""
+    if not data:
+        raise SubtitleError(
+            f"{source}: the file is empty (0 bytes), probably a failed copy or export; "
+            "export the subtitles again"
+        )
+    encoding = bom_encoding(data)
+    if encoding is not None:
         try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise SubtitleError(f"{source}: broken UTF-16 text; save the file as UTF-8") from None
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise SubtitleError(
+                f"{source}, line {line}: broken {encoding.upper()} text; save the file as UTF-8"
+            ) from None
     else:
+        wide = looks_utf16_or_32(data)
+        if wide is not None:
+            raise SubtitleError(
+                f"{source}: {wide.upper()} text without a byte-order mark; bring it in with "
+                f"`pipeline subs import DIR --clip ID {source} --encoding {wide}`"
+            )
+        if b"\x00" in data:
+            line = data[: data.index(b"\x00")].count(b"\n") + 1
+            raise SubtitleError(
+                f"{source}, line {line}: binary data, not subtitle text; is this really an SRT file?"
+            )
         try:
-            text = data.decode("utf-8-sig")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             text = _decode_gb18030(data, exc, source)
     if "\x00" in text:
@@ -86,12 +130,23 @@ def _decode_gb18030(data: bytes, utf8_error: UnicodeDecodeError, source: str) ->
             f"{source}, line {line}: invalid UTF-8 byte in a UTF-8 file; fix or re-save that line"
         )
     try:
-        return data.decode("gb18030")
+        text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SubtitleError(
-            f"{source}, line {line}: neither UTF-8 nor GBK/GB18030 text; save the file as UTF-8"
+            f"{source}, line {line}: neither UTF-8 nor GBK/GB18030 text; bring it in with "
+            f"`pipeline subs import DIR --clip ID {source} --encoding ENCODING` (Big5, windows-1252...)"
         ) from None
+    check = plausibility(text)
+    if not check.plausible:
+        odd = check.first_odd
+        line = next((n for n, s in enumerate(text.split("\n"), 1) if odd and odd in s), 1)
+        raise SubtitleError(
+            f"{source}, line {line}: not UTF-8, and read as GBK/GB18030 it is not plausible Chinese "
+            f"({odd!r} and other rare characters); it is probably Big5 or a Windows code page: bring it "
+            f"in with `pipeline subs import DIR --clip ID {source} --encoding ENCODING`"
+        )
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,17 +154,17 @@ class _Block:
     """One cue as found by the structural check: where it is and its lines."""
 
     timing_line: int
-    timing: str
+    timing: re.Match[str]
     text_lines: tuple[str, ...]
 
 
 def parse_srt_text(text: str, source: str = "<srt>") -> tuple[Cue, ...]:
     """Parse decoded SRT text into cues; refuses garbage with the line number.
 
-    The file's shape is checked line by line first (that gives line numbers and catches text
-    that `srt` would silently glue onto the previous cue); then `srt` parses each cue.
+    The file's shape is checked line by line (that gives line numbers and catches text that
+    `srt` would silently glue onto the previous cue); then each timing line is read strictly.
     """
-    text = text.replace("\ufeff", "")
+    text = _ZERO_WIDTH.sub("", text)
     text = re.sub(r"\r+\n", "\n", text).replace("\r", "\n")
     blocks = _structure(text.split("\n"), source)
     return tuple(_parse_block(block, number, source) for number, block in enumerate(blocks, 1))
@@ -117,15 +172,40 @@ def parse_srt_text(text: str, source: str = "<srt>") -> tuple[Cue, ...]:
 
 def _parse_block(block: _Block, number: int, source: str) -> Cue:
     where = f"{source}, line {block.timing_line}"
-    try:
-        timing = _FRACTION.sub(lambda m: m.group(1) + (m.group(2) + "00")[:3], block.timing)
-        parsed = list(srt.parse("\n".join((timing, *block.text_lines)) + "\n"))
-    except (srt.SRTParseError, srt.TimestampParseError, ValueError) as exc:
-        raise SubtitleError(f"{where}: cue {number} is not valid SRT ({exc}); fix its timing line") from None
+    start, end = (_timestamp(block.timing.group(i), number, where) for i in (1, 2))
     lines = tuple(line.strip() for line in block.text_lines if line.strip())
-    if len(parsed) != 1 or tuple(s.strip() for s in parsed[0].content.split("\n") if s.strip()) != lines:
-        raise SubtitleError(f"{where}: cue {number} could not be read reliably; check its timing and text")
-    return Cue(_ms(parsed[0].start), _ms(parsed[0].end), lines)
+    return Cue(start, end, lines)
+
+
+def _timestamp(value: str, number: int, where: str) -> int:
+    """Milliseconds of an SRT time, or SubtitleError saying what is wrong with it."""
+    match = _TIME.match(value)
+    if match is None:
+        if _NO_HOURS.match(value):
+            raise SubtitleError(
+                f"{where}: cue {number}: time {value} has no hours field; write it as 00:{value}"
+            )
+        raise SubtitleError(
+            f"{where}: cue {number}: {value!r} is not a time like 00:01:02,345; fix its timing line"
+        )
+    hours, minutes, seconds, fraction = match.groups()
+    fraction = fraction or ""
+    if len(fraction) > _MAX_FRACTION_DIGITS:
+        raise SubtitleError(
+            f"{where}: cue {number}: time {value[:20]}... has {len(fraction)} digits after the seconds; "
+            "write milliseconds as 3 digits"
+        )
+    if len(hours) > 3 or int(hours) > _MAX_HOURS or len(minutes) > 2 or len(seconds) > 2:
+        raise SubtitleError(
+            f"{where}: cue {number}: time {value[:30]} is out of range; write it as HH:MM:SS,mmm"
+        )
+    if int(minutes) >= 60 or int(seconds) >= 60:
+        raise SubtitleError(
+            f"{where}: cue {number}: time {value} has minutes or seconds of 60 or more; "
+            "write it as HH:MM:SS,mmm"
+        )
+    millis = int((fraction + "000")[:3])
+    return ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + millis
 
 
 def _structure(lines: list[str], source: str) -> list[_Block]:
@@ -133,20 +213,42 @@ def _structure(lines: list[str], source: str) -> list[_Block]:
     blocks: list[_Block] = []
     pending_index = 0  # line number of a cue number waiting for its timing line
     current: list[str] | None = None  # text lines of the cue being read, None between cues
-    timing = None
+    timing: tuple[int, re.Match[str]] | None = None
 
     def close() -> None:
         if timing is not None and current is not None:
             blocks.append(_Block(timing[0], timing[1], tuple(current)))
 
+    # index of the first non-blank line at or after each index (len(lines) when none): one pass
+    following = [len(lines)] * (len(lines) + 1)
+    for index in range(len(lines) - 1, -1, -1):
+        following[index] = index if lines[index].strip() else following[index + 1]
+
+    def cue_starts_after(number: int) -> bool:
+        """Whether the next non-blank line after line `number` starts a cue (or the file ends)."""
+        first = following[number]
+        if first == len(lines):
+            return True
+        second = following[first + 1]
+        return bool(
+            _TIMING.match(lines[first].strip())
+            or (
+                _INDEX.match(lines[first].strip())
+                and second < len(lines)
+                and _TIMING.match(lines[second].strip())
+            )
+        )
+
     for number, raw in enumerate(lines, 1):
         line = raw.strip()
         match = _TIMING.match(line)
         if match:
-            if current is not None and current and _INDEX.match(current[-1]):
+            if current is not None and current and _INDEX.match(current[-1].strip()):
                 current.pop()  # a cue number right after text, with no blank line: srt reads it as one too
             close()
-            timing, current, pending_index = (number, line), [], 0
+            timing, current, pending_index = (number, match), [], 0
+        elif not line and raw and current and not cue_starts_after(number):
+            continue  # a line of spaces inside a cue's text: peers keep the cue whole
         elif not line:
             if pending_index:
                 raise SubtitleError(
@@ -179,16 +281,14 @@ def _structure(lines: list[str], source: str) -> list[_Block]:
     return blocks
 
 
-def _ms(value: timedelta) -> int:
-    return value // _ONE_MS  # truncated to whole milliseconds
-
-
 # ---- writing ----------------------------------------------------------------------------------
 
 
 def srt_text(cues: Iterable[Cue], where: str = "subtitles") -> str:
     """SRT file content for `cues`, numbered from 1 in the given order."""
     cues = _writable(cues, where)
+    if not cues:
+        return "\n"  # a deliberate "no cues", unlike a 0-byte file, which the reader refuses
     subs = [
         srt.Subtitle(
             index=i,

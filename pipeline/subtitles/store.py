@@ -168,7 +168,7 @@ def approve(
     for clip_id, source, data, forced in pending:
         target = producer_path(project, clip_id)
         if source != target:
-            _create_producer_file(target, data)  # the very bytes that were checked
+            create_producer_file(target, data)  # the very bytes that were checked
         record = Approval(
             clip_id=clip_id,
             file=target.relative_to(project.root).as_posix(),
@@ -187,6 +187,21 @@ def approve(
         },
     )
     return approved
+
+
+def withdraw_approval(project: Project, clip_id: str) -> Approval | None:
+    """Remove the approval record of `clip_id` (its file is about to be replaced); the record removed."""
+    records = load_approvals(project)
+    withdrawn = records.pop(clip_id, None)
+    if withdrawn is not None:
+        atomic_write_json(
+            approvals_path(project),
+            {
+                cid: {k: v for k, v in asdict(r).items() if k != "clip_id"}
+                for cid, r in sorted(records.items())
+            },
+        )
+    return withdrawn
 
 
 def interview_clip_ids(project: Project, clip_ids: Sequence[str] | None = None) -> tuple[str, ...]:
@@ -215,8 +230,9 @@ def _refusal(source: Path, errors: Sequence[Finding]) -> str:
     )
 
 
-def _create_producer_file(path: Path, data: bytes) -> None:
+def create_producer_file(path: Path, data: bytes) -> None:
     """Write `path` only if it does not exist: a hard link from a finished temp file never replaces one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_sibling(path)
     try:
         tmp.write_bytes(data)

@@ -185,6 +185,6 @@ def test_usage_and_setup_errors(week_root, tmp_path):
     assert unreachable.exit_code == 1
     assert unreachable.stderr.startswith("Error: cannot reach the Dask scheduler at tcp://127.0.0.1:9 (")
     assert unreachable.stderr.endswith(
-        "; start it with `dask scheduler` or check --scheduler (tcp://HOST:8786)\n"
+        "; start it with `dask scheduler` or check --scheduler (tls://HOST:8786)\n"
     )
     assert len(unreachable.stderr.splitlines()) == 1

@@ -63,7 +63,7 @@ def test_unreachable_scheduler_is_a_clear_error():
     with pytest.raises(BatchError) as caught:
         connect("tcp://127.0.0.1:9", timeout_s=0.5)
     assert str(caught.value).startswith("cannot reach the Dask scheduler at tcp://127.0.0.1:9 (")
-    assert str(caught.value).endswith("start it with `dask scheduler` or check --scheduler (tcp://HOST:8786)")
+    assert str(caught.value).endswith("start it with `dask scheduler` or check --scheduler (tls://HOST:8786)")
     assert time.monotonic() - started < 10
 
 

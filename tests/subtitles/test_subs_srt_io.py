@@ -100,9 +100,14 @@ def test_second_fractions_are_truncated_to_milliseconds(tmp_path):
     assert [(c.start_ms, c.end_ms) for c in cues] == [(1000, 2500), (3500, 4250)]
 
 
-def test_empty_file_has_no_cues(tmp_path):
-    assert read_srt(write(tmp_path, b"")) == ()
+def test_blank_file_has_no_cues_but_a_0_byte_file_is_refused(tmp_path):
+    # a 0-byte file is what a failed copy or export leaves; the machine writes "no cues" as "\n"
+    message = refused(write(tmp_path, b""))
+    assert message.endswith(
+        "in.srt: the file is empty (0 bytes), probably a failed copy or export; export the subtitles again"
+    )
     assert read_srt(write(tmp_path, b"\xef\xbb\xbf\r\n\r\n", "blank.srt")) == ()
+    assert read_srt(write_srt(tmp_path / "none.srt", ())) == ()
 
 
 def test_text_after_a_blank_line_is_refused_with_its_line(tmp_path):
