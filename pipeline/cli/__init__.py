@@ -15,6 +15,7 @@ import click
 
 from pipeline import __version__
 from pipeline.errors import PipelineError
+from pipeline.i18n import _
 
 
 class PipelineGroup(click.Group):
@@ -28,16 +29,16 @@ class PipelineGroup(click.Group):
         except PipelineError as exc:
             _fail(ctx, str(exc))
         except KeyboardInterrupt:
-            _fail(ctx, "interrupted; finished outputs are kept, partial ones were removed")
+            _fail(ctx, _("interrupted; finished outputs are kept, partial ones were removed"))
         except OSError as exc:
-            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-            _fail(ctx, f"{exc.strerror or exc}{where}; check the disk and the folder's permissions")
+            problem = f"{exc.strerror or exc} ({exc.filename})" if exc.filename else f"{exc.strerror or exc}"
+            _fail(ctx, _("{problem}; check the disk and the folder's permissions").format(problem=problem))
 
 
 def _fail(ctx: click.Context, message: str) -> None:
     if debug_enabled(ctx):
         traceback.print_exc()
-    click.echo(f"Error: {message}", err=True)
+    click.echo(_("Error: {message}").format(message=message), err=True)
     ctx.exit(1)
 
 
