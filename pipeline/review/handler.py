@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.errors import PipelineError
 from pipeline.project.footage import clips_by_role
+from pipeline.project.glossary import project_glossary
 from pipeline.project.model import Project, load_project
 from pipeline.review import wire
 from pipeline.review.proxy import READY, proxy_path
@@ -49,7 +50,6 @@ from pipeline.review.workspace import (
 )
 from pipeline.subtitles.profile import project_profile
 from pipeline.subtitles.store import approval_status
-from pipeline.subtitles.terms import project_glossary
 
 if TYPE_CHECKING:
     from pipeline.review.server import ReviewServer

@@ -22,6 +22,7 @@ from pathlib import Path
 from pipeline.errors import SubtitleError
 from pipeline.project.files import atomic_write_bytes
 from pipeline.project.footage import Clip, clips_by_role
+from pipeline.project.glossary import project_glossary
 from pipeline.project.model import Project
 from pipeline.subtitles.cue import Cue
 from pipeline.subtitles.profile import project_profile
@@ -36,7 +37,6 @@ from pipeline.subtitles.store import (
     producer_path,
     working_path,
 )
-from pipeline.subtitles.terms import project_glossary
 
 HISTORY_DIR = ".history"
 

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.project.glossary import project_glossary
 from pipeline.project.model import Project
 from pipeline.subtitles.fix import fix_cues
 from pipeline.subtitles.profile import project_profile
 from pipeline.subtitles.qc import Finding, lint, missing_subtitles
 from pipeline.subtitles.srt_io import read_srt
 from pipeline.subtitles.store import draft_path, interview_clip_ids, producer_path, working_path, write_draft
-from pipeline.subtitles.terms import project_glossary
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,12 +23,12 @@ from pathlib import Path
 from pipeline.errors import SubtitleError
 from pipeline.project.files import atomic_write_json, temp_sibling
 from pipeline.project.footage import clips_by_role
+from pipeline.project.glossary import project_glossary
 from pipeline.project.model import Project
 from pipeline.subtitles.cue import Cue
 from pipeline.subtitles.profile import project_profile
 from pipeline.subtitles.qc import Finding, lint
 from pipeline.subtitles.srt_io import parse_srt_bytes, read_srt, write_srt
-from pipeline.subtitles.terms import project_glossary
 
 APPROVALS_FILE = "approvals.json"
 NOT_APPROVED = "not approved"

@@ -20,6 +20,7 @@ from pipeline.errors import MediaError, ProjectError
 from pipeline.media.ingest import extract_speech_audio
 from pipeline.project.files import atomic_write_json
 from pipeline.project.footage import Clip, clips_by_role, index_path, speech_audio_path
+from pipeline.project.glossary import project_glossary
 from pipeline.project.model import Glossary, Project
 from pipeline.subtitles.draft import draft_cues
 from pipeline.subtitles.profile import project_profile
@@ -132,7 +133,7 @@ def transcribe_project(
             f"`pipeline ingest {project.root} FILE --role interview`"
         )
     pending = {c.clip_id for c in pending_clips(project, force=force)}
-    glossary = terms.project_glossary(project)
+    glossary = project_glossary(project)
     options = options_for(glossary, language)
     profile = project_profile(project) if pending else None
     engine = transcriber  # resolved (and later loaded) only when a clip has to be decoded
