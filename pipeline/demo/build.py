@@ -13,10 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.errors import ProjectError
-from pipeline.media.ingest import ingest
 from pipeline.media.runner import run_ffmpeg
 from pipeline.project.create import create_project
 from pipeline.project.files import atomic_output
+from pipeline.project.ingest import ingest
 from pipeline.project.model import REPO_ROOT, Project
 
 NARRATION = REPO_ROOT / "assets" / "sample" / "narration"

@@ -23,10 +23,11 @@ import json
 import logging
 import re
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from pipeline.errors import PipelineError
@@ -34,7 +35,7 @@ from pipeline.project.footage import clips_by_role
 from pipeline.project.glossary import project_glossary
 from pipeline.project.model import Project, load_project
 from pipeline.review import wire
-from pipeline.review.proxy import READY, proxy_path
+from pipeline.review.proxy import READY, ProxyMaker, proxy_path
 from pipeline.review.ranges import RangeNotSatisfiable, requested_range
 from pipeline.review.workspace import (
     ErrorsRemain,
@@ -50,9 +51,6 @@ from pipeline.review.workspace import (
 )
 from pipeline.subtitles.profile import project_profile
 from pipeline.subtitles.store import approval_status
-
-if TYPE_CHECKING:
-    from pipeline.review.server import ReviewServer
 
 log = logging.getLogger("pipeline.review")
 
@@ -102,8 +100,21 @@ def static_files() -> dict[str, Path]:
     return {p.name: p for p in STATIC_DIR.iterdir() if p.is_file() and p.suffix in STATIC_TYPES}
 
 
+class ReviewSite(Protocol):
+    """What a request needs from the server it came through (`server.ReviewServer` is one).
+
+    Declared here so the handler depends on these four things only, not on the server module
+    (which imports the handler to serve it)."""
+
+    project_root: Path
+    edit_lock: AbstractContextManager[Any]  # saves and approvals of the project, one at a time
+    proxies: ProxyMaker
+
+    def host_allowed(self, header: str | None) -> bool: ...
+
+
 class ReviewHandler(BaseHTTPRequestHandler):
-    server: ReviewServer
+    server: ReviewSite  # type: ignore[assignment]  # http.server types it as the base server
     protocol_version = "HTTP/1.1"
     server_version = "pipeline-review"
     timeout = 120  # seconds an idle keep-alive connection may hold a thread

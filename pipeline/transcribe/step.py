@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import MediaError, ProjectError
-from pipeline.media.ingest import extract_speech_audio
 from pipeline.project.files import atomic_write_json
 from pipeline.project.footage import Clip, clips_by_role, index_path, speech_audio_path
 from pipeline.project.glossary import project_glossary
+from pipeline.project.ingest import extract_speech_audio
 from pipeline.project.model import Glossary, Project
 from pipeline.subtitles.draft import draft_cues
 from pipeline.subtitles.profile import project_profile

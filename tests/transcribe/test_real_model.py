@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from media import make_clip
 
-from pipeline.media.ingest import ingest
 from pipeline.media.probe import probe
 from pipeline.project.create import create_project
 from pipeline.project.glossary import load_office_glossary, project_glossary
+from pipeline.project.ingest import ingest
 from pipeline.subtitles.profile import project_profile
 from pipeline.subtitles.qc import lint
 from pipeline.subtitles.srt_io import read_srt
