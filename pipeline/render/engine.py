@@ -25,12 +25,14 @@ from pipeline.project.files import temp_sibling
 from pipeline.project.lock import exclusive
 from pipeline.project.model import Project, load_project
 from pipeline.render import checks, fingerprint, manifest
+from pipeline.render.artwork import cover_frame
 from pipeline.render.graph import loudness_key, render_args
 from pipeline.render.loudness import check_linear
 from pipeline.render.measure import measure_output
 from pipeline.render.outputs import draft_preset, write_covers, write_sidecars
 from pipeline.render.platforms import PlatformPreset, load_platform
-from pipeline.render.prepare import Planned, RenderJob, prepare_job, refit_capped
+from pipeline.render.prepare import Planned, RenderJob, prepare_job
+from pipeline.render.refit import refit_capped
 
 Progress = Callable[[float, float], None]  # (seconds encoded, programme seconds)
 
@@ -180,8 +182,12 @@ def _render(job: RenderJob, stale: Sequence[Planned], progress: Progress | None)
             temp.unlink(missing_ok=True)
     notes = []
     for planned in stale:
-        if planned.plan.capped is not None:
-            note = refit_capped(job, planned)
+        capped = planned.plan.capped
+        if capped is not None:
+            source = next(
+                p.final for p in job.outputs if p.platform == planned.platform and p.variant != "api"
+            )
+            note = refit_capped(planned.final, source, planned.plan.preset, capped, planned.label)
             if note:
                 notes.append(note)
     return notes
@@ -206,7 +212,7 @@ def _deliverables(job: RenderJob) -> tuple[dict[str, tuple[Path, ...]], dict[str
             preset, job.timeline.cues, planned.final, job.timeline.duration_ms
         )
         if preset.covers:
-            frame, key = job.cover_frame()
+            frame, key = cover_frame(job.timeline, job.facts, job.stamps, job.graphics_dir)
             covers[planned.platform] = write_covers(
                 job.project, preset, job.timeline, planned.final, frame, key, job.graphics_dir
             )

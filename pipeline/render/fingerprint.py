@@ -15,7 +15,7 @@ import enum
 import functools
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from importlib import metadata
@@ -72,6 +72,11 @@ def canonical_json(parts: Mapping[str, object]) -> str:
 def fingerprint(parts: Mapping[str, object]) -> str:
     """sha256 (hex) of `parts`' canonical JSON."""
     return hashlib.sha256(canonical_json(parts).encode("utf-8")).hexdigest()
+
+
+def without_root(args: Sequence[str], root: Path) -> list[str]:
+    """Arguments without the project's location (moving the folder changes no fingerprint)."""
+    return [arg.replace(str(root), "$PROJECT") for arg in args]
 
 
 def file_stamp(path: Path, *, root: Path | None = None, hash_content: bool = False) -> FileStamp:

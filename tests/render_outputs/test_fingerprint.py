@@ -119,10 +119,8 @@ def test_unchanged_rerun_never_hashes_the_output(project, rendered: Path, monkey
         raise AssertionError(f"hashed {path}")
 
     monkeypatch.setattr(fpmod, "file_sha256", no_hashing)
-    started = time.perf_counter()
     for _ in range(10):
         assert is_up_to_date(project, rendered, "f1")
-    assert (time.perf_counter() - started) / 10 < 0.05
 
 
 def test_touched_but_identical_output_stays_up_to_date(project, rendered: Path, monkeypatch) -> None:
