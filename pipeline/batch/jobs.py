@@ -18,7 +18,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.batch.outbox import package_episode
+from pipeline.edit.compile import compile_timeline
 from pipeline.errors import FfmpegError, PipelineError, RenderError
+from pipeline.project.model import load_project
+from pipeline.render.engine import render_project
 
 RENDERED = "rendered"  # at least one output was rendered (and the package rebuilt)
 PACKAGED = "packaged"  # the outputs were up to date, the package was (re)assembled
@@ -129,11 +133,6 @@ def _guarded(
 def _render_and_package(
     folder: Path, platforms: tuple[str, ...], draft: bool, package_dir: Path, result: Finish
 ) -> EpisodeResult:
-    from pipeline.batch.outbox import package_episode
-    from pipeline.edit.compile import compile_timeline
-    from pipeline.project.model import load_project
-    from pipeline.render.engine import render_project
-
     project = load_project(folder)
     # compiled here once: the render draws it, the digest quotes its subtitles
     timeline = compile_timeline(project, subtitles="working" if draft else "approved")

@@ -32,6 +32,7 @@ from pipeline.project.model import Project
 from pipeline.render.engine import RenderReport
 from pipeline.render.manifest import ManifestEntry, manifest_path, now_utc
 from pipeline.render.measure import file_sha256
+from pipeline.subtitles import store
 from pipeline.subtitles.cue import Cue
 
 PUBLISH_FILE = "publish.json"
@@ -110,8 +111,6 @@ def publish_record(
     draft: bool,
 ) -> dict[str, Any]:
     """`publish.json` without its time stamp, as plain JSON data."""
-    from pipeline.subtitles import store
-
     episode, subject = project.episode, project.subject
     approvals = store.load_approvals(project)
     videos, covers = [], []

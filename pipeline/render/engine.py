@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.edit.compile import compile_timeline
 from pipeline.edit.timeline import Timeline
 from pipeline.media.runner import run_ffmpeg
 from pipeline.project.files import temp_sibling
@@ -115,8 +116,6 @@ def _render_locked(
 ) -> RenderReport:
     presets = select_presets(project, platforms, draft=draft)
     if timeline is None:
-        from pipeline.edit.compile import compile_timeline
-
         timeline = compile_timeline(project, subtitles="working" if draft else "approved")
     job = prepare_job(project, presets, timeline, draft=draft)
     stale = [

@@ -21,7 +21,10 @@ from fractions import Fraction
 from importlib import metadata
 from pathlib import Path, PurePath
 
+from pipeline import __version__
 from pipeline.errors import PipelineError
+from pipeline.media.ffmpeg_bin import ffmpeg_version
+from pipeline.media.fonts import find_cjk_font
 from pipeline.project.files import atomic_write_json
 from pipeline.project.footage import Clip
 from pipeline.render.manifest import ProjectLike, load_manifest, project_relative, project_root
@@ -105,10 +108,6 @@ def clip_stamp(clip: Clip) -> FileStamp:
 
 @functools.cache
 def tool_versions() -> ToolVersions:
-    from pipeline import __version__
-    from pipeline.media.ffmpeg_bin import ffmpeg_version
-    from pipeline.media.fonts import find_cjk_font
-
     fonts: tuple[FileStamp, ...] = ()
     with contextlib.suppress(PipelineError):  # no CJK font: burn-in will fail later with its own message
         font = find_cjk_font()
