@@ -3,14 +3,14 @@ every shape the platforms need, and the still frame the covers are built on. All
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pipeline.edit.timeline import Card, Overlay, Timeline
 from pipeline.media.probe import MediaFacts
 from pipeline.media.runner import run_ffmpeg
-from pipeline.project.files import temp_sibling
+from pipeline.project.digest import content_key
+from pipeline.project.files import atomic_output
 from pipeline.render import fingerprint
 from pipeline.render.filters import seconds
 from pipeline.render.graph import Artwork, shape_of
@@ -52,29 +52,33 @@ def cover_frame(
         return None, "no-frame"
     span = shot.source
     at_ms = span.in_ms + span.duration_ms // 2
-    key = fingerprint.fingerprint({"source": stamps[span.path], "at_ms": at_ms})[:16]
+    key = content_key({"source": stamps[span.path], "at_ms": at_ms})[:16]
     path = cache / f"frame-{key}.png"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
         video = facts[span.path].video
-        temp = temp_sibling(path)
-        steps = ["-vf", "bwdif=mode=send_frame"] if video is not None and video.interlaced else []
-        run_ffmpeg(
-            [
-                "-y",
-                "-ss",
-                seconds(at_ms),
-                "-i",
-                str(span.path),
-                *steps,
-                "-frames:v",
-                "1",
-                "-update",
-                "1",
-                str(temp),
-            ],
-            outputs=[temp],
-            what=f"taking a cover frame from {span.clip_id}",
-        )
-        os.replace(temp, path)
+        interlaced = video is not None and video.interlaced
+        with atomic_output(path) as temp:
+            run_ffmpeg(
+                cover_frame_args(span.path, at_ms, temp, interlaced=interlaced),
+                outputs=[temp],
+                what=f"taking a cover frame from {span.clip_id}",
+            )
     return path, key
+
+
+def cover_frame_args(source: Path, at_ms: int, target: Path, *, interlaced: bool) -> list[str]:
+    """ffmpeg arguments for one still of `source` at `at_ms`, deinterlaced when the source is."""
+    steps = ["-vf", "bwdif=mode=send_frame"] if interlaced else []
+    return [
+        "-y",
+        "-ss",
+        seconds(at_ms),
+        "-i",
+        str(source),
+        *steps,
+        "-frames:v",
+        "1",
+        "-update",
+        "1",
+        str(target),
+    ]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipeline.edit.timeline import Timeline
 from pipeline.presets import project_overrides
+from pipeline.project.digest import content_key
 from pipeline.project.files import atomic_write_text
 from pipeline.project.model import Project
 from pipeline.render import fingerprint
@@ -34,7 +35,7 @@ def burn_in_files(
         )
         look = subtitle_look(layout, preset.picture.width, preset.picture.height, timeline.style)
         terms = project.glossary.terms
-        key = fingerprint.fingerprint(
+        key = content_key(
             {
                 "cues": timeline.cues,
                 "chars": profile.max_chars_per_line,

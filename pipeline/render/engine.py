@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import glob
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 from pipeline.edit.compile import compile_timeline
 from pipeline.edit.timeline import Timeline
 from pipeline.media.runner import run_ffmpeg
-from pipeline.project.files import temp_sibling
+from pipeline.project.files import atomic_outputs
 from pipeline.project.lock import exclusive
 from pipeline.project.model import Project, load_project
 from pipeline.render import checks, fingerprint, manifest
@@ -149,15 +148,11 @@ def _render_locked(
 
 def _render(job: RenderJob, stale: Sequence[Planned], progress: Progress | None) -> list[str]:
     """One ffmpeg run for every stale output, into temporary files renamed when all succeeded."""
-    temps: list[Path] = []
-    try:
-        plans = []
-        for planned in stale:
-            planned.final.parent.mkdir(parents=True, exist_ok=True)
-            _remove_stale_temps(planned.final)
-            temp = temp_sibling(planned.final)
-            temps.append(temp)
-            plans.append(dataclasses.replace(planned.plan, path=temp))
+    for planned in stale:
+        planned.final.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temps(planned.final)
+    with atomic_outputs([p.final for p in stale]) as temps:
+        plans = [dataclasses.replace(p.plan, path=temp) for p, temp in zip(stale, temps)]
         args = render_args(
             job.timeline,
             plans,
@@ -173,12 +168,6 @@ def _render(job: RenderJob, stale: Sequence[Planned], progress: Progress | None)
         result = run_ffmpeg(args, outputs=temps, progress=report, what=f"rendering {names}")
         targets = {loudness_key(p.plan.preset.loudness) for p in stale}
         check_linear(result.stderr, len(targets), what=f"rendering {names}")
-        for planned, temp in zip(stale, temps):
-            os.replace(temp, planned.final)
-        temps = []
-    finally:
-        for temp in temps:
-            temp.unlink(missing_ok=True)
     notes = []
     for planned in stale:
         capped = planned.plan.capped

@@ -8,7 +8,6 @@ it (text, style, logo contents, size, this module's version), so a rerun finds i
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 from pipeline.edit.timeline import Card, Overlay, Style
 from pipeline.errors import RenderError
 from pipeline.media.fonts import CjkFont, find_cjk_font
+from pipeline.project.digest import content_key, sha256_file
 from pipeline.project.files import atomic_write_bytes
 from pipeline.render.video import PlacedImage
 
@@ -38,12 +38,12 @@ def cache_key(kind: str, lines: tuple[str, ...], style: Style, canvas: Canvas, e
     logo = ""
     if style.logo is not None:
         try:
-            logo = hashlib.sha256(Path(style.logo).read_bytes()).hexdigest()
+            logo = sha256_file(Path(style.logo))
         except OSError:
             raise RenderError(
                 f"{style.logo}: the logo cannot be read; check [assets] logo in project.toml"
             ) from None
-    payload = json.dumps(
+    return content_key(
         [
             GRAPHICS_VERSION,
             kind,
@@ -57,10 +57,8 @@ def cache_key(kind: str, lines: tuple[str, ...], style: Style, canvas: Canvas, e
             canvas.height,
             canvas.layout,
             extra,
-        ],
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+        ]
+    )[:16]
 
 
 def _cached(cache_dir: Path, name: str, draw) -> Path:

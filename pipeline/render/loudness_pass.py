@@ -12,6 +12,7 @@ from pathlib import Path
 from pipeline.edit.timeline import Timeline
 from pipeline.media.probe import MediaFacts
 from pipeline.media.runner import run_ffmpeg
+from pipeline.project.digest import content_key
 from pipeline.project.model import Project
 from pipeline.render import fingerprint
 from pipeline.render.graph import loudness_args
@@ -29,7 +30,7 @@ def measure_mix(
 ) -> Measurement:
     """Loudness pass 1 (cached by the audio graph's arguments and its inputs' identities)."""
     args = loudness_args(timeline, facts=facts, target=preset.loudness, limit_db=limit_db)
-    key = fingerprint.fingerprint(
+    key = content_key(
         {
             "args": fingerprint.without_root(args, project.root),
             "inputs": sorted(stamps.values(), key=lambda s: s.path),

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipeline.edit.timeline import Timeline
 from pipeline.media.probe import MediaFacts, probe
+from pipeline.project.digest import content_key
 from pipeline.project.files import atomic_write_json
 from pipeline.project.footage import load_footage
 from pipeline.project.model import Project
@@ -161,7 +162,7 @@ def source_facts(
 
 def cached_probe(project: Project, path: Path, stamp: fingerprint.FileStamp) -> MediaFacts:
     """Probe facts of a file that is not ingested footage (the music bed), kept in .cache/probe/."""
-    key = fingerprint.fingerprint({"stamp": stamp, "path": path})[:24]
+    key = content_key({"stamp": stamp, "path": path})[:24]
     cached = project.cache_dir / "probe" / f"{key}.json"
     try:
         return MediaFacts.from_dict(json.loads(cached.read_text("utf-8")))
@@ -183,7 +184,7 @@ def output_fingerprint(job: RenderJob, plan: OutputPlan) -> str:
         fonts_dir=job.fonts_dir,
         programme=job.programme,
     )
-    return fingerprint.fingerprint(
+    return content_key(
         {
             "args": fingerprint.without_root(args, job.project.root),
             "inputs": sorted(job.stamps.values(), key=lambda s: s.path),

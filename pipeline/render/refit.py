@@ -7,11 +7,10 @@ preset and the size the plan chose; nothing of the render job.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from pipeline.media.runner import run_ffmpeg
-from pipeline.project.files import temp_sibling
+from pipeline.project.files import atomic_output
 from pipeline.render.checks import BYTES_PER_MB
 from pipeline.render.encode import CappedSize, audio_args, video_args
 from pipeline.render.outputs import kbps
@@ -34,8 +33,21 @@ def refit_capped(
     audio = kbps(capped.audio_bitrate)
     video = int((capped.video_kbps + audio) * limit * REFIT_MARGIN / size - audio)
     smaller = CappedSize(capped.width, capped.height, max(video, 1), capped.audio_bitrate)
-    temp = temp_sibling(capped_file)
-    args = [
+    with atomic_output(capped_file) as temp:
+        run_ffmpeg(
+            refit_args(source, temp, preset, smaller),
+            outputs=[temp],
+            what=f"re-encoding {label} under {preset.size_cap.max_mb:g} MB",
+        )
+    return (
+        f"{label}: first encode was {size / BYTES_PER_MB:.2f} MB, over the cap; re-encoded at "
+        f"{smaller.video_kbps} kbit/s"
+    )
+
+
+def refit_args(source: Path, target: Path, preset: PlatformPreset, size: CappedSize) -> list[str]:
+    """ffmpeg arguments re-encoding `source`'s picture and sound at `size` (frame and bitrates)."""
+    return [
         "-y",
         "-i",
         str(source),
@@ -44,16 +56,10 @@ def refit_capped(
         "-map",
         "0:a:0",
         "-vf",
-        f"scale={capped.width}:{capped.height}",
-        *video_args(preset, smaller),
-        *audio_args(preset, smaller),
+        f"scale={size.width}:{size.height}",
+        *video_args(preset, size),
+        *audio_args(preset, size),
         "-movflags",
         "+faststart",
-        str(temp),
+        str(target),
     ]
-    run_ffmpeg(args, outputs=[temp], what=f"re-encoding {label} under {preset.size_cap.max_mb:g} MB")
-    os.replace(temp, capped_file)
-    return (
-        f"{label}: first encode was {size / BYTES_PER_MB:.2f} MB, over the cap; re-encoded at "
-        f"{smaller.video_kbps} kbit/s"
-    )

@@ -30,25 +30,30 @@ def needs_remux(clip: Clip) -> bool:
     return clip.facts.container in UNINDEXED_CONTAINERS
 
 
+def remux_args(source: Path, target: Path) -> list[str]:
+    """ffmpeg arguments copying `source`'s first picture and sound streams into Matroska, unchanged."""
+    return [
+        "-y",
+        "-i",
+        str(source),
+        "-map",
+        "0:v:0?",
+        "-map",
+        "0:a:0?",
+        "-c",
+        "copy",
+        "-f",
+        "matroska",
+        str(target),
+    ]
+
+
 def ensure_remux(project: Project, clip: Clip) -> Path:
     target = remux_path(project, clip)
     if not target.exists():
         with atomic_output(target) as tmp:
             run_ffmpeg(
-                [
-                    "-y",
-                    "-i",
-                    str(clip.path(project)),
-                    "-map",
-                    "0:v:0?",
-                    "-map",
-                    "0:a:0?",
-                    "-c",
-                    "copy",
-                    "-f",
-                    "matroska",
-                    str(tmp),
-                ],
+                remux_args(clip.path(project), tmp),
                 outputs=[tmp],
                 what=f"indexing {clip.clip_id} for frame-accurate cutting",
             )

@@ -16,7 +16,6 @@ and a proxy made from something else is made again.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from pathlib import Path
 from pipeline.errors import PipelineError
 from pipeline.media.probe import MediaFacts
 from pipeline.media.runner import run_ffmpeg
-from pipeline.project.files import atomic_write_json, temp_sibling
+from pipeline.project.files import atomic_output, atomic_write_json
 from pipeline.project.footage import Clip, find_clip
 from pipeline.project.model import Project, load_project
 
@@ -101,19 +100,13 @@ def make_proxy(project: Project, clip: Clip, progress: Callable[[int], None] | N
     target = proxy_path(project, clip.clip_id)
     if proxy_is_current(project, clip):
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_sibling(target)
-    try:
+    with atomic_output(target) as tmp:
         run_ffmpeg(
             proxy_args(clip.path(project), tmp, clip.facts),
             outputs=[tmp],
             progress=progress,
             what=f"making the review proxy of {clip.clip_id}",
         )
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     atomic_write_json(_stamp_path(project, clip.clip_id), {"source_sha256": clip.sha256, "recipe": RECIPE})
     return target
 

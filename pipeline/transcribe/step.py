@@ -9,7 +9,6 @@ the options that change the words and the model's identity, so `--force` with un
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import MediaError, ProjectError
+from pipeline.project.digest import content_key
 from pipeline.project.files import atomic_write_json
 from pipeline.project.footage import Clip, clips_by_role, index_path, speech_audio_path
 from pipeline.project.glossary import project_glossary
@@ -113,7 +113,7 @@ def cache_key(clip: Clip, options: TranscribeOptions, model_identity: str) -> st
         "options": options.resolved().result_fields(),
         "model": model_identity,
     }
-    return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+    return content_key(material)[:32]
 
 
 def transcribe_project(

@@ -17,9 +17,9 @@ from pipeline.edit.timeline import AudioPiece, Card, MusicBed, Overlay, Shot, So
 from pipeline.errors import FfmpegError
 from pipeline.media import runner
 from pipeline.project.create import create_project
+from pipeline.project.digest import sha256_file
 from pipeline.render import engine, graphics
 from pipeline.render.manifest import load_manifest
-from pipeline.render.measure import file_sha256
 from pipeline.subtitles.cue import Cue
 
 pytestmark = pytest.mark.slow
@@ -197,7 +197,7 @@ def test_rerun_with_nothing_changed_runs_no_ffmpeg_and_draws_nothing(rendered, c
 @pytest.mark.parametrize("failure", [FfmpegError("rendering failed: boom"), KeyboardInterrupt()])
 def test_a_failed_or_interrupted_render_leaves_no_half_file(rendered, clips, monkeypatch, failure):
     project, report, _ = rendered
-    before = {o.path: file_sha256(o.path) for o in report.outputs}
+    before = {o.path: sha256_file(o.path) for o in report.outputs}
 
     def half_written(args, *, outputs=(), **kwargs):
         for path in outputs:
@@ -207,14 +207,14 @@ def test_a_failed_or_interrupted_render_leaves_no_half_file(rendered, clips, mon
     monkeypatch.setattr(engine, "run_ffmpeg", half_written)
     with pytest.raises(type(failure)):
         engine.render_project(project.root, PLATFORMS, timeline=episode(clips, CUES), force=True)
-    assert {path: file_sha256(path) for path in before} == before
+    assert {path: sha256_file(path) for path in before} == before
     assert not [p for p in (project.root / "exports").rglob("*") if ".part" in p.name]
 
 
 def test_changing_one_subtitle_rerenders_only_the_outputs_that_burn_it(rendered, clips):
     project, report, _ = rendered
     web = next(o.path for o in report.outputs if o.platform == "web")
-    web_sha = file_sha256(web)
+    web_sha = sha256_file(web)
     changed = (CUES[0], dataclasses.replace(CUES[1], lines=("改过的字幕",)))
     wechat = next(o.path for o in report.outputs if (o.platform, o.variant) == ("wechat", "main"))
     left_over = wechat.with_name(f".{wechat.stem}.k1ll3d.part.mp4")  # from a run killed with SIGKILL
@@ -226,7 +226,7 @@ def test_changing_one_subtitle_rerenders_only_the_outputs_that_burn_it(rendered,
         ("wechat", "api"),
         ("channels", "main"),
     }
-    assert file_sha256(web) == web_sha
+    assert sha256_file(web) == web_sha
     assert "改过的字幕" in web.with_suffix(".srt").read_text("utf-8")  # the sidecar follows the subtitles
     assert not again.failed, again.failure_message()
 
