@@ -231,7 +231,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
     def _clip(self, clip_id: str) -> None:
         project = self._project()
         opened = open_clip(project, clip_id)
-        answer = wire.subtitles_json(opened, project_profile(project), project_glossary(project))
+        answer = wire.subtitles_json(opened)
         answer["proxy"] = wire.proxy_json(
             clip_id, self.server.proxies.want(project, opened.clip, urgent=True)
         )
@@ -247,9 +247,8 @@ class ReviewHandler(BaseHTTPRequestHandler):
         project = self._project()
         review_clip(project, clip_id)
         cues = wire.cues_from_json(body.get("cues"), for_saving=False)
-        profile, glossary = project_profile(project), project_glossary(project)
         findings = check_cues(project, clip_id, cues)
-        self._json({"findings": wire.findings_json(findings, cues, profile, glossary)})
+        self._json({"findings": wire.findings_json(findings)})
 
     def _save(self, clip_id: str) -> None:
         body = self._body()
@@ -285,9 +284,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
         )
 
     def _refuse_errors(self, project: Project, exc: ErrorsRemain) -> None:
-        findings = wire.findings_json(
-            exc.findings, exc.cues, project_profile(project), project_glossary(project)
-        )
+        findings = wire.findings_json(exc.findings)
         errors = [f for f in findings if f["severity"] == "error"]
         first = errors[0]
         where = f"第 {first['cue']} 条：" if first["cue"] else ""

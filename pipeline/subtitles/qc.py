@@ -26,9 +26,20 @@ class Finding:
     rule: str
     severity: str  # "error" or "warning"
     message: str
+    # what the rule measured and the profile's limit it broke (characters, lines, characters/s,
+    # milliseconds), or the text it found and what the text should be: enough to word the finding
+    # in another language without measuring again
+    measured: float | None = None
+    limit: float | None = None
+    found: str = ""
+    wanted: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The finding as `subs lint --json` lists it."""
+        return {k: v for k, v in asdict(self).items() if k in _JSON_FIELDS}
+
+
+_JSON_FIELDS = ("clip", "cue", "start_ms", "end_ms", "rule", "severity", "message")
 
 
 def lint(
@@ -37,10 +48,12 @@ def lint(
     """Every QC finding for one clip's cues (in file order), errors and warnings alike."""
     findings: list[Finding] = []
 
-    def report(number: int, cue: Cue, rule: str, message: str) -> None:
+    def report(number: int, cue: Cue, rule: str, message: str, **figures: Any) -> None:
         severity = profile.severity(rule)
         if severity != "off":
-            findings.append(Finding(clip, number, cue.start_ms, cue.end_ms, rule, severity, message))
+            findings.append(
+                Finding(clip, number, cue.start_ms, cue.end_ms, rule, severity, message, **figures)
+            )
 
     previous: Cue | None = None
     for number, cue in enumerate(cues, 1):
@@ -93,10 +106,17 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
             cue,
             "min_duration",
             f"is up {duration} ms, under {profile.min_duration_ms} ms; lengthen it or join it to a neighbour",
+            measured=duration,
+            limit=profile.min_duration_ms,
         )
     elif duration > profile.max_duration_ms:
         report(
-            number, cue, "max_duration", f"is up {duration} ms, over {profile.max_duration_ms} ms; split it"
+            number,
+            cue,
+            "max_duration",
+            f"is up {duration} ms, over {profile.max_duration_ms} ms; split it",
+            measured=duration,
+            limit=profile.max_duration_ms,
         )
     if duration > 0:
         speed = reading_length(text) * 1000 / duration
@@ -107,6 +127,8 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
                 "reading_speed",
                 f"needs {speed:.1f} characters/s, over "
                 f"{profile.max_chars_per_second:g}; shorten the text or give it more time",
+                measured=speed,
+                limit=profile.max_chars_per_second,
             )
     if len(cue.lines) > profile.max_lines:
         report(
@@ -114,6 +136,8 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
             cue,
             "lines_per_cue",
             f"has {len(cue.lines)} lines, over {profile.max_lines}; shorten or split it",
+            measured=len(cue.lines),
+            limit=profile.max_lines,
         )
     for line_number, line in enumerate(cue.lines, 1):
         width = display_width(line)
@@ -124,6 +148,8 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
                 "line_length",
                 f"line {line_number} is {format_width(width)} characters wide, over "
                 f"{profile.max_chars_per_line}: {line}",
+                measured=width,
+                limit=profile.max_chars_per_line,
             )
         stripped = line.rstrip()
         if stripped and stripped[-1] in profile.line_end_forbidden:
@@ -146,9 +172,17 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
             cue,
             "traditional",
             f"has traditional characters {''.join(traditional)}; use simplified script",
+            found="".join(traditional),
         )
     for hit in wrong_forms_in(text, glossary):
-        report(number, cue, "glossary", f"has {hit.wrong}; the glossary says {hit.right}")
+        report(
+            number,
+            cue,
+            "glossary",
+            f"has {hit.wrong}; the glossary says {hit.right}",
+            found=hit.wrong,
+            wanted=hit.right,
+        )
 
 
 def _check_neighbours(number: int, previous: Cue, cue: Cue, profile: QCProfile, report) -> None:
@@ -164,4 +198,6 @@ def _check_neighbours(number: int, previous: Cue, cue: Cue, profile: QCProfile, 
             "gap",
             f"starts {gap} ms after cue {number - 1} ends, under {profile.min_gap_ms} ms "
             f"({profile.min_gap_frames} frames); end the previous cue earlier",
+            measured=gap,
+            limit=profile.min_gap_ms,
         )
