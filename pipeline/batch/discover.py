@@ -104,8 +104,8 @@ def not_ready_reasons(project: Project) -> Iterator[str]:
             break
         if status != store.APPROVED:
             pending.setdefault(status, []).append(clip_id)
-    for status, ids in pending.items():
-        yield f"subtitles {status}: {', '.join(ids)} (`pipeline subs approve {project.root} --by NAME`)"
+    for state, ids in pending.items():
+        yield f"subtitles {state}: {', '.join(ids)} (`pipeline subs approve {project.root} --by NAME`)"
     if project.missing_consent:
         yield f"no consent recorded for {', '.join(project.missing_consent)} ([[people]] in {project.file})"
     if not project.cut_list.is_file():

@@ -40,7 +40,7 @@ Progress = Callable[[float, float], None]  # (seconds encoded, programme seconds
 @dataclass(frozen=True, slots=True)
 class OutputReport:
     platform: str
-    variant: str  # "main", "api" (size-capped WeChat file), "draft"
+    variant: manifest.Variant
     path: Path
     rendered: bool  # False: it was up to date and left alone
     entry: manifest.ManifestEntry | None  # the measured figures, as the manifest lists them

@@ -28,6 +28,7 @@ from pipeline.render.burn_in import burn_in_files
 from pipeline.render.graph import Artwork, LoudnessKey, OutputPlan, loudness_key, programme_size, render_args
 from pipeline.render.loudness import Normalisation, plan_normalisation
 from pipeline.render.loudness_pass import measure_mix
+from pipeline.render.manifest import Variant
 from pipeline.render.outputs import capped_size, video_path
 from pipeline.render.platforms import PlatformPreset
 from pipeline.render.remux import remuxed_clip, remuxed_facts, seekable_timeline
@@ -38,7 +39,7 @@ class Planned:
     """One output of a job: its plan (final path), and the fingerprint of what makes it."""
 
     platform: str
-    variant: str  # "main", "api", "draft"
+    variant: Variant
     plan: OutputPlan
     fingerprint: str
 
@@ -91,9 +92,9 @@ def prepare_job(
             )
             if loudness[key].note:
                 notes.append(loudness[key].note)
-    plans: list[tuple[str, str, OutputPlan]] = []
+    plans: list[tuple[str, Variant, OutputPlan]] = []
     for preset in presets:
-        variant = "draft" if draft else "main"
+        variant: Variant = "draft" if draft else "main"
         subtitles = burn_in.get(preset.name)
         plans.append(
             (

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final, Literal
 
 from pipeline.errors import PipelineError
 from pipeline.media.probe import MediaFacts
@@ -113,12 +114,16 @@ def make_proxy(project: Project, clip: Clip, progress: Callable[[int], None] | N
 
 # ---- making proxies in the background while the producer reads ---------------------------------
 
-READY, QUEUED, MAKING, FAILED = "ready", "queued", "making", "failed"
+ProxyStage = Literal["ready", "queued", "making", "failed"]
+READY: Final = "ready"
+QUEUED: Final = "queued"
+MAKING: Final = "making"
+FAILED: Final = "failed"
 
 
 @dataclass(frozen=True, slots=True)
 class ProxyState:
-    state: str  # ready, queued, making, failed
+    state: ProxyStage
     done_ms: int = 0  # how far the encoder got (making)
     total_ms: int = 0
     message: str = ""  # why it failed

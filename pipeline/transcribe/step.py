@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pipeline.errors import MediaError, ProjectError
 from pipeline.project.digest import content_key
@@ -35,12 +36,15 @@ CACHE_FORMAT = 2  # bump when what is cached changes shape or meaning (2: Chines
 SecondsProgress = Callable[[float], None]  # audio seconds done in this run, absolute
 
 
+# "transcribed"; "cached" (from .cache, no decoding); "redrafted" (draft rebuilt from the existing
+# transcript); "up to date" (left alone)
+ClipStatus = Literal["transcribed", "cached", "redrafted", "up to date"]
+
+
 @dataclass(frozen=True, slots=True)
 class ClipResult:
     clip_id: str
-    # "transcribed"; "cached" (from .cache, no decoding); "redrafted" (draft rebuilt from the
-    # existing transcript); "up to date" (left alone)
-    status: str
+    status: ClipStatus
     duration_ms: int
     wall_ms: int = 0  # time spent decoding; 0 unless transcribed
     words: int = 0
@@ -58,7 +62,7 @@ class TranscribeReport:
     clips: tuple[ClipResult, ...]
     model: str = ""  # the identity of the model used, "" when no clip needed one
 
-    def count(self, status: str) -> int:
+    def count(self, status: ClipStatus) -> int:
         return sum(1 for c in self.clips if c.status == status)
 
 
@@ -193,7 +197,7 @@ def _transcribe_clip(
         language=heard.language,
         model=engine.identity,
         segments=heard.segments,
-        options=options.resolved().to_dict(),
+        options=options.resolved(),
         source_sha256=clip.sha256,
     )
     atomic_write_json(cached, transcript.to_dict())

@@ -44,7 +44,7 @@ def test_transcribes_only_interview_clips_and_writes_transcripts_and_drafts(foot
     assert transcript.clip_id == "int-001"
     assert transcript.model == "fake@1"
     assert transcript.source_sha256 == step.clips_by_role(footage_project, "interview")[0].sha256
-    assert transcript.options["language"] == "zh"
+    assert transcript.options.language == "zh"
     assert transcript.text == "我是党员，在祝村工作队。"  # simplified; wrong forms stay in the transcript
     assert [(w.start_ms, w.end_ms) for w in transcript.words] == [
         (0, 400),
