@@ -48,6 +48,6 @@ setup() {
 case "${1:-setup}" in
     setup) setup ;;
     demo) setup && "$VENV/bin/pipeline" demo ;;
-    test) setup && "$VENV/bin/python" -m pytest -p no:cacheprovider "${@:2}" ;;
+    test) setup && "$VENV/bin/ruff" check && "$VENV/bin/ruff" format --check && "$VENV/bin/mypy" pipeline && "$VENV/bin/python" -m pytest -p no:cacheprovider "${@:2}" ;;
     *) echo "usage: bash setup.sh [setup|demo|test [pytest args]]" >&2; exit 2 ;;
 esac

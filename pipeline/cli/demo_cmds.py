@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -12,7 +13,7 @@ DEFAULT_DIR = REPO_ROOT / "projects" / "sample"
 DEMO_APPROVER = "示例审核员 (demo)"
 
 # (heading, command path, parameters); each runs exactly as `pipeline <command> DIR ...` would
-STAGES = (
+STAGES: tuple[tuple[str, tuple[str, ...], dict[str, Any]], ...] = (
     ("transcribe the interview takes (offline Whisper base)", ("transcribe",), {}),
     ("apply the safe subtitle fixes to the drafts", ("subs", "fix"), {}),
     ("check the subtitles (QC profile zh-CN)", ("subs", "lint"), {}),
@@ -56,7 +57,7 @@ def _heading(number: int, total: int, text: str) -> None:
     click.secho(f"\n[{number}/{total}] {text}", bold=True)
 
 
-def _lookup(ctx: click.Context, group: click.Group, path: tuple[str, ...]) -> click.Command | None:
+def _lookup(ctx: click.Context, group: click.Command, path: tuple[str, ...]) -> click.Command | None:
     command: click.Command | None = group
     for name in path:
         if not isinstance(command, click.Group):

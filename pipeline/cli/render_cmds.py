@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import click
 
@@ -18,7 +19,7 @@ def _print_table(report) -> None:
     from rich.table import Table
 
     table = Table(title=f"Outputs ({report.duration_ms / 1000:.1f} s programme)", title_justify="left")
-    for column, justify in (
+    columns: tuple[tuple[str, Literal["left", "right"]], ...] = (
         ("platform", "left"),
         ("file", "left"),
         ("", "left"),
@@ -28,7 +29,8 @@ def _print_table(report) -> None:
         ("loudness", "right"),
         ("true peak", "right"),
         ("checks", "left"),
-    ):
+    )
+    for column, justify in columns:
         table.add_column(column, justify=justify)
     for out in report.outputs:
         e = out.entry

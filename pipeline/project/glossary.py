@@ -32,7 +32,7 @@ def _t2s() -> Any:
 
 def to_simplified(text: str) -> str:
     """`text` in simplified script (OpenCC t2s, phrase-aware)."""
-    return _t2s().convert(text) if text else text  # type: ignore[no-any-return]
+    return str(_t2s().convert(text)) if text else text
 
 
 def office_glossary_path() -> Path:

@@ -46,11 +46,10 @@ def cover_frame(
 ) -> tuple[Path | None, str]:
     """A still of the first narration shot, from its middle, for the covers (cached in `cache`)."""
     narrated = {piece.source.clip_id for piece in timeline.audio}
-    shots = [s for s in timeline.shots if s.source is not None]
-    shot = next((s for s in shots if s.source.clip_id in narrated), shots[0] if shots else None)
-    if shot is None:
+    spans = [s.source for s in timeline.shots if s.source is not None]
+    span = next((s for s in spans if s.clip_id in narrated), spans[0] if spans else None)
+    if span is None:
         return None, "no-frame"
-    span = shot.source
     at_ms = span.in_ms + span.duration_ms // 2
     key = content_key({"source": stamps[span.path], "at_ms": at_ms})[:16]
     path = cache / f"frame-{key}.png"

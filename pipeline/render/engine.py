@@ -125,8 +125,9 @@ def _render_locked(
         notes += _render(job, stale, progress)
     sidecars, covers = _deliverables(job)
     reports = []
-    entries = []
+    entries: list[manifest.ManifestEntry] = []
     for planned in job.outputs:
+        entry: manifest.ManifestEntry | None
         if planned in stale:
             entry = _checked_entry(job, planned, sidecars, covers)
             entries.append(entry)

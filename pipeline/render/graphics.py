@@ -122,7 +122,7 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 
 def _width(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont) -> int:
     left, _, right, _ = draw.textbbox((0, 0), text, font=font)
-    return right - left
+    return int(right - left)
 
 
 def split_title(text: str) -> tuple[str, str]:
@@ -230,7 +230,7 @@ def _paste_logo(image: Image.Image, style: Style, unit: float) -> None:
     except OSError as exc:
         raise RenderError(f"{style.logo}: the logo is not a readable image ({exc}); use a PNG") from None
     target_h = int(unit * 0.1)
-    logo = logo.resize((max(1, int(logo.width * target_h / logo.height)), target_h), Image.LANCZOS)
+    logo = logo.resize((max(1, int(logo.width * target_h / logo.height)), target_h), Image.Resampling.LANCZOS)
     margin = int(unit * 0.05)
     image.paste(logo, (image.width - logo.width - margin, margin), logo)
 
@@ -252,8 +252,8 @@ def draw_lower_third(lines: tuple[str, ...], style: Style, canvas: Canvas) -> tu
     max_text = int(w * (0.86 if vertical else 0.6))
     _, name_font = fit_lines(probe, name, int(unit * 0.05), max_text, bold=True, wrap=False)
     _, role_font = fit_lines(probe, role, int(unit * 0.033), max_text, wrap=False) if role else (None, None)
-    name_h = name_font.size
-    role_h = role_font.size if role_font else 0
+    name_h = int(name_font.size)
+    role_h = int(role_font.size) if role_font else 0
     text_w = max(_width(probe, name, name_font), _width(probe, role, role_font) if role_font else 0)
     bar_w = min(w, text_w + 3 * pad)
     bar_h = pad * 2 + name_h + (int(pad * 0.6) + role_h if role else 0) + pad // 2
@@ -293,7 +293,8 @@ def draw_cover(
         picture = opened.convert("RGB")
     scale = max(width / picture.width, height / picture.height)
     picture = picture.resize(
-        (max(width, round(picture.width * scale)), max(height, round(picture.height * scale))), Image.LANCZOS
+        (max(width, round(picture.width * scale)), max(height, round(picture.height * scale))),
+        Image.Resampling.LANCZOS,
     )
     left, top = (picture.width - width) // 2, (picture.height - height) // 2
     image = picture.crop((left, top, left + width, top + height))

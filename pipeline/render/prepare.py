@@ -9,6 +9,7 @@ output gets its plan and fingerprint; the engine renders those whose fingerprint
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -82,13 +83,12 @@ def prepare_job(
     artwork = draw_artwork(timeline, presets, size, graphics_dir)
     burn_in = burn_in_files(project, timeline, presets, cache / "subtitles")
     notes: list[str] = []
-    loudness = {}
+    loudness: dict[LoudnessKey, Normalisation] = {}
     for preset in presets:
         key = loudness_key(preset.loudness)
         if key not in loudness:
             loudness[key] = plan_normalisation(
-                preset.loudness,
-                lambda limit, p=preset: measure_mix(project, timeline, facts, stamps, p, limit),
+                preset.loudness, functools.partial(measure_mix, project, timeline, facts, stamps, preset)
             )
             if loudness[key].note:
                 notes.append(loudness[key].note)

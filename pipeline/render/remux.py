@@ -67,15 +67,17 @@ def seekable_timeline(project: Project, timeline: Timeline) -> Timeline:
         return timeline
     swapped: dict[Path, Path] = {}
 
-    def swap(span: SourceSpan | None) -> SourceSpan | None:
-        clip = clips.get(span.clip_id) if span is not None else None
+    def swap(span: SourceSpan) -> SourceSpan:
+        clip = clips.get(span.clip_id)
         if clip is None or span.path.resolve() != clip.path(project).resolve():
             return span
         if span.path not in swapped:
             swapped[span.path] = ensure_remux(project, clip)
         return dataclasses.replace(span, path=swapped[span.path])
 
-    shots = tuple(dataclasses.replace(s, source=swap(s.source)) for s in timeline.shots)
+    shots = tuple(
+        s if s.source is None else dataclasses.replace(s, source=swap(s.source)) for s in timeline.shots
+    )
     audio = tuple(dataclasses.replace(a, source=swap(a.source)) for a in timeline.audio)
     return dataclasses.replace(timeline, shots=shots, audio=audio)
 

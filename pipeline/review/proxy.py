@@ -15,6 +15,7 @@ and a proxy made from something else is made again.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Callable
@@ -188,7 +189,7 @@ class ProxyMaker:
                 make_proxy(
                     project,
                     find_clip(project, clip_id),
-                    progress=lambda ms, clip_id=clip_id: self._progress(clip_id, ms),
+                    progress=functools.partial(self._progress, clip_id),
                 )
                 outcome = ProxyState(READY)
             except PipelineError as exc:

@@ -8,7 +8,7 @@ also be writable (start before end, some text). Refusals are in Chinese, for the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from pipeline.errors import SubtitleError
 from pipeline.project.model import Glossary, Project
@@ -64,7 +64,7 @@ def cues_from_json(value: Any, *, for_saving: bool) -> tuple[Cue, ...]:
     return tuple(cues)
 
 
-def _whole_ms(value: Any) -> bool:
+def _whole_ms(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_MS
 
 

@@ -59,8 +59,8 @@ def fix_drafts(project: Project, clip_ids: Sequence[str] | None = None) -> tuple
     results = []
     for clip_id in interview_clip_ids(project, clip_ids):
         path = draft_path(project, clip_id)
-        producers = producer_path(project, clip_id)
-        producers = producers if producers.exists() else None
+        producers_path = producer_path(project, clip_id)
+        producers = producers_path if producers_path.exists() else None
         if not path.exists():
             results.append(DraftFix(clip_id, path, fixed=False, changed=False, producers_file=producers))
             continue

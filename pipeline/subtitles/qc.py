@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -15,6 +15,8 @@ from pipeline.subtitles.cue import Cue
 from pipeline.subtitles.profile import QCProfile
 from pipeline.subtitles.terms import traditional_chars, wrong_forms_in
 from pipeline.subtitles.width import display_width, format_width, reading_length
+
+Report = Callable[..., None]  # (cue number, cue, rule, message, **figures): records a finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +87,7 @@ def has_errors(findings: Sequence[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
 
 
-def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | None, report) -> None:
+def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | None, report: Report) -> None:
     text = cue.flat
     if not text.strip():
         report(number, cue, "empty", "has no text; delete the cue or give it text")
@@ -185,7 +187,7 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
         )
 
 
-def _check_neighbours(number: int, previous: Cue, cue: Cue, profile: QCProfile, report) -> None:
+def _check_neighbours(number: int, previous: Cue, cue: Cue, profile: QCProfile, report: Report) -> None:
     gap = cue.start_ms - previous.end_ms
     if cue.start_ms < previous.start_ms:
         report(number, cue, "overlap", f"starts before cue {number - 1}; put the cues in time order")

@@ -31,7 +31,7 @@ class TermHit:
 
 def _wrong_positions(text: str, wrong: str, right: str) -> list[int]:
     """Where `wrong` occurs outside any occurrence of `right` (王建 inside 王建华 is not a mistake)."""
-    protected = set()
+    protected: set[int] = set()
     start = text.find(right)
     while start >= 0:
         protected.update(range(start, start + len(right)))

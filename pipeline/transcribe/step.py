@@ -158,6 +158,7 @@ def transcribe_project(
             on_audio = None if progress is None else (lambda ms, base=done_s: progress(base + ms / 1000))
             transcript, result = _transcribe_clip(project, clip, engine, options, on_audio)
             model_used = engine.identity
+        assert profile is not None  # loaded whenever a clip is pending
         write_draft(project, clip.clip_id, draft_cues(transcript.words, profile, glossary))
         # the transcript goes last: it marks the clip done, so a failure above means "do it again"
         atomic_write_json(transcript_path(project, clip.clip_id), transcript.to_dict())
