@@ -18,6 +18,7 @@ RANK = {
     "errors": 0,
     "media": 1,
     "presets": 1,
+    "resources": 1,
     "progress": 1,
     "project": 2,
     "transcribe": 3,
