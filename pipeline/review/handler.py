@@ -106,9 +106,15 @@ class ReviewSite(Protocol):
     Declared here so the handler depends on these four things only, not on the server module
     (which imports the handler to serve it)."""
 
-    project_root: Path
-    edit_lock: AbstractContextManager[Any]  # saves and approvals of the project, one at a time
-    proxies: ProxyMaker
+    @property
+    def project_root(self) -> Path: ...
+
+    @property
+    def edit_lock(self) -> AbstractContextManager[Any]:  # saves and approvals, one at a time
+        ...
+
+    @property
+    def proxies(self) -> ProxyMaker: ...
 
     def host_allowed(self, header: str | None) -> bool: ...
 
