@@ -135,7 +135,7 @@ offline() {
 case "${1:-setup}" in
     setup) setup ;;
     demo) setup && "$VENV/bin/pipeline" demo ;;
-    test) setup && "$VENV/bin/python" -m pytest -p no:cacheprovider "${@:2}" ;;
+    test) setup && "$VENV/bin/ruff" check && "$VENV/bin/ruff" format --check && "$VENV/bin/mypy" pipeline && "$VENV/bin/python" -m pytest -p no:cacheprovider "${@:2}" ;;
     bundle) bundle "${@:2}" ;;
     offline) offline "${@:2}" ;;
     *) echo "usage: bash setup.sh [setup|demo|test [pytest args]|bundle [FILE]|offline FILE]" >&2; exit 2 ;;

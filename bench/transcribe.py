@@ -25,6 +25,7 @@ from pathlib import Path
 
 from faster_whisper import WhisperModel
 
+from pipeline.project.glossary import project_glossary
 from pipeline.project.model import parse_project
 from pipeline.transcribe.accuracy import character_errors
 from pipeline.transcribe.chinese import has_traditional, simplify_transcription
@@ -35,7 +36,6 @@ from pipeline.transcribe.engine import (
     seed_sampler,
     whisper_kwargs,
 )
-from pipeline.transcribe.glossary import project_glossary
 from pipeline.transcribe.models import resolve_model
 from pipeline.transcribe.step import options_for
 

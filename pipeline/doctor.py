@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import PipelineError
+from pipeline.media.ffmpeg_bin import ffmpeg_exe, ffmpeg_lists, ffmpeg_version
+from pipeline.media.fonts import find_cjk_font
 
 MIN_FREE_GB = 5.0  # a 4-minute episode with three platforms and its cache needs about 2 GB
 
@@ -21,8 +23,6 @@ class Check:
 
 
 def check_ffmpeg() -> list[Check]:
-    from pipeline.media.ffmpeg_bin import ffmpeg_exe, ffmpeg_lists, ffmpeg_version
-
     try:
         exe = ffmpeg_exe()
         buildconf, encoders, filters = ffmpeg_lists()
@@ -56,8 +56,6 @@ def check_pyav() -> Check:
 
 
 def check_font() -> Check:
-    from pipeline.media.fonts import find_cjk_font
-
     try:
         font = find_cjk_font()
     except PipelineError as exc:

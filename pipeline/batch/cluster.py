@@ -223,18 +223,16 @@ def client_security(address: str, tls: TlsFiles | None = None):
         return None
     if tls is None:
         security = Security(require_encryption=True)  # Dask's configuration
-        configured = (security.tls_ca_file, security.tls_client_cert)
+        # Security sets its tls_* attributes from the configuration at run time (no stubs declare them)
+        ca, cert, key = (getattr(security, f"tls_{n}") for n in ("ca_file", "client_cert", "client_key"))
+        configured = (ca, cert)
         if not all(configured):
             raise BatchError(
                 f"{address} needs the office's certificates: give --tls-ca, --tls-cert and --tls-key "
                 "(made by `pipeline cluster certs`), or set distributed.comm.tls.ca-file and "
                 "distributed.comm.tls.client.cert/.key in Dask's configuration"
             )
-        tls = TlsFiles(
-            Path(security.tls_ca_file),
-            Path(security.tls_client_cert),
-            Path(security.tls_client_key or security.tls_client_cert),
-        )
+        tls = TlsFiles(Path(ca), Path(cert), Path(key or cert))
     for option, path in (("--tls-ca", tls.ca), ("--tls-cert", tls.cert), ("--tls-key", tls.key)):
         try:
             with open(path, "rb") as fh:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError
 from pipeline.project.model import PROJECT_FILE, Project, load_project
+from pipeline.render.outputs import safe_name
+from pipeline.subtitles import store
 
 # folders that never hold projects: derived data, and the batch's own output
 NOT_SEARCHED = frozenset({".cache", "exports", "outbox"})
@@ -83,15 +85,11 @@ def episode_week(project: Project) -> str:
 
 def episode_slug(project: Project) -> str:
     """`E01-驻村路上`: the episode number and title, safe as a folder name on any file system."""
-    from pipeline.render.outputs import safe_name
-
     return safe_name(f"E{project.episode.number:02d}-{project.episode.title}")
 
 
 def not_ready_reasons(project: Project) -> Iterator[str]:
     """Why `project` cannot be rendered for publishing yet (nothing when it is ready)."""
-    from pipeline.subtitles import store
-
     try:
         clip_ids = store.interview_clip_ids(project)
     except PipelineError as exc:
@@ -106,8 +104,8 @@ def not_ready_reasons(project: Project) -> Iterator[str]:
             break
         if status != store.APPROVED:
             pending.setdefault(status, []).append(clip_id)
-    for status, ids in pending.items():
-        yield f"subtitles {status}: {', '.join(ids)} (`pipeline subs approve {project.root} --by NAME`)"
+    for state, ids in pending.items():
+        yield f"subtitles {state}: {', '.join(ids)} (`pipeline subs approve {project.root} --by NAME`)"
     if project.missing_consent:
         yield f"no consent recorded for {', '.join(project.missing_consent)} ([[people]] in {project.file})"
     if not project.cut_list.is_file():
@@ -119,8 +117,6 @@ def _unique_slugs(
 ) -> list[str]:
     """Slugs per episode; two episodes of one week with the same number and title (two series, or
     a copied folder) get their folder's path appended so neither package overwrites the other."""
-    from pipeline.render.outputs import safe_name
-
     keyed = []
     for folder, project, _ in selected:
         slug = episode_slug(project) if project is not None else safe_name(folder.name)

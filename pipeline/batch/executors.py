@@ -78,8 +78,13 @@ def run_local(
     """Run `jobs` in `workers` local processes; results in the order they finish."""
     results: list[EpisodeResult] = []
     todo = [(j, 1) for j in jobs]
+
+    def settle(result: EpisodeResult) -> None:
+        results.append(result)
+        on_result(result)
+
     while todo:
-        todo = _run_pool(todo, job, workers, retries, lambda r: (results.append(r), on_result(r)))
+        todo = _run_pool(todo, job, workers, retries, settle)
     return results
 
 

@@ -17,15 +17,21 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final, Literal
 
+from pipeline.batch.outbox import package_episode
+from pipeline.edit.compile import compile_timeline
 from pipeline.errors import FfmpegError, PipelineError, RenderError
+from pipeline.project.model import load_project
+from pipeline.render.engine import render_project
 
-RENDERED = "rendered"  # at least one output was rendered (and the package rebuilt)
-PACKAGED = "packaged"  # the outputs were up to date, the package was (re)assembled
-UP_TO_DATE = "up to date"  # nothing to do: outputs and package unchanged
-SKIPPED = "skipped"  # not ready: subtitles, consent or cut list missing
-FAILED = "failed"
-PENDING = "pending"  # not finished yet (only ever seen in a summary written during the run)
+EpisodeStatus = Literal["rendered", "packaged", "up to date", "skipped", "failed", "pending"]
+RENDERED: Final = "rendered"  # at least one output was rendered (and the package rebuilt)
+PACKAGED: Final = "packaged"  # the outputs were up to date, the package was (re)assembled
+UP_TO_DATE: Final = "up to date"  # nothing to do: outputs and package unchanged
+SKIPPED: Final = "skipped"  # not ready: subtitles, consent or cut list missing
+FAILED: Final = "failed"
+PENDING: Final = "pending"  # not finished yet (only ever seen in a summary written during the run)
 
 LOG_DIR = Path(".cache") / "batch"
 log = logging.getLogger("pipeline.batch")
@@ -39,7 +45,7 @@ class EpisodeResult:
     project: str  # the project folder
     slug: str  # its package's folder name: E01-驻村路上
     week: str
-    status: str  # RENDERED, PACKAGED, UP_TO_DATE, SKIPPED, FAILED (PENDING while running)
+    status: EpisodeStatus
     reason: str = ""  # one line: what was done, why it was skipped, or what failed
     seconds: float = 0.0
     package: str = ""  # the package folder, once packaged
@@ -67,7 +73,7 @@ def run_episode(
     slug = slug or Path(package_dir).name
     log_file = log_path(project_dir, week)
 
-    def result(status: str, reason: str, **fields) -> EpisodeResult:
+    def result(status: EpisodeStatus, reason: str, **fields) -> EpisodeResult:
         return EpisodeResult(
             str(folder),
             slug,
@@ -129,11 +135,6 @@ def _guarded(
 def _render_and_package(
     folder: Path, platforms: tuple[str, ...], draft: bool, package_dir: Path, result: Finish
 ) -> EpisodeResult:
-    from pipeline.batch.outbox import package_episode
-    from pipeline.edit.compile import compile_timeline
-    from pipeline.project.model import load_project
-    from pipeline.render.engine import render_project
-
     project = load_project(folder)
     # compiled here once: the render draws it, the digest quotes its subtitles
     timeline = compile_timeline(project, subtitles="working" if draft else "approved")

@@ -27,11 +27,12 @@ from typing import Any
 
 from pipeline.batch.publish import PublishText, publish_text, story_paragraphs
 from pipeline.errors import RenderError
-from pipeline.project.files import atomic_write_json
+from pipeline.project.digest import sha256_file
+from pipeline.project.files import atomic_write_json, current_umask
 from pipeline.project.model import Project
 from pipeline.render.engine import RenderReport
 from pipeline.render.manifest import ManifestEntry, manifest_path, now_utc
-from pipeline.render.measure import file_sha256
+from pipeline.subtitles import store
 from pipeline.subtitles.cue import Cue
 
 PUBLISH_FILE = "publish.json"
@@ -97,7 +98,7 @@ def package_files(project: Project, entries: Sequence[ManifestEntry]) -> tuple[P
             f"{missing[0]}: listed in {manifest_path(project)} but missing; "
             f"run `pipeline render {project.root}` again"
         )
-    return tuple(PackageFile(name, path, file_sha256(path)) for name, path in sorted(sources.items()))
+    return tuple(PackageFile(name, path, sha256_file(path)) for name, path in sorted(sources.items()))
 
 
 def package_name(platform: str, relative: str) -> str:
@@ -114,8 +115,6 @@ def publish_record(
     story: Sequence[str] = (),
 ) -> dict[str, Any]:
     """`publish.json` without its time stamp, as plain JSON data."""
-    from pipeline.subtitles import store
-
     episode, subject = project.episode, project.subject
     approvals = store.load_approvals(project)
     videos, covers = [], []
@@ -218,7 +217,7 @@ def package_matches(folder: Path, record: dict[str, Any], files: Sequence[Packag
         with contextlib.suppress(OSError):
             if os.path.samefile(target, f.source):
                 continue  # the hard link made last time: the very bytes just hashed
-        if file_sha256(target) != f.sha256:
+        if sha256_file(target) != f.sha256:
             return False
     return True
 
@@ -243,7 +242,7 @@ def _assemble(folder: Path, files: Sequence[PackageFile], record: dict[str, Any]
     parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.part-", dir=parent))
     try:
-        os.chmod(building, 0o777 & ~_umask())  # mkdtemp makes 0700; a package is for others to read
+        os.chmod(building, 0o777 & ~current_umask())  # mkdtemp makes 0700; a package is for others to read
         for f in files:
             target = building / f.name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -276,9 +275,3 @@ def _remove_leftovers(folder: Path) -> None:
     for pattern in (f".{folder.name}.part-*", f".{folder.name}.old-*"):
         for leftover in folder.parent.glob(pattern):
             shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.batch.discover import Candidate, discover, find_project_folders
 from pipeline.batch.executors import CONNECT_TIMEOUT_S, EpisodeJob, JobFunction, run_local, run_on_dask
-from pipeline.batch.jobs import FAILED, PENDING, SKIPPED, EpisodeResult, log_path, run_episode
+from pipeline.batch.jobs import FAILED, PENDING, SKIPPED, EpisodeResult, EpisodeStatus, log_path, run_episode
 from pipeline.batch.summary import clear_interrupted_writes, write_summary
 from pipeline.errors import BatchError
 from pipeline.project.lock import exclusive
@@ -131,7 +131,7 @@ def _run(
     progress(0, total)
     for candidate in candidates:
         if not candidate.ready:
-            status = FAILED if candidate.broken else SKIPPED
+            status: EpisodeStatus = FAILED if candidate.broken else SKIPPED
             reason = candidate.reason if candidate.broken else f"not ready: {candidate.reason}"
             settle(replace(_pending(candidate), status=status, reason=reason))
     if jobs:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
 
 import click
 
+from pipeline.cli.options import ProgressAdapter, draft_option, platforms_option
 from pipeline.cli.publish_cmds import batch_publish_options, publish_batch, publish_requests
-from pipeline.render.platforms import platform_names
 
 
 def _iso_week(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -18,24 +17,6 @@ def _iso_week(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     if value is not None and not WEEK_RE.match(value):
         raise click.BadParameter(f"{value!r} is not an ISO week; write it like 2026-W48")
     return value
-
-
-class _EpisodeBar:
-    """The overall bar (episodes settled of all found), opened once the run knows how many."""
-
-    def __init__(self) -> None:
-        self._stack = contextlib.ExitStack()
-        self._update = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if self._update is None:
-            from pipeline.progress import progress_bar
-
-            self._update = self._stack.enter_context(progress_bar("Episodes", total, unit="episodes"))
-        self._update(done)
-
-    def close(self) -> None:
-        self._stack.close()
 
 
 def _line(result) -> None:
@@ -70,13 +51,7 @@ def _print_table(report) -> None:
     default=None,
     help="Only the episodes scheduled for this ISO week ([episode] week), e.g. 2026-W48 [default: all].",
 )
-@click.option(
-    "--platform",
-    "platforms",
-    multiple=True,
-    type=click.Choice(platform_names()),
-    help="Render only this platform (repeat for several) [default: each project's platforms].",
-)
+@platforms_option(default="each project's platforms")
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -128,10 +103,8 @@ def _print_table(report) -> None:
     show_default=True,
     help="Seconds to wait for the Dask scheduler (and a first worker).",
 )
-@click.option(
-    "--draft",
-    is_flag=True,
-    help="Fast low-resolution previews, packaged under outbox/<week>-draft/ (never for publishing).",
+@draft_option(
+    help="Fast low-resolution previews, packaged under outbox/<week>-draft/ (never for publishing)."
 )
 @batch_publish_options
 def batch_cmd(
@@ -162,8 +135,7 @@ def batch_cmd(
         raise click.UsageError("--publish cannot be used with --draft: previews are never published")
     requests = publish_requests(publish_targets, publish_options)
     security = _cluster_security(scheduler, tls_ca, tls_cert, tls_key)
-    bar = _EpisodeBar()
-    try:
+    with ProgressAdapter("Episodes", unit="episodes") as bar:
         report = run_batch(
             root,
             week=week,
@@ -177,8 +149,6 @@ def batch_cmd(
             on_result=_line,
             progress=bar,
         )
-    finally:
-        bar.close()
     if not report.results:
         click.echo(f"No episodes scheduled for {week} under {report.root}.")
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -12,7 +13,7 @@ DEFAULT_DIR = REPO_ROOT / "projects" / "sample"
 DEMO_APPROVER = "示例审核员 (demo)"
 
 # (heading, command path, parameters); each runs exactly as `pipeline <command> DIR ...` would
-STAGES = (
+STAGES: tuple[tuple[str, tuple[str, ...], dict[str, Any]], ...] = (
     ("transcribe the interview takes (offline Whisper base)", ("transcribe",), {}),
     ("apply the safe subtitle fixes to the drafts", ("subs", "fix"), {}),
     ("check the subtitles (QC profile zh-CN)", ("subs", "lint"), {}),
@@ -41,6 +42,7 @@ def demo_cmd(ctx: click.Context, directory: Path | None) -> None:
     _heading(1, total, f"build the sample project in {root}")
     build_sample(root, say=lambda message: click.echo(f"  {message}"))
     group = ctx.find_root().command
+    assert isinstance(group, click.Group)
     for number, (heading, path, params) in enumerate(STAGES, start=2):
         command = _lookup(ctx, group, path)
         if command is None:  # a stage this build does not have
@@ -80,7 +82,7 @@ def _heading(number: int, total: int, text: str) -> None:
     click.secho(f"\n[{number}/{total}] {text}", bold=True)
 
 
-def _lookup(ctx: click.Context, group: click.Group, path: tuple[str, ...]) -> click.Command | None:
+def _lookup(ctx: click.Context, group: click.Command, path: tuple[str, ...]) -> click.Command | None:
     command: click.Command | None = group
     for name in path:
         if not isinstance(command, click.Group):

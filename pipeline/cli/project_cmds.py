@@ -70,8 +70,8 @@ def init_cmd(
 @click.option("--symlink", "link", flag_value="soft", help="Symbolic-link instead of copying.")
 def ingest_cmd(project_dir: Path, files: tuple[Path, ...], role: str, link: str | None) -> None:
     """Copy footage into the project, probe it and record checksums (re-ingesting the same file is a no-op)."""
-    from pipeline.media.ingest import ingest
     from pipeline.progress import progress_bar
+    from pipeline.project.ingest import ingest
     from pipeline.project.model import load_project
 
     project = load_project(project_dir)

@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
+from typing import Literal
 
 import click
 
-from pipeline.cli.options import project_dir
-from pipeline.render.platforms import platform_names
-
-
-class _Bar:
-    """A progress bar (encoded seconds of the programme) opened when ffmpeg first reports."""
-
-    def __init__(self) -> None:
-        self._stack = contextlib.ExitStack()
-        self._update = None
-
-    def __call__(self, done: float, total: float) -> None:
-        if self._update is None:
-            from pipeline.progress import progress_bar
-
-            self._update = self._stack.enter_context(progress_bar("Rendering", total))
-        self._update(done)
-
-    def close(self) -> None:
-        self._stack.close()
+from pipeline.cli.options import ProgressAdapter, draft_option, platforms_option, project_dir
 
 
 def _figure(value: float | None, pattern: str) -> str:
@@ -38,7 +19,7 @@ def _print_table(report) -> None:
     from rich.table import Table
 
     table = Table(title=f"Outputs ({report.duration_ms / 1000:.1f} s programme)", title_justify="left")
-    for column, justify in (
+    columns: tuple[tuple[str, Literal["left", "right"]], ...] = (
         ("platform", "left"),
         ("file", "left"),
         ("", "left"),
@@ -48,7 +29,8 @@ def _print_table(report) -> None:
         ("loudness", "right"),
         ("true peak", "right"),
         ("checks", "left"),
-    ):
+    )
+    for column, justify in columns:
         table.add_column(column, justify=justify)
     for out in report.outputs:
         e = out.entry
@@ -76,18 +58,10 @@ def _print_table(report) -> None:
 
 @click.command("render")
 @project_dir
-@click.option(
-    "--platform",
-    "platforms",
-    multiple=True,
-    type=click.Choice(platform_names()),
-    help="Render only this platform (repeat for several) [default: the project's platforms].",
-)
+@platforms_option(default="the project's platforms")
 @click.option("--force", is_flag=True, help="Render even the outputs that are up to date.")
-@click.option(
-    "--draft",
-    is_flag=True,
-    help="Fast low-resolution previews with the working (unapproved) subtitles, under exports/draft/.",
+@draft_option(
+    help="Fast low-resolution previews with the working (unapproved) subtitles, under exports/draft/."
 )
 def render_cmd(project_dir: Path, platforms: tuple[str, ...], force: bool, draft: bool) -> None:
     """Render the episode for each platform; skip outputs that are up to date.
@@ -98,11 +72,8 @@ def render_cmd(project_dir: Path, platforms: tuple[str, ...], force: bool, draft
     from pipeline.errors import RenderError
     from pipeline.render.engine import render_project
 
-    bar = _Bar()
-    try:
+    with ProgressAdapter("Rendering") as bar:
         report = render_project(project_dir, platforms or None, force=force, draft=draft, progress=bar)
-    finally:
-        bar.close()
     _print_table(report)
     for note in report.notes:
         click.echo(f"Note: {note}", err=True)

@@ -59,7 +59,7 @@ def landscape_frame(path: Path, *, size: tuple[int, int], scene: str) -> Path:
     d = ImageDraw.Draw(img)
     horizon = int(h * 0.45)
     if scene == "meeting":
-        img.paste((225, 215, 195), [0, 0, w, h])
+        img.paste((225, 215, 195), (0, 0, w, h))
         d.rectangle([0, int(h * 0.1), w, int(h * 0.2)], fill=(180, 20, 30))  # banner
         d.rectangle([int(w * 0.1), int(h * 0.55), int(w * 0.9), int(h * 0.7)], fill=(120, 80, 50))  # table
         for i in range(9):

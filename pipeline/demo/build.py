@@ -12,11 +12,12 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from pipeline.demo import art
 from pipeline.errors import ProjectError
-from pipeline.media.ingest import ingest
 from pipeline.media.runner import run_ffmpeg
 from pipeline.project.create import create_project
 from pipeline.project.files import atomic_output
+from pipeline.project.ingest import ingest
 from pipeline.project.model import REPO_ROOT, Project
 
 NARRATION = REPO_ROOT / "assets" / "sample" / "narration"
@@ -93,8 +94,6 @@ def camera_card(say: Step) -> Path:
     CARD_CACHE.mkdir(parents=True, exist_ok=True)
     work = CARD_CACHE / "stills"
     work.mkdir(exist_ok=True)
-    from pipeline.demo import art
-
     for k in range(1, TAKES + 1):
         # takes 1-3 from the AVCHD camcorder, 4-5 from the DSLR
         suffix = ".MTS" if k <= 3 else ".MOV"
@@ -171,8 +170,6 @@ def _interview(still: Path, narration: Path, out: Path, *, avchd: bool) -> None:
 
 
 def _broll(work: Path, scene: str, out: Path) -> None:
-    from pipeline.demo import art
-
     if scene == "road":  # 4K HEVC from a drone-style pan, no sound
         still = art.landscape_frame(work / "road.png", size=(4800, 2160), scene="road")
         args = [

@@ -24,6 +24,7 @@ from pipeline.edit.timeline import Card, MusicBed, Overlay, Shot, SourceSpan, St
 from pipeline.errors import EditError, PresetError
 from pipeline.project.footage import Clip, clips_by_role, index_path, load_footage
 from pipeline.project.model import Project
+from pipeline.subtitles import store
 from pipeline.subtitles.cue import Cue
 
 SUBTITLE_MODES = ("approved", "working", "none")
@@ -279,7 +280,5 @@ def subtitle_cues(project: Project, clip_ids: Sequence[str], mode: str) -> dict[
     """Each narrated clip's cues in source time: approved (locked) ones, the working drafts, or none."""
     if mode == "none":
         return {}
-    from pipeline.subtitles import store
-
     read = store.approved_cues if mode == "approved" else store.working_cues
     return {clip_id: tuple(read(project, clip_id)) for clip_id in clip_ids}

@@ -11,6 +11,7 @@ format inside the file itself); `read_cut_list` and `write_cut_list` are the fil
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,7 @@ BULLET_RE = re.compile(r"^[-*+]\s*\[(?P<tick>[^\]]?)\]\s*(?P<rest>.*)$")
 NOTE_RE = re.compile(r"\s*<!--(?P<note>.*?)-->\s*$")
 BROLL_RE = re.compile(r"^broll\s+(?P<clip>\S+)\s+(?P<span>\S+)(?:\s+@(?P<at>\S+))?$")
 SPAN_SEPARATORS = ("-", "–", "~")
+Fail = Callable[[int, str], EditError]  # (line number, problem) -> the error naming cut.md and the line
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +187,7 @@ def parse_cut_list(text: str, source: Path | str = "cut.md") -> CutList:
     return CutList(tuple(entries))
 
 
-def _parse_entry(bullet: re.Match[str], number: int, fail) -> CutEntry:
+def _parse_entry(bullet: re.Match[str], number: int, fail: Fail) -> CutEntry:
     tick = bullet["tick"]
     if tick not in (" ", "", "x", "X"):
         raise fail(number, f"the tick box [{tick}] must be [x] (keep) or [ ] (leave out)")
@@ -213,7 +215,7 @@ def _parse_entry(bullet: re.Match[str], number: int, fail) -> CutEntry:
     )
 
 
-def _parse_broll(stripped: str, number: int, fail) -> BrollMark:
+def _parse_broll(stripped: str, number: int, fail: Fail) -> BrollMark:
     match = BROLL_RE.match(stripped)
     if not match:
         raise fail(
@@ -230,7 +232,7 @@ def _parse_broll(stripped: str, number: int, fail) -> BrollMark:
     return BrollMark(clip_id=match["clip"], in_ms=in_ms, out_ms=out_ms, at_ms=at_ms, line=number)
 
 
-def _parse_span(span: str, number: int, fail) -> tuple[int, int]:
+def _parse_span(span: str, number: int, fail: Fail) -> tuple[int, int]:
     for separator in SPAN_SEPARATORS:
         if span.count(separator) == 1:
             first, second = span.split(separator)
@@ -243,6 +245,7 @@ def _parse_span(span: str, number: int, fail) -> tuple[int, int]:
             raise fail(
                 number, f"cannot read the time {raw!r}; write minutes:seconds.hundredths like 00:04.80"
             )
+    assert in_ms is not None and out_ms is not None  # the loop above raised otherwise
     if out_ms <= in_ms:
         raise fail(number, f"the span ends ({second}) before it starts ({first}); swap or fix the times")
     return in_ms, out_ms

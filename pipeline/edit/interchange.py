@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import opentimelineio as otio
 
@@ -83,10 +84,10 @@ def export_text(
     document = to_otio(timeline, spec, media_lengths or {})
     try:
         if spec.adapter == "cmx_3600":
-            return otio.adapters.write_to_string(
-                document, adapter_name=spec.adapter, rate=float(timeline.fps)
+            return str(
+                otio.adapters.write_to_string(document, adapter_name=spec.adapter, rate=float(timeline.fps))
             )
-        return otio.adapters.write_to_string(document, adapter_name=spec.adapter)
+        return str(otio.adapters.write_to_string(document, adapter_name=spec.adapter))
     except otio.exceptions.OTIOError as exc:
         raise EditError(f"cannot write the timeline as {spec.name} ({exc}); try --format otio") from None
 
@@ -145,12 +146,15 @@ class _Clock:
         return otio.opentime.TimeRange(start, self.span(start_ms, end_ms))
 
 
-def _picture_item(shot: Shot, clock: _Clock, media_lengths: Mapping[Path, int], reels: dict[str, str] | None):
+def _picture_item(
+    shot: Shot, clock: _Clock, media_lengths: Mapping[Path, int], reels: dict[str, str] | None
+) -> Any:
     if shot.card is not None:
         gap = _gap(shot.start_ms, shot.end_ms, clock)
         gap.name = f"{shot.card.kind} card"
         gap.metadata["pipeline"] = {"card": shot.card.kind, "lines": list(shot.card.lines)}
         return gap
+    assert shot.source is not None  # a shot shows a card or footage
     return _clip(shot.source, shot.start_ms, shot.end_ms, clock, media_lengths, reels)
 
 
@@ -206,6 +210,7 @@ def _narration(timeline: Timeline, clock: _Clock, media_lengths: Mapping[Path, i
 
 def _music(timeline: Timeline, clock: _Clock, media_lengths: Mapping[Path, int]) -> otio.schema.Track:
     music = timeline.music
+    assert music is not None  # called only for a timeline with a music bed
     track = otio.schema.Track(name="A2 music", kind=otio.schema.TrackKind.Audio)
     if music.start_ms > 0:
         track.append(_gap(0, music.start_ms, clock))

@@ -124,6 +124,7 @@ def _beat_shots(
             and _can_run_on(last, ms_at(f1, fps), lengths)
         ):
             span = last.source
+            assert span is not None  # shots placed here show footage, never a card
             shots[-1] = replace(
                 last,
                 duration_ms=ms_at(f1, fps) - last.start_ms,
@@ -136,6 +137,8 @@ def _beat_shots(
 
 def _can_run_on(shot: Shot, end_ms: int, lengths: Mapping[str, int]) -> bool:
     span = shot.source
+    if span is None:
+        return False
     available = lengths.get(span.clip_id)
     return available is not None and span.in_ms + (end_ms - shot.start_ms) <= available
 

@@ -11,8 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Literal
 
 from pipeline.subtitles.cue import Cue
+
+CardKind = Literal["title", "credits"]
+OverlayKind = Literal["lower_third"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +37,7 @@ class SourceSpan:
 class Card:
     """A full-frame graphic: the intro title card or the outro credits card."""
 
-    kind: str  # "title" or "credits"
+    kind: CardKind
     lines: tuple[str, ...]  # title card: (series, episode title[, subject line]); credits: "出品  XX" lines
 
 
@@ -46,6 +50,13 @@ class Shot:
     source: SourceSpan | None = None
     card: Card | None = None
     transition_ms: int = 0  # crossfade from the previous shot (0: hard cut)
+
+    def __post_init__(self) -> None:
+        if (self.source is None) == (self.card is None):
+            raise ValueError(
+                f"a shot shows exactly one of footage and a card (shot at {self.start_ms} ms has "
+                f"{'both' if self.source is not None else 'neither'})"
+            )
 
     @property
     def end_ms(self) -> int:
@@ -69,7 +80,7 @@ class AudioPiece:
 class Overlay:
     """A graphic over the picture, e.g. the lower third with the subject's name and role."""
 
-    kind: str  # "lower_third"
+    kind: OverlayKind
     start_ms: int
     duration_ms: int
     lines: tuple[str, ...]  # (name, role)

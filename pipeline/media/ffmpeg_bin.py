@@ -30,7 +30,7 @@ def ffmpeg_exe() -> str:
             "imageio-ffmpeg is not installed; run `bash setup.sh` (or pip install imageio-ffmpeg)"
         ) from None
     try:
-        return imageio_ffmpeg.get_ffmpeg_exe()
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
     except RuntimeError as exc:  # pragma: no cover
         raise PipelineError(
             f"no ffmpeg binary found ({exc}); reinstall imageio-ffmpeg or set {ENV_VAR}"

@@ -115,9 +115,10 @@ def _facts(path: Path, size: int, container: av.container.InputContainer) -> Med
         (s for s in container.streams.video if not (s.disposition & av.stream.Disposition.attached_pic)), None
     )
     audio_stream = container.streams.audio[0] if container.streams.audio else None
-    if video_stream is None and audio_stream is None:
+    main_stream = video_stream or audio_stream
+    if main_stream is None:
         raise MediaError(f"{path}: has neither a video nor an audio stream; is it a media file?")
-    duration_ms = _duration_ms(container, video_stream or audio_stream)
+    duration_ms = _duration_ms(container, main_stream)
     if duration_ms <= 0:
         raise MediaError(f"{path}: has no measurable duration; the file is probably truncated")
     video = _video_facts(path, container, video_stream) if video_stream is not None else None
@@ -127,7 +128,7 @@ def _facts(path: Path, size: int, container: av.container.InputContainer) -> Med
         audio = AudioFacts(
             codec=cc.name, sample_rate=int(cc.sample_rate or 0), channels=int(cc.channels or 0)
         )
-    _check_tail(path, container, video_stream or audio_stream, duration_ms)
+    _check_tail(path, container, main_stream, duration_ms)
     return MediaFacts(
         container=container.format.name,
         duration_ms=duration_ms,

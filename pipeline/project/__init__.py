@@ -1,1 +1,1 @@
-"""The project folder: project.toml, its layout, atomic writes."""
+"""The project folder: project.toml, its layout, atomic writes, the glossary, ingesting footage."""

@@ -6,7 +6,7 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from pipeline.errors import ProjectError
@@ -16,11 +16,12 @@ def temp_sibling(path: Path) -> Path:
     """A temporary name next to `path` with the same suffix (ffmpeg picks the muxer from it)."""
     fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=path.parent)
     os.close(fd)
-    os.chmod(name, 0o666 & ~_umask())  # mkstemp makes 0600; finished files get the usual permissions
+    os.chmod(name, 0o666 & ~current_umask())  # mkstemp makes 0600; finished files get the usual permissions
     return Path(name)
 
 
-def _umask() -> int:
+def current_umask() -> int:
+    """The process's umask (reading it means setting it, so it is set straight back)."""
     current = os.umask(0)
     os.umask(current)
     return current
@@ -42,6 +43,14 @@ def atomic_output(path: Path) -> Iterator[Path]:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+@contextlib.contextmanager
+def atomic_outputs(paths: Sequence[Path]) -> Iterator[list[Path]]:
+    """`atomic_output` for several files made together (one ffmpeg run, many outputs): yield their
+    temporary paths; all are renamed onto `paths` only if the block completes, else all removed."""
+    with contextlib.ExitStack() as stack:
+        yield [stack.enter_context(atomic_output(path)) for path in paths]
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

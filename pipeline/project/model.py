@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any
 
 from pipeline.errors import ProjectError
+from pipeline.presets import available
 from pipeline.project.files import resolve_inside
 
 PROJECT_FILE = "project.toml"
@@ -221,8 +222,6 @@ def parse_project(root: Path, data: Mapping[str, Any]) -> Project:
 
     template = r.text(data, "", "template", required=False, default="first-person")
     platforms = r.string_list(data, "platforms", "platforms") if "platforms" in data else KNOWN_PLATFORMS
-    from pipeline.presets import available
-
     known = available("platforms") or KNOWN_PLATFORMS
     for p in platforms:
         if p not in known:

@@ -57,10 +57,10 @@ def _publish(
     if request.target == "site":
         assert request.site is not None
         with exclusive(request.site / SITE_LOCK, what="pipeline publish --to site", where=request.site):
-            result = publish_site(episode, request.site, site_url=request.site_url)
-        changed = f" ({', '.join(result.changed_files)} copied)" if result.changed_files else ""
-        say(f"site     {episode.slug}: {result.page}{changed}")
-        if not result.base_url:
+            site = publish_site(episode, request.site, site_url=request.site_url)
+        changed = f" ({', '.join(site.changed_files)} copied)" if site.changed_files else ""
+        say(f"site     {episode.slug}: {site.page}{changed}")
+        if not site.base_url:
             note(
                 "feed.xml and sitemap.xml hold relative addresses; give --site-url https://… once "
                 "(it is remembered) so feed readers and search engines can follow them"

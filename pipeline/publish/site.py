@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import PublishError
+from pipeline.project.digest import sha256_file as file_sha256
 from pipeline.project.files import atomic_output, atomic_write_bytes, atomic_write_json, atomic_write_text
 from pipeline.publish.article import templates
 from pipeline.publish.episode import OutboxEpisode
 from pipeline.publish.record import PublishedRecord, now_utc
-from pipeline.render.measure import file_sha256
 
 SITE_FILE = "site.json"
 
@@ -68,7 +68,7 @@ def publish_site(episode: OutboxEpisode, site: Path, *, site_url: str | None = N
         if _place(source, folder / name)
     ]
     entries = [e for e in data["episodes"] if e.get("id") != ident]
-    old = next((e for e in data["episodes"] if e.get("id") == ident), {})
+    old: dict[str, Any] = next((e for e in data["episodes"] if e.get("id") == ident), {})
     entry = {
         "id": ident,
         "title": episode.title,

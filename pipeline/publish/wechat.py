@@ -27,12 +27,12 @@ from PIL import Image, UnidentifiedImageError
 
 from pipeline.errors import PublishError
 from pipeline.media.probe import probe
+from pipeline.project.digest import sha256_file as file_sha256
 from pipeline.publish.article import Still, article_content, article_problems, centre_crop
 from pipeline.publish.episode import EpisodeFile, OutboxEpisode
 from pipeline.publish.record import PublishedRecord, now_utc
 from pipeline.publish.stills import extract_still, still_times_ms
 from pipeline.publish.wechat_api import Article, WechatApi
-from pipeline.render.measure import file_sha256
 
 MB = 1024 * 1024
 IMAGE_MAX = 10 * MB  # permanent image material
@@ -101,15 +101,15 @@ def publish_wechat(
 
     if options.dry_run:
         with tempfile.TemporaryDirectory(prefix="pipeline-stills-") as tmp:
-            stills = _take_stills(source, Path(tmp), options.stills)
-            urls = [Still(f"https://mmbiz.qpic.cn/dry-run/{i}") for i in range(len(stills))]
+            taken = _take_stills(source, Path(tmp), options.stills)
+            urls = [Still(f"https://mmbiz.qpic.cn/dry-run/{i}") for i in range(len(taken))]
             article = _article(episode, "DRY-RUN-THUMB", urls, crops, result.video_title)
         _check_article(episode, article)
         tell(
             f"cover    {cover.name}: {cover.path.stat().st_size / 1000:.0f} KB, crops {crops[0]} / {crops[1]}"
         )
         tell(f"video    {video.name}: {video.path.stat().st_size / MB:.1f} MB, title {result.video_title}")
-        tell(f"stills   {len(stills)} from {source.name}, each under 1 MB")
+        tell(f"stills   {len(taken)} from {source.name}, each under 1 MB")
         tell(f"article  {len(article.content)} characters; title, author and digest within WeChat's limits")
         tell("dry run: nothing was sent")
         return result

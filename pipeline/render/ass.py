@@ -19,6 +19,7 @@ from pipeline.errors import RenderError
 from pipeline.media.fonts import find_cjk_font
 from pipeline.render.platforms import SubtitleLayout
 from pipeline.subtitles.cue import Cue
+from pipeline.subtitles.linebreak import reflow
 
 ZERO_WIDTH_SPACE = "\u200b"  # after a backslash, so `\N`, `\h`, `\{` in the text are not ASS codes
 OUTLINE_RATIO = 0.06  # outline width as a share of the text height
@@ -159,8 +160,6 @@ def laid_out(
     cues: Sequence[Cue], max_chars: int, max_lines: int, *, gap_ms: int = 0, keep_together: Sequence[str] = ()
 ) -> tuple[Cue, ...]:
     """Cues re-broken for a layout (16 x 2 landscape, 13 x 1 vertical) by the subtitle stage's rules."""
-    from pipeline.subtitles.linebreak import reflow
-
     return reflow(cues, max_chars, max_lines, gap_ms=gap_ms, keep_together=keep_together)
 
 

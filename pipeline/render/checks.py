@@ -132,12 +132,12 @@ def check_output(
         )
 
     if preset.video.faststart and facts.faststart is not True:
-        measured = "not an MP4" if facts.faststart is None else "moov after mdat"
+        order = "not an MP4" if facts.faststart is None else "moov after mdat"
         miss(
             "faststart",
             "moov before mdat",
-            measured,
-            f"{measured} (no faststart): web playback cannot start before the download ends",
+            order,
+            f"{order} (no faststart): web playback cannot start before the download ends",
         )
     if size_capped_mb is not None and facts.size_bytes > size_capped_mb * BYTES_PER_MB:
         measured_mb = facts.size_bytes / BYTES_PER_MB

@@ -14,23 +14,25 @@ from __future__ import annotations
 
 import dataclasses
 import glob
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.edit.compile import compile_timeline
 from pipeline.edit.timeline import Timeline
 from pipeline.media.runner import run_ffmpeg
-from pipeline.project.files import temp_sibling
+from pipeline.project.files import atomic_outputs
 from pipeline.project.lock import exclusive
 from pipeline.project.model import Project, load_project
 from pipeline.render import checks, fingerprint, manifest
+from pipeline.render.artwork import cover_frame
 from pipeline.render.graph import loudness_key, render_args
 from pipeline.render.loudness import check_linear
 from pipeline.render.measure import measure_output
 from pipeline.render.outputs import draft_preset, write_covers, write_sidecars
 from pipeline.render.platforms import PlatformPreset, load_platform
-from pipeline.render.prepare import Planned, RenderJob, prepare_job, refit_capped
+from pipeline.render.prepare import Planned, RenderJob, prepare_job
+from pipeline.render.refit import refit_capped
 
 Progress = Callable[[float, float], None]  # (seconds encoded, programme seconds)
 
@@ -38,7 +40,7 @@ Progress = Callable[[float, float], None]  # (seconds encoded, programme seconds
 @dataclass(frozen=True, slots=True)
 class OutputReport:
     platform: str
-    variant: str  # "main", "api" (size-capped WeChat file), "draft"
+    variant: manifest.Variant
     path: Path
     rendered: bool  # False: it was up to date and left alone
     entry: manifest.ManifestEntry | None  # the measured figures, as the manifest lists them
@@ -113,8 +115,6 @@ def _render_locked(
 ) -> RenderReport:
     presets = select_presets(project, platforms, draft=draft)
     if timeline is None:
-        from pipeline.edit.compile import compile_timeline
-
         timeline = compile_timeline(project, subtitles="working" if draft else "approved")
     job = prepare_job(project, presets, timeline, draft=draft)
     stale = [
@@ -125,8 +125,9 @@ def _render_locked(
         notes += _render(job, stale, progress)
     sidecars, covers = _deliverables(job)
     reports = []
-    entries = []
+    entries: list[manifest.ManifestEntry] = []
     for planned in job.outputs:
+        entry: manifest.ManifestEntry | None
         if planned in stale:
             entry = _checked_entry(job, planned, sidecars, covers)
             entries.append(entry)
@@ -148,15 +149,11 @@ def _render_locked(
 
 def _render(job: RenderJob, stale: Sequence[Planned], progress: Progress | None) -> list[str]:
     """One ffmpeg run for every stale output, into temporary files renamed when all succeeded."""
-    temps: list[Path] = []
-    try:
-        plans = []
-        for planned in stale:
-            planned.final.parent.mkdir(parents=True, exist_ok=True)
-            _remove_stale_temps(planned.final)
-            temp = temp_sibling(planned.final)
-            temps.append(temp)
-            plans.append(dataclasses.replace(planned.plan, path=temp))
+    for planned in stale:
+        planned.final.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temps(planned.final)
+    with atomic_outputs([p.final for p in stale]) as temps:
+        plans = [dataclasses.replace(p.plan, path=temp) for p, temp in zip(stale, temps)]
         args = render_args(
             job.timeline,
             plans,
@@ -172,16 +169,14 @@ def _render(job: RenderJob, stale: Sequence[Planned], progress: Progress | None)
         result = run_ffmpeg(args, outputs=temps, progress=report, what=f"rendering {names}")
         targets = {loudness_key(p.plan.preset.loudness) for p in stale}
         check_linear(result.stderr, len(targets), what=f"rendering {names}")
-        for planned, temp in zip(stale, temps):
-            os.replace(temp, planned.final)
-        temps = []
-    finally:
-        for temp in temps:
-            temp.unlink(missing_ok=True)
     notes = []
     for planned in stale:
-        if planned.plan.capped is not None:
-            note = refit_capped(job, planned)
+        capped = planned.plan.capped
+        if capped is not None:
+            source = next(
+                p.final for p in job.outputs if p.platform == planned.platform and p.variant != "api"
+            )
+            note = refit_capped(planned.final, source, planned.plan.preset, capped, planned.label)
             if note:
                 notes.append(note)
     return notes
@@ -206,7 +201,7 @@ def _deliverables(job: RenderJob) -> tuple[dict[str, tuple[Path, ...]], dict[str
             preset, job.timeline.cues, planned.final, job.timeline.duration_ms
         )
         if preset.covers:
-            frame, key = job.cover_frame()
+            frame, key = cover_frame(job.timeline, job.facts, job.stamps, job.graphics_dir)
             covers[planned.platform] = write_covers(
                 job.project, preset, job.timeline, planned.final, frame, key, job.graphics_dir
             )

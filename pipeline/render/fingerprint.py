@@ -1,6 +1,6 @@
 """Fingerprints make re-renders incremental: an output is rebuilt only when something it shows changed.
 
-A fingerprint is the sha256 of the canonical JSON of everything an output depends on (its inputs'
+A fingerprint is the `project.digest.content_key` (sha256 of the canonical JSON) of everything an output depends on (its inputs'
 identities, the timeline and preset parameters, tool versions). After a render that passed its
 checks, `record` stores it in `.cache/render/<output path>.json` with the output's sha256, size and
 mtime; `is_up_to_date` then answers from a stat and two small JSON files, re-hashing the output only
@@ -11,21 +11,21 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import enum
 import functools
-import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from importlib import metadata
-from pathlib import Path, PurePath
+from pathlib import Path
 
+from pipeline import __version__
 from pipeline.errors import PipelineError
+from pipeline.media.ffmpeg_bin import ffmpeg_version
+from pipeline.media.fonts import find_cjk_font
+from pipeline.project.digest import sha256_file
 from pipeline.project.files import atomic_write_json
 from pipeline.project.footage import Clip
 from pipeline.render.manifest import ProjectLike, load_manifest, project_relative, project_root
-from pipeline.render.measure import file_sha256
 
 RECORD_DIR = Path(".cache") / "render"
 
@@ -63,15 +63,9 @@ class RenderRecord:
     mtime_ns: int
 
 
-def canonical_json(parts: Mapping[str, object]) -> str:
-    """One spelling for equal content: sorted keys, no spaces, dataclasses as objects, paths as
-    POSIX strings, fractions as "n/d", tuples and lists alike, sets sorted."""
-    return json.dumps(_plain(parts), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def fingerprint(parts: Mapping[str, object]) -> str:
-    """sha256 (hex) of `parts`' canonical JSON."""
-    return hashlib.sha256(canonical_json(parts).encode("utf-8")).hexdigest()
+def without_root(args: Sequence[str], root: Path) -> list[str]:
+    """Arguments without the project's location (moving the folder changes no fingerprint)."""
+    return [arg.replace(str(root), "$PROJECT") for arg in args]
 
 
 def file_stamp(path: Path, *, root: Path | None = None, hash_content: bool = False) -> FileStamp:
@@ -88,7 +82,7 @@ def file_stamp(path: Path, *, root: Path | None = None, hash_content: bool = Fal
         with contextlib.suppress(ValueError):
             shown = path.resolve().relative_to(Path(root).resolve()).as_posix()
     if hash_content:
-        return FileStamp(shown, stat.st_size, 0, file_sha256(path))
+        return FileStamp(shown, stat.st_size, 0, sha256_file(path))
     return FileStamp(shown, stat.st_size, stat.st_mtime_ns)
 
 
@@ -100,10 +94,6 @@ def clip_stamp(clip: Clip) -> FileStamp:
 
 @functools.cache
 def tool_versions() -> ToolVersions:
-    from pipeline import __version__
-    from pipeline.media.ffmpeg_bin import ffmpeg_version
-    from pipeline.media.fonts import find_cjk_font
-
     fonts: tuple[FileStamp, ...] = ()
     with contextlib.suppress(PipelineError):  # no CJK font: burn-in will fail later with its own message
         font = find_cjk_font()
@@ -134,7 +124,7 @@ def record(project: ProjectLike, output_path: Path | str, fp: str, *, sha256: st
     rec = RenderRecord(
         project_relative(project, output_path),
         fp,
-        sha256 or file_sha256(output),
+        sha256 or sha256_file(output),
         stat.st_size,
         stat.st_mtime_ns,
     )
@@ -162,7 +152,7 @@ def is_up_to_date(project: ProjectLike, output_path: Path | str, fp: str) -> boo
     if stat.st_size != rec.size_bytes:
         return False
     if stat.st_mtime_ns != rec.mtime_ns:
-        if file_sha256(output) != rec.sha256:
+        if sha256_file(output) != rec.sha256:
             return False
         # touched (copied back, restored) but the same bytes: remember the new mtime, skip the hash next time
         _write_record(project, dataclasses.replace(rec, mtime_ns=stat.st_mtime_ns))
@@ -194,28 +184,3 @@ def _package_version(name: str) -> str:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return "none"
-
-
-def _plain(value: object) -> object:
-    """`value` as JSON-ready data, the same for equal content whatever container types hold it."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, enum.Enum):
-        return _plain(value.value)
-    if isinstance(value, PurePath):
-        return value.as_posix()
-    if isinstance(value, Fraction):
-        return f"{value.numerator}/{value.denominator}"
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted((_plain(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
-    if isinstance(value, bytes):
-        return value.hex()
-    raise TypeError(
-        f"cannot fingerprint a {type(value).__name__!r} value; pass plain data, dataclasses or paths"
-    )

@@ -8,7 +8,6 @@ it (text, style, logo contents, size, this module's version), so a rerun finds i
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 from pipeline.edit.timeline import Card, Overlay, Style
 from pipeline.errors import RenderError
 from pipeline.media.fonts import CjkFont, find_cjk_font
+from pipeline.project.digest import content_key, sha256_file
 from pipeline.project.files import atomic_write_bytes
 from pipeline.render.video import PlacedImage
 
@@ -38,12 +38,12 @@ def cache_key(kind: str, lines: tuple[str, ...], style: Style, canvas: Canvas, e
     logo = ""
     if style.logo is not None:
         try:
-            logo = hashlib.sha256(Path(style.logo).read_bytes()).hexdigest()
+            logo = sha256_file(Path(style.logo))
         except OSError:
             raise RenderError(
                 f"{style.logo}: the logo cannot be read; check [assets] logo in project.toml"
             ) from None
-    payload = json.dumps(
+    return content_key(
         [
             GRAPHICS_VERSION,
             kind,
@@ -57,10 +57,8 @@ def cache_key(kind: str, lines: tuple[str, ...], style: Style, canvas: Canvas, e
             canvas.height,
             canvas.layout,
             extra,
-        ],
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+        ]
+    )[:16]
 
 
 def _cached(cache_dir: Path, name: str, draw) -> Path:
@@ -124,7 +122,7 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 
 def _width(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont) -> int:
     left, _, right, _ = draw.textbbox((0, 0), text, font=font)
-    return right - left
+    return int(right - left)
 
 
 def split_title(text: str) -> tuple[str, str]:
@@ -232,7 +230,7 @@ def _paste_logo(image: Image.Image, style: Style, unit: float) -> None:
     except OSError as exc:
         raise RenderError(f"{style.logo}: the logo is not a readable image ({exc}); use a PNG") from None
     target_h = int(unit * 0.1)
-    logo = logo.resize((max(1, int(logo.width * target_h / logo.height)), target_h), Image.LANCZOS)
+    logo = logo.resize((max(1, int(logo.width * target_h / logo.height)), target_h), Image.Resampling.LANCZOS)
     margin = int(unit * 0.05)
     image.paste(logo, (image.width - logo.width - margin, margin), logo)
 
@@ -254,8 +252,8 @@ def draw_lower_third(lines: tuple[str, ...], style: Style, canvas: Canvas) -> tu
     max_text = int(w * (0.86 if vertical else 0.6))
     _, name_font = fit_lines(probe, name, int(unit * 0.05), max_text, bold=True, wrap=False)
     _, role_font = fit_lines(probe, role, int(unit * 0.033), max_text, wrap=False) if role else (None, None)
-    name_h = name_font.size
-    role_h = role_font.size if role_font else 0
+    name_h = int(name_font.size)
+    role_h = int(role_font.size) if role_font else 0
     text_w = max(_width(probe, name, name_font), _width(probe, role, role_font) if role_font else 0)
     bar_w = min(w, text_w + 3 * pad)
     bar_h = pad * 2 + name_h + (int(pad * 0.6) + role_h if role else 0) + pad // 2
@@ -295,7 +293,8 @@ def draw_cover(
         picture = opened.convert("RGB")
     scale = max(width / picture.width, height / picture.height)
     picture = picture.resize(
-        (max(width, round(picture.width * scale)), max(height, round(picture.height * scale))), Image.LANCZOS
+        (max(width, round(picture.width * scale)), max(height, round(picture.height * scale))),
+        Image.Resampling.LANCZOS,
     )
     left, top = (picture.width - width) // 2, (picture.height - height) // 2
     image = picture.crop((left, top, left + width, top + height))

@@ -18,10 +18,11 @@ import json
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pipeline.errors import RenderError
+from pipeline.project.files import atomic_write_json
 from pipeline.render.audio import SAMPLE_RATE
 from pipeline.render.filters import f, number
 from pipeline.render.platforms import Loudness
@@ -226,8 +227,4 @@ class CachedMeasurement:
             return None
 
     def save(self, m: Measurement) -> None:
-        from dataclasses import asdict
-
-        from pipeline.project.files import atomic_write_json
-
         atomic_write_json(self.path, asdict(m))

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 from pipeline.errors import RenderError
 from pipeline.project.files import atomic_write_json
@@ -32,6 +32,11 @@ MANIFEST_VERSION = 1
 MANIFEST_NAME = "manifest.json"
 
 ProjectLike = Project | Path  # a loaded project, or its folder
+
+
+# which file of its platform an output is: "main"; "api", the size-capped WeChat file; "draft", a
+# --draft preview
+Variant = Literal["main", "api", "draft"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +68,7 @@ class ManifestEntry:
     loudness_lufs: float | None
     true_peak_dbtp: float | None
     subtitles: SubtitleDelivery | None
-    variant: str = "main"  # "main"; "api": the size-capped WeChat file; "draft": a --draft preview
+    variant: Variant = "main"
     covers: tuple[CoverEntry, ...] = ()
     checked_at: str = ""  # ISO 8601, UTC
     fingerprint: str = ""
@@ -129,7 +134,7 @@ class ManifestEntry:
                 bool(subs["burned_in"]),
                 tuple(str(s) for s in subs.get("sidecars", ())),
             ),
-            variant=str(data.get("variant", "main")),
+            variant=cast(Variant, str(data.get("variant", "main"))),
             covers=tuple(
                 CoverEntry(
                     str(c["name"]), str(c["path"]), int(c["width"]), int(c["height"]), int(c["size_bytes"])
@@ -171,7 +176,7 @@ def entry_for(
     facts: OutputFacts,
     *,
     platform: str,
-    variant: str = "main",
+    variant: Variant = "main",
     problems: Sequence[Problem] = (),
     fingerprint: str = "",
     subtitles: SubtitleDelivery | None = None,

@@ -8,7 +8,6 @@ ships), run through the one ffmpeg runner.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import math
 import re
 import struct
@@ -21,6 +20,7 @@ import av
 
 from pipeline.errors import MediaError
 from pipeline.media.runner import run_ffmpeg
+from pipeline.project.digest import sha256_file
 
 # the ISO BMFF boxes that may legitimately sit at the top level of an MP4/MOV file
 TOP_LEVEL_ATOMS = frozenset(
@@ -137,7 +137,7 @@ def _stream_facts(path: Path, size: int, container: av.container.InputContainer)
         container=container.format.name,
         duration_s=duration or max(video_duration or 0.0, audio_duration or 0.0),
         size_bytes=size,
-        sha256=file_sha256(path),
+        sha256=sha256_file(path),
         faststart=mp4_faststart(path),
         video_codec=vcc.name if vcc else None,
         video_profile=(video.profile or "") if video is not None else None,
@@ -208,11 +208,6 @@ def measure_image(path: Path) -> ImageFacts:
             return ImageFacts(image.width, image.height, str(image.format or ""), size)
     except (UnidentifiedImageError, OSError) as exc:
         raise MediaError(f"{path}: not a readable image ({exc}); render the cover again") from None
-
-
-def file_sha256(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def mp4_faststart(path: Path) -> bool | None:

@@ -18,6 +18,7 @@ from pipeline.render.encode import CappedSize
 from pipeline.render.graphics import Canvas, cache_key, cover_jpeg, draw_cover
 from pipeline.render.platforms import Cover, PlatformPreset, SizeCap
 from pipeline.subtitles.cue import Cue
+from pipeline.subtitles.srt_io import srt_text, vtt_text
 
 UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
 MAX_STEM = 80
@@ -131,8 +132,6 @@ def write_sidecars(
     preset: PlatformPreset, cues: Sequence[Cue], video: Path, duration_ms: int
 ) -> tuple[Path, ...]:
     """The preset's SRT/VTT files beside `video` (rewritten only when their text changed)."""
-    from pipeline.subtitles.srt_io import srt_text, vtt_text
-
     if not cues or not preset.subtitles.sidecar:
         return ()
     shown = tuple(

@@ -30,25 +30,30 @@ def needs_remux(clip: Clip) -> bool:
     return clip.facts.container in UNINDEXED_CONTAINERS
 
 
+def remux_args(source: Path, target: Path) -> list[str]:
+    """ffmpeg arguments copying `source`'s first picture and sound streams into Matroska, unchanged."""
+    return [
+        "-y",
+        "-i",
+        str(source),
+        "-map",
+        "0:v:0?",
+        "-map",
+        "0:a:0?",
+        "-c",
+        "copy",
+        "-f",
+        "matroska",
+        str(target),
+    ]
+
+
 def ensure_remux(project: Project, clip: Clip) -> Path:
     target = remux_path(project, clip)
     if not target.exists():
         with atomic_output(target) as tmp:
             run_ffmpeg(
-                [
-                    "-y",
-                    "-i",
-                    str(clip.path(project)),
-                    "-map",
-                    "0:v:0?",
-                    "-map",
-                    "0:a:0?",
-                    "-c",
-                    "copy",
-                    "-f",
-                    "matroska",
-                    str(tmp),
-                ],
+                remux_args(clip.path(project), tmp),
                 outputs=[tmp],
                 what=f"indexing {clip.clip_id} for frame-accurate cutting",
             )
@@ -62,15 +67,17 @@ def seekable_timeline(project: Project, timeline: Timeline) -> Timeline:
         return timeline
     swapped: dict[Path, Path] = {}
 
-    def swap(span: SourceSpan | None) -> SourceSpan | None:
-        clip = clips.get(span.clip_id) if span is not None else None
+    def swap(span: SourceSpan) -> SourceSpan:
+        clip = clips.get(span.clip_id)
         if clip is None or span.path.resolve() != clip.path(project).resolve():
             return span
         if span.path not in swapped:
             swapped[span.path] = ensure_remux(project, clip)
         return dataclasses.replace(span, path=swapped[span.path])
 
-    shots = tuple(dataclasses.replace(s, source=swap(s.source)) for s in timeline.shots)
+    shots = tuple(
+        s if s.source is None else dataclasses.replace(s, source=swap(s.source)) for s in timeline.shots
+    )
     audio = tuple(dataclasses.replace(a, source=swap(a.source)) for a in timeline.audio)
     return dataclasses.replace(timeline, shots=shots, audio=audio)
 

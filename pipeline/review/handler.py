@@ -23,17 +23,19 @@ import json
 import logging
 import re
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from pipeline.errors import PipelineError
 from pipeline.project.footage import clips_by_role
+from pipeline.project.glossary import project_glossary
 from pipeline.project.model import Project, load_project
 from pipeline.review import wire
-from pipeline.review.proxy import READY, proxy_path
+from pipeline.review.proxy import READY, ProxyMaker, proxy_path
 from pipeline.review.ranges import RangeNotSatisfiable, requested_range
 from pipeline.review.workspace import (
     ErrorsRemain,
@@ -49,10 +51,6 @@ from pipeline.review.workspace import (
 )
 from pipeline.subtitles.profile import project_profile
 from pipeline.subtitles.store import approval_status
-from pipeline.subtitles.terms import project_glossary
-
-if TYPE_CHECKING:
-    from pipeline.review.server import ReviewServer
 
 log = logging.getLogger("pipeline.review")
 
@@ -102,8 +100,27 @@ def static_files() -> dict[str, Path]:
     return {p.name: p for p in STATIC_DIR.iterdir() if p.is_file() and p.suffix in STATIC_TYPES}
 
 
+class ReviewSite(Protocol):
+    """What a request needs from the server it came through (`server.ReviewServer` is one).
+
+    Declared here so the handler depends on these four things only, not on the server module
+    (which imports the handler to serve it)."""
+
+    @property
+    def project_root(self) -> Path: ...
+
+    @property
+    def edit_lock(self) -> AbstractContextManager[Any]:  # saves and approvals, one at a time
+        ...
+
+    @property
+    def proxies(self) -> ProxyMaker: ...
+
+    def host_allowed(self, header: str | None) -> bool: ...
+
+
 class ReviewHandler(BaseHTTPRequestHandler):
-    server: ReviewServer
+    server: ReviewSite  # type: ignore[assignment]  # http.server types it as the base server
     protocol_version = "HTTP/1.1"
     server_version = "pipeline-review"
     timeout = 120  # seconds an idle keep-alive connection may hold a thread
@@ -220,7 +237,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
     def _clip(self, clip_id: str) -> None:
         project = self._project()
         opened = open_clip(project, clip_id)
-        answer = wire.subtitles_json(opened, project_profile(project), project_glossary(project))
+        answer = wire.subtitles_json(opened)
         answer["proxy"] = wire.proxy_json(
             clip_id, self.server.proxies.want(project, opened.clip, urgent=True)
         )
@@ -236,9 +253,8 @@ class ReviewHandler(BaseHTTPRequestHandler):
         project = self._project()
         review_clip(project, clip_id)
         cues = wire.cues_from_json(body.get("cues"), for_saving=False)
-        profile, glossary = project_profile(project), project_glossary(project)
         findings = check_cues(project, clip_id, cues)
-        self._json({"findings": wire.findings_json(findings, cues, profile, glossary)})
+        self._json({"findings": wire.findings_json(findings)})
 
     def _save(self, clip_id: str) -> None:
         body = self._body()
@@ -274,9 +290,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
         )
 
     def _refuse_errors(self, project: Project, exc: ErrorsRemain) -> None:
-        findings = wire.findings_json(
-            exc.findings, exc.cues, project_profile(project), project_glossary(project)
-        )
+        findings = wire.findings_json(exc.findings)
         errors = [f for f in findings if f["severity"] == "error"]
         first = errors[0]
         where = f"第 {first['cue']} 条：" if first["cue"] else ""

@@ -15,17 +15,18 @@ and a proxy made from something else is made again.
 
 from __future__ import annotations
 
+import functools
 import json
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final, Literal
 
 from pipeline.errors import PipelineError
 from pipeline.media.probe import MediaFacts
 from pipeline.media.runner import run_ffmpeg
-from pipeline.project.files import atomic_write_json, temp_sibling
+from pipeline.project.files import atomic_output, atomic_write_json
 from pipeline.project.footage import Clip, find_clip
 from pipeline.project.model import Project, load_project
 
@@ -101,31 +102,29 @@ def make_proxy(project: Project, clip: Clip, progress: Callable[[int], None] | N
     target = proxy_path(project, clip.clip_id)
     if proxy_is_current(project, clip):
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_sibling(target)
-    try:
+    with atomic_output(target) as tmp:
         run_ffmpeg(
             proxy_args(clip.path(project), tmp, clip.facts),
             outputs=[tmp],
             progress=progress,
             what=f"making the review proxy of {clip.clip_id}",
         )
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     atomic_write_json(_stamp_path(project, clip.clip_id), {"source_sha256": clip.sha256, "recipe": RECIPE})
     return target
 
 
 # ---- making proxies in the background while the producer reads ---------------------------------
 
-READY, QUEUED, MAKING, FAILED = "ready", "queued", "making", "failed"
+ProxyStage = Literal["ready", "queued", "making", "failed"]
+READY: Final = "ready"
+QUEUED: Final = "queued"
+MAKING: Final = "making"
+FAILED: Final = "failed"
 
 
 @dataclass(frozen=True, slots=True)
 class ProxyState:
-    state: str  # ready, queued, making, failed
+    state: ProxyStage
     done_ms: int = 0  # how far the encoder got (making)
     total_ms: int = 0
     message: str = ""  # why it failed
@@ -190,7 +189,7 @@ class ProxyMaker:
                 make_proxy(
                     project,
                     find_clip(project, clip_id),
-                    progress=lambda ms, clip_id=clip_id: self._progress(clip_id, ms),
+                    progress=functools.partial(self._progress, clip_id),
                 )
                 outcome = ProxyState(READY)
             except PipelineError as exc:

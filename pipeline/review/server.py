@@ -15,10 +15,11 @@ import socket
 import threading
 from http.server import ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import PipelineError
 from pipeline.project.model import load_project
-from pipeline.review.handler import ReviewHandler
+from pipeline.review.handler import ReviewHandler, ReviewSite
 from pipeline.review.proxy import ProxyMaker
 from pipeline.subtitles.store import interview_clip_ids
 
@@ -132,3 +133,7 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+if TYPE_CHECKING:  # mypy: the server gives the handler what its protocol declares
+    _serves: type[ReviewSite] = ReviewServer

@@ -8,7 +8,7 @@ also be writable (start before end, some text). Refusals are in Chinese, for the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from pipeline.errors import SubtitleError
 from pipeline.project.model import Glossary, Project
@@ -64,7 +64,7 @@ def cues_from_json(value: Any, *, for_saving: bool) -> tuple[Cue, ...]:
     return tuple(cues)
 
 
-def _whole_ms(value: Any) -> bool:
+def _whole_ms(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_MS
 
 
@@ -72,15 +72,13 @@ def cue_json(cue: Cue) -> dict[str, Any]:
     return {"start_ms": cue.start_ms, "end_ms": cue.end_ms, "text": cue.text}
 
 
-def findings_json(
-    findings: Sequence[Finding], cues: Sequence[Cue], profile: QCProfile, glossary: Glossary | None
-) -> list[dict[str, Any]]:
+def findings_json(findings: Sequence[Finding]) -> list[dict[str, Any]]:
     return [
         {
             "cue": f.cue,
             "rule": f.rule,
             "severity": f.severity,
-            "label": describe(f, cues, profile, glossary),
+            "label": describe(f),
             "message": f.message,
         }
         for f in findings
@@ -111,7 +109,7 @@ def approval_json(approval: Approval | None) -> dict[str, Any] | None:
     }
 
 
-def subtitles_json(opened: ClipSubtitles, profile: QCProfile, glossary: Glossary) -> dict[str, Any]:
+def subtitles_json(opened: ClipSubtitles) -> dict[str, Any]:
     return {
         "clip_id": opened.clip.clip_id,
         "original_name": opened.clip.original_name,
@@ -121,7 +119,7 @@ def subtitles_json(opened: ClipSubtitles, profile: QCProfile, glossary: Glossary
         "version": opened.version,
         "cues": [cue_json(c) for c in opened.cues],
         "draft": [cue_json(c) for c in opened.draft],
-        "findings": findings_json(opened.findings, opened.cues, profile, glossary),
+        "findings": findings_json(opened.findings),
         "status": opened.status,
         "approval": approval_json(opened.approval),
     }

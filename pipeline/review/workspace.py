@@ -18,10 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from pipeline.errors import SubtitleError
 from pipeline.project.files import atomic_write_bytes
 from pipeline.project.footage import Clip, clips_by_role
+from pipeline.project.glossary import project_glossary
 from pipeline.project.model import Project
 from pipeline.subtitles.cue import Cue
 from pipeline.subtitles.profile import project_profile
@@ -29,6 +31,7 @@ from pipeline.subtitles.qc import Finding, has_errors, lint
 from pipeline.subtitles.srt_io import parse_srt_bytes, read_srt, srt_text
 from pipeline.subtitles.store import (
     Approval,
+    ApprovalStatus,
     approval_status,
     approve,
     draft_path,
@@ -36,7 +39,6 @@ from pipeline.subtitles.store import (
     producer_path,
     working_path,
 )
-from pipeline.subtitles.terms import project_glossary
 
 HISTORY_DIR = ".history"
 
@@ -58,13 +60,16 @@ class ErrorsRemain(SubtitleError):
         self.findings = tuple(findings)
 
 
+SubtitleSource = Literal["producer", "draft", "none"]  # which file a clip's working subtitles come from
+
+
 @dataclass(frozen=True, slots=True)
 class ClipSummary:
     clip_id: str
     original_name: str
     duration_ms: int
-    status: str  # store.NOT_APPROVED, APPROVED or CHANGED
-    source: str  # "producer", "draft" or "none"
+    status: ApprovalStatus
+    source: SubtitleSource
     errors: int
     warnings: int
     problem: str = ""  # why the subtitle file could not be read
@@ -73,13 +78,13 @@ class ClipSummary:
 @dataclass(frozen=True, slots=True)
 class ClipSubtitles:
     clip: Clip
-    source: str  # "producer", "draft" or "none"
+    source: SubtitleSource
     file: str  # the working file, relative to the project ("" when none)
     version: str
     cues: tuple[Cue, ...]
     draft: tuple[Cue, ...]  # the machine draft, for the difference view (empty when none)
     findings: tuple[Finding, ...]
-    status: str
+    status: ApprovalStatus
     approval: Approval | None
 
 
@@ -230,7 +235,7 @@ def _require_version(project: Project, clip_id: str, base_version: str) -> None:
         )
 
 
-def _source(project: Project, clip_id: str, path: Path | None) -> str:
+def _source(project: Project, clip_id: str, path: Path | None) -> SubtitleSource:
     if path is None:
         return "none"
     return "producer" if path == producer_path(project, clip_id) else "draft"

@@ -4,7 +4,8 @@ Along the data flow:
 
 - `cue`: the Cue (integer milliseconds, text as lines).
 - `srt_io`: SRT/WebVTT in and out (Windows encodings, stray BOMs, garbage refused with its line).
-- `width`, `terms`: display widths (Latin 0.5), simplified script, glossary wrong forms.
+- `width`, `terms`: display widths (Latin 0.5), traditional characters, glossary wrong forms (the
+  OpenCC converter and the merged glossary are `project.glossary`, shared with transcription).
 - `profile`: the QC profile from `presets/qc/<name>.toml`.
 - `linebreak`: jieba-based `wrap`, `reflow` and punctuation rules.
 - `draft`: `draft_cues` from word timings; `timing`: reading time, gaps, durations.

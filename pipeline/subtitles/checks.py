@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.project.glossary import project_glossary
 from pipeline.project.model import Project
 from pipeline.subtitles.fix import fix_cues
 from pipeline.subtitles.profile import project_profile
 from pipeline.subtitles.qc import Finding, lint, missing_subtitles
 from pipeline.subtitles.srt_io import read_srt
 from pipeline.subtitles.store import draft_path, interview_clip_ids, producer_path, working_path, write_draft
-from pipeline.subtitles.terms import project_glossary
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +59,8 @@ def fix_drafts(project: Project, clip_ids: Sequence[str] | None = None) -> tuple
     results = []
     for clip_id in interview_clip_ids(project, clip_ids):
         path = draft_path(project, clip_id)
-        producers = producer_path(project, clip_id)
-        producers = producers if producers.exists() else None
+        producers_path = producer_path(project, clip_id)
+        producers = producers_path if producers_path.exists() else None
         if not path.exists():
             results.append(DraftFix(clip_id, path, fixed=False, changed=False, producers_file=producers))
             continue

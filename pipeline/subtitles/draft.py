@@ -15,11 +15,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.project.glossary import to_simplified
 from pipeline.project.model import Glossary
 from pipeline.subtitles.cue import Cue
 from pipeline.subtitles.linebreak import normalise_punctuation, split_text, time_pieces, word_boundaries, wrap
 from pipeline.subtitles.profile import QCProfile
-from pipeline.subtitles.terms import correct_terms, protected_terms, to_simplified
+from pipeline.subtitles.terms import correct_terms, protected_terms
 from pipeline.subtitles.timing import settle_timing
 from pipeline.subtitles.width import (
     CLAUSE_END,

@@ -14,11 +14,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from pipeline.project.glossary import to_simplified
 from pipeline.project.model import Glossary
 from pipeline.subtitles.cue import Cue
 from pipeline.subtitles.linebreak import join_lines, normalise_punctuation, split_text, time_pieces, wrap
 from pipeline.subtitles.profile import QCProfile
-from pipeline.subtitles.terms import correct_terms, protected_terms, to_simplified, wrong_forms_in
+from pipeline.subtitles.terms import correct_terms, protected_terms, wrong_forms_in
 from pipeline.subtitles.timing import MAX_LEAD_IN_MS, needed_ms, settle_timing
 from pipeline.subtitles.width import display_width
 

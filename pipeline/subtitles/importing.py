@@ -30,6 +30,7 @@ import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import SubtitleError
 from pipeline.project.files import atomic_write_bytes, atomic_write_text
@@ -216,7 +217,7 @@ def _sample(text: str) -> str:
     return (odd[0] if odd else text.strip())[:12]
 
 
-def _parse(text: str, source: str):
+def _parse(text: str, source: str) -> tuple[str, list[Any], int]:
     """(format label, events, lines skipped) read by pysubs2; SubtitleError for anything else."""
     import pysubs2
 
@@ -267,7 +268,9 @@ def _canonical_srt(cues: tuple[Cue, ...]) -> str:
     return "\n".join(blocks)
 
 
-def _checked_cues(events, source: str, duration_ms: int, clip_id: str):
+def _checked_cues(
+    events: list[Any], source: str, duration_ms: int, clip_id: str
+) -> tuple[tuple[Cue, ...], tuple[str, ...], int]:
     """Cues in simplified script, each checked; (cues, traditional characters, cues converted)."""
     cues = []
     traditional: dict[str, None] = {}

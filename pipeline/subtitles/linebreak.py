@@ -16,6 +16,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pipeline.subtitles.cue import Cue
 from pipeline.subtitles.profile import QCProfile
@@ -43,7 +44,7 @@ NEVER_BESIDE = "·"  # 阿卜杜拉·买买提: the name dot stays between its n
 
 
 @functools.cache
-def _tokenizer():
+def _tokenizer() -> Any:
     """jieba's tokenizer, built once; jieba logs its dictionary loading to stderr unless told not to."""
     import jieba
 
@@ -257,7 +258,9 @@ def split_text(
     pieces, j = [], end
     for c in range(count, 0, -1):
         i = best[c][j][1]
-        pieces.append(piece(i, j)[0])
+        chosen = piece(i, j)
+        assert chosen is not None  # only pieces that exist were scored
+        pieces.append(chosen[0])
         j = i
     return tuple(reversed(pieces))
 

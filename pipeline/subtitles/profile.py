@@ -108,7 +108,7 @@ def _parse(name: str, data: Mapping[str, Any], path: Path) -> QCProfile:
         return value
 
     def text(table: Mapping[str, Any], key: str, section: str) -> str:
-        return require(table, key, str, f"{where} [{section}]")
+        return str(require(table, key, str, f"{where} [{section}]"))
 
     punctuation = require(data, "punctuation", dict, where)
     severity_table = require(data, "severity", dict, where)

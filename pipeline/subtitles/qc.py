@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -15,6 +15,8 @@ from pipeline.subtitles.cue import Cue
 from pipeline.subtitles.profile import QCProfile
 from pipeline.subtitles.terms import traditional_chars, wrong_forms_in
 from pipeline.subtitles.width import display_width, format_width, reading_length
+
+Report = Callable[..., None]  # (cue number, cue, rule, message, **figures): records a finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +28,20 @@ class Finding:
     rule: str
     severity: str  # "error" or "warning"
     message: str
+    # what the rule measured and the profile's limit it broke (characters, lines, characters/s,
+    # milliseconds), or the text it found and what the text should be: enough to word the finding
+    # in another language without measuring again
+    measured: float | None = None
+    limit: float | None = None
+    found: str = ""
+    wanted: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The finding as `subs lint --json` lists it."""
+        return {k: v for k, v in asdict(self).items() if k in _JSON_FIELDS}
+
+
+_JSON_FIELDS = ("clip", "cue", "start_ms", "end_ms", "rule", "severity", "message")
 
 
 def lint(
@@ -37,10 +50,12 @@ def lint(
     """Every QC finding for one clip's cues (in file order), errors and warnings alike."""
     findings: list[Finding] = []
 
-    def report(number: int, cue: Cue, rule: str, message: str) -> None:
+    def report(number: int, cue: Cue, rule: str, message: str, **figures: Any) -> None:
         severity = profile.severity(rule)
         if severity != "off":
-            findings.append(Finding(clip, number, cue.start_ms, cue.end_ms, rule, severity, message))
+            findings.append(
+                Finding(clip, number, cue.start_ms, cue.end_ms, rule, severity, message, **figures)
+            )
 
     previous: Cue | None = None
     for number, cue in enumerate(cues, 1):
@@ -72,7 +87,7 @@ def has_errors(findings: Sequence[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
 
 
-def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | None, report) -> None:
+def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | None, report: Report) -> None:
     text = cue.flat
     if not text.strip():
         report(number, cue, "empty", "has no text; delete the cue or give it text")
@@ -93,10 +108,17 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
             cue,
             "min_duration",
             f"is up {duration} ms, under {profile.min_duration_ms} ms; lengthen it or join it to a neighbour",
+            measured=duration,
+            limit=profile.min_duration_ms,
         )
     elif duration > profile.max_duration_ms:
         report(
-            number, cue, "max_duration", f"is up {duration} ms, over {profile.max_duration_ms} ms; split it"
+            number,
+            cue,
+            "max_duration",
+            f"is up {duration} ms, over {profile.max_duration_ms} ms; split it",
+            measured=duration,
+            limit=profile.max_duration_ms,
         )
     if duration > 0:
         speed = reading_length(text) * 1000 / duration
@@ -107,6 +129,8 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
                 "reading_speed",
                 f"needs {speed:.1f} characters/s, over "
                 f"{profile.max_chars_per_second:g}; shorten the text or give it more time",
+                measured=speed,
+                limit=profile.max_chars_per_second,
             )
     if len(cue.lines) > profile.max_lines:
         report(
@@ -114,6 +138,8 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
             cue,
             "lines_per_cue",
             f"has {len(cue.lines)} lines, over {profile.max_lines}; shorten or split it",
+            measured=len(cue.lines),
+            limit=profile.max_lines,
         )
     for line_number, line in enumerate(cue.lines, 1):
         width = display_width(line)
@@ -124,6 +150,8 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
                 "line_length",
                 f"line {line_number} is {format_width(width)} characters wide, over "
                 f"{profile.max_chars_per_line}: {line}",
+                measured=width,
+                limit=profile.max_chars_per_line,
             )
         stripped = line.rstrip()
         if stripped and stripped[-1] in profile.line_end_forbidden:
@@ -146,12 +174,20 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
             cue,
             "traditional",
             f"has traditional characters {''.join(traditional)}; use simplified script",
+            found="".join(traditional),
         )
     for hit in wrong_forms_in(text, glossary):
-        report(number, cue, "glossary", f"has {hit.wrong}; the glossary says {hit.right}")
+        report(
+            number,
+            cue,
+            "glossary",
+            f"has {hit.wrong}; the glossary says {hit.right}",
+            found=hit.wrong,
+            wanted=hit.right,
+        )
 
 
-def _check_neighbours(number: int, previous: Cue, cue: Cue, profile: QCProfile, report) -> None:
+def _check_neighbours(number: int, previous: Cue, cue: Cue, profile: QCProfile, report: Report) -> None:
     gap = cue.start_ms - previous.end_ms
     if cue.start_ms < previous.start_ms:
         report(number, cue, "overlap", f"starts before cue {number - 1}; put the cues in time order")
@@ -164,4 +200,6 @@ def _check_neighbours(number: int, previous: Cue, cue: Cue, profile: QCProfile, 
             "gap",
             f"starts {gap} ms after cue {number - 1} ends, under {profile.min_gap_ms} ms "
             f"({profile.min_gap_frames} frames); end the previous cue earlier",
+            measured=gap,
+            limit=profile.min_gap_ms,
         )

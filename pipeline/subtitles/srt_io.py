@@ -298,7 +298,7 @@ def srt_text(cues: Iterable[Cue], where: str = "subtitles") -> str:
         )
         for i, c in enumerate(cues, 1)
     ]
-    return srt.compose(subs, reindex=False)
+    return str(srt.compose(subs, reindex=False))
 
 
 def vtt_text(cues: Iterable[Cue], where: str = "subtitles") -> str:
@@ -359,4 +359,4 @@ def _vtt_escape(line: str) -> str:
 
 def srt_timestamp(ms: int) -> str:
     """00:01:02,345, for messages and tables."""
-    return srt.timedelta_to_srt_timestamp(timedelta(milliseconds=ms))
+    return str(srt.timedelta_to_srt_timestamp(timedelta(milliseconds=ms)))

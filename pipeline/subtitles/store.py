@@ -19,21 +19,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Final, Literal
 
 from pipeline.errors import SubtitleError
 from pipeline.project.files import atomic_write_json, temp_sibling
 from pipeline.project.footage import clips_by_role
+from pipeline.project.glossary import project_glossary
 from pipeline.project.model import Project
 from pipeline.subtitles.cue import Cue
 from pipeline.subtitles.profile import project_profile
 from pipeline.subtitles.qc import Finding, lint
 from pipeline.subtitles.srt_io import parse_srt_bytes, read_srt, write_srt
-from pipeline.subtitles.terms import project_glossary
 
 APPROVALS_FILE = "approvals.json"
-NOT_APPROVED = "not approved"
-APPROVED = "approved"
-CHANGED = "changed since approval"
+ApprovalStatus = Literal["not approved", "approved", "changed since approval"]
+NOT_APPROVED: Final = "not approved"
+APPROVED: Final = "approved"
+CHANGED: Final = "changed since approval"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,7 @@ def load_approvals(project: Project) -> dict[str, Approval]:
         ) from None
 
 
-def approval_status(project: Project, clip_id: str) -> str:
+def approval_status(project: Project, clip_id: str) -> ApprovalStatus:
     """ "not approved", "approved" or "changed since approval" (the producers' file was edited or removed)."""
     record = load_approvals(project).get(clip_id)
     if record is None:

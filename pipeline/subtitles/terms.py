@@ -6,22 +6,10 @@ converting a whole line and comparing position by position, never character by c
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
-from pipeline.project.model import Glossary, Project
-
-
-@functools.cache
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """`text` in simplified script (OpenCC t2s, phrase-aware)."""
-    return _t2s().convert(text) if text else text
+from pipeline.project.glossary import to_simplified
+from pipeline.project.model import Glossary
 
 
 def traditional_chars(text: str) -> tuple[str, ...]:
@@ -43,7 +31,7 @@ class TermHit:
 
 def _wrong_positions(text: str, wrong: str, right: str) -> list[int]:
     """Where `wrong` occurs outside any occurrence of `right` (王建 inside 王建华 is not a mistake)."""
-    protected = set()
+    protected: set[int] = set()
     start = text.find(right)
     while start >= 0:
         protected.update(range(start, start + len(right)))
@@ -87,12 +75,3 @@ def protected_terms(glossary: Glossary | None) -> tuple[str, ...]:
     if glossary is None:
         return ()
     return tuple(dict.fromkeys((*glossary.terms, *(right for _, right in glossary.wrong_forms))))
-
-
-def project_glossary(project: Project) -> Glossary:
-    """The glossary a project's subtitles are corrected and checked with: the subject, the
-    project's [glossary] and the office-wide list, merged as the transcription stage merges them
-    (so lint flags exactly what drafting corrects)."""
-    from pipeline.transcribe.glossary import project_glossary as merged
-
-    return merged(project)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from pipeline.transcribe.chinese import to_simplified
+from pipeline.project.glossary import to_simplified
 
 
 def _is_noise(char: str) -> bool:

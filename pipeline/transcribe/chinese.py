@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.subtitles.terms import to_simplified  # one OpenCC converter for the whole pipeline
+from pipeline.project.glossary import to_simplified  # one OpenCC converter for the whole pipeline
 from pipeline.transcribe.engine import Transcription
 from pipeline.transcribe.transcript import Segment, Word
 

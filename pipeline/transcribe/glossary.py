@@ -1,4 +1,7 @@
-"""The glossary a project transcribes with: its own terms, the subject, and the office-wide list.
+"""The glossary as Whisper hears it: its terms in the initial prompt and the hotwords.
+
+The glossary itself (subject, project terms, office-wide list) is merged in `project.glossary`,
+shared with the subtitles stage.
 
 Whisper has no vocabulary list; it is steered by text it takes as already said. The terms go into
 the initial prompt (the first window; `condition_on_previous_text` would carry it on) and can go
@@ -9,69 +12,16 @@ here: the subtitles module corrects them in drafts and QC flags them.
 from __future__ import annotations
 
 import re
-import tomllib
-from pathlib import Path
 
-from pipeline.errors import PresetError
-from pipeline.presets import presets_root
-from pipeline.project.model import Glossary, Project
-from pipeline.transcribe.chinese import to_simplified
+from pipeline.project.glossary import to_simplified
+from pipeline.project.model import Glossary
 
-OFFICE_GLOSSARY = "glossary.toml"
 # Whisper keeps at most 223 prompt tokens and a Chinese character costs one to three; these
 # budgets leave room for both prompt and hotwords in one window and keep the prompt a sentence.
 PROMPT_MAX_CHARS = 80
 HOTWORDS_MAX_CHARS = 60
 ZH_PROMPT_LEAD = "以下是普通话的句子，涉及："  # simplified, punctuated: the model answers in kind
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-def office_glossary_path() -> Path:
-    return presets_root() / OFFICE_GLOSSARY
-
-
-def load_office_glossary(path: Path | None = None) -> Glossary:
-    """`presets/glossary.toml`, or an empty glossary when the office has none."""
-    path = path or office_glossary_path()
-    if not path.exists():
-        return Glossary()
-    try:
-        data = tomllib.loads(path.read_text("utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PresetError(f"{path}: invalid TOML ({exc}); fix the office glossary") from None
-    terms = data.get("terms", [])
-    if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
-        raise PresetError(f'{path}: terms must be a list of quoted strings, e.g. ["两委", "第一书记"]')
-    wrong = data.get("wrong_forms", {})
-    if not isinstance(wrong, dict) or not all(isinstance(v, str) for v in wrong.values()):
-        raise PresetError(f'{path}: [wrong_forms] must map each wrong form to the right one: "两为" = "两委"')
-    return Glossary(
-        terms=tuple(t.strip() for t in terms if t.strip()),
-        wrong_forms=tuple(
-            (k.strip(), v.strip()) for k, v in wrong.items() if k.strip() and v.strip() and k != v
-        ),
-    )
-
-
-def merge_glossaries(*glossaries: Glossary) -> Glossary:
-    """One glossary; earlier ones come first, and win when two give a wrong form different fixes."""
-    terms: dict[str, None] = {}
-    wrong: dict[str, str] = {}
-    for glossary in glossaries:
-        terms.update((t, None) for t in glossary.terms if t not in terms)
-        for bad, good in glossary.wrong_forms:
-            wrong.setdefault(bad, good)
-    return Glossary(terms=tuple(terms), wrong_forms=tuple(wrong.items()))
-
-
-def project_glossary(project: Project, office: Glossary | None = None) -> Glossary:
-    """What a project transcribes and checks with: subject, project terms, then the office's."""
-    subject = Glossary(
-        terms=tuple(t for t in (project.subject.name, project.subject.unit, project.subject.role) if t)
-    )
-    return merge_glossaries(
-        subject, project.glossary, office if office is not None else load_office_glossary()
-    )
 
 
 def _terms_for(glossary: Glossary, language: str | None) -> tuple[str, ...]:

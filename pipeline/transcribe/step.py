@@ -9,17 +9,19 @@ the options that change the words and the model's identity, so `--force` with un
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pipeline.errors import MediaError, ProjectError
-from pipeline.media.ingest import extract_speech_audio
+from pipeline.project.digest import content_key
 from pipeline.project.files import atomic_write_json
 from pipeline.project.footage import Clip, clips_by_role, index_path, speech_audio_path
+from pipeline.project.glossary import project_glossary
+from pipeline.project.ingest import extract_speech_audio
 from pipeline.project.model import Glossary, Project
 from pipeline.subtitles.draft import draft_cues
 from pipeline.subtitles.profile import project_profile
@@ -34,12 +36,15 @@ CACHE_FORMAT = 2  # bump when what is cached changes shape or meaning (2: Chines
 SecondsProgress = Callable[[float], None]  # audio seconds done in this run, absolute
 
 
+# "transcribed"; "cached" (from .cache, no decoding); "redrafted" (draft rebuilt from the existing
+# transcript); "up to date" (left alone)
+ClipStatus = Literal["transcribed", "cached", "redrafted", "up to date"]
+
+
 @dataclass(frozen=True, slots=True)
 class ClipResult:
     clip_id: str
-    # "transcribed"; "cached" (from .cache, no decoding); "redrafted" (draft rebuilt from the
-    # existing transcript); "up to date" (left alone)
-    status: str
+    status: ClipStatus
     duration_ms: int
     wall_ms: int = 0  # time spent decoding; 0 unless transcribed
     words: int = 0
@@ -57,7 +62,7 @@ class TranscribeReport:
     clips: tuple[ClipResult, ...]
     model: str = ""  # the identity of the model used, "" when no clip needed one
 
-    def count(self, status: str) -> int:
+    def count(self, status: ClipStatus) -> int:
         return sum(1 for c in self.clips if c.status == status)
 
 
@@ -112,7 +117,7 @@ def cache_key(clip: Clip, options: TranscribeOptions, model_identity: str) -> st
         "options": options.resolved().result_fields(),
         "model": model_identity,
     }
-    return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+    return content_key(material)[:32]
 
 
 def transcribe_project(
@@ -132,7 +137,7 @@ def transcribe_project(
             f"`pipeline ingest {project.root} FILE --role interview`"
         )
     pending = {c.clip_id for c in pending_clips(project, force=force)}
-    glossary = terms.project_glossary(project)
+    glossary = project_glossary(project)
     options = options_for(glossary, language)
     profile = project_profile(project) if pending else None
     engine = transcriber  # resolved (and later loaded) only when a clip has to be decoded
@@ -153,6 +158,7 @@ def transcribe_project(
             on_audio = None if progress is None else (lambda ms, base=done_s: progress(base + ms / 1000))
             transcript, result = _transcribe_clip(project, clip, engine, options, on_audio)
             model_used = engine.identity
+        assert profile is not None  # loaded whenever a clip is pending
         write_draft(project, clip.clip_id, draft_cues(transcript.words, profile, glossary))
         # the transcript goes last: it marks the clip done, so a failure above means "do it again"
         atomic_write_json(transcript_path(project, clip.clip_id), transcript.to_dict())
@@ -192,7 +198,7 @@ def _transcribe_clip(
         language=heard.language,
         model=engine.identity,
         segments=heard.segments,
-        options=options.resolved().to_dict(),
+        options=options.resolved(),
         source_sha256=clip.sha256,
     )
     atomic_write_json(cached, transcript.to_dict())

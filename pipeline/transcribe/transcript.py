@@ -5,8 +5,10 @@ Stored as `transcripts/<clip_id>.json`; the cut list and the subtitle drafts are
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
+
+from pipeline.transcribe.options import TranscribeOptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +35,7 @@ class Transcript:
     language: str
     model: str
     segments: tuple[Segment, ...]
-    options: dict[str, Any] = field(default_factory=dict)  # what the engine was asked, for the record
+    options: TranscribeOptions = TranscribeOptions()  # what the engine was asked, for the record
     source_sha256: str = ""
 
     @property
@@ -63,6 +65,6 @@ class Transcript:
             language=data["language"],
             model=data["model"],
             segments=segments,
-            options=dict(data.get("options", {})),
+            options=TranscribeOptions.from_dict(data.get("options") or {}),
             source_sha256=data.get("source_sha256", ""),
         )

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.edit.cut import update_cut_list
-from pipeline.media.ingest import ingest
 from pipeline.project.create import create_project
 from pipeline.project.footage import load_footage
+from pipeline.project.ingest import ingest
 from pipeline.project.model import Project
 from pipeline.subtitles import store
 from pipeline.subtitles.cue import Cue

@@ -16,7 +16,7 @@ def test_an_unexpected_exception_is_a_failed_result_with_its_type_and_traceback_
     def broken_render(*args, **kwargs):
         raise ZeroDivisionError("division by zero in a codec table")
 
-    monkeypatch.setattr("pipeline.render.engine.render_project", broken_render)
+    monkeypatch.setattr("pipeline.batch.jobs.render_project", broken_render)
     folder = project_folder(week_root, 1)
 
     result = run_episode(str(folder), (), False, WEEK, str(week_root / "outbox" / WEEK / "E01"), "E01")

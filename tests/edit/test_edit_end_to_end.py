@@ -8,8 +8,8 @@ from media import audio_only, make_clip
 
 from pipeline.cli import cli
 from pipeline.edit.compile import compile_timeline
-from pipeline.media.ingest import ingest
 from pipeline.project.footage import load_footage
+from pipeline.project.ingest import ingest
 
 
 @pytest.fixture(scope="module")

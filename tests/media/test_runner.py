@@ -6,6 +6,7 @@ import pytest
 
 from pipeline.errors import FfmpegError, Interrupted
 from pipeline.media import runner
+from pipeline.media.ffmpeg_bin import ffmpeg_exe
 from pipeline.media.runner import parse_progress_line, run_ffmpeg
 
 
@@ -28,14 +29,13 @@ def test_progress_reaches_the_end(tmp_path):
 def test_failure_raises_with_command_and_tail_and_removes_output(tmp_path):
     out = tmp_path / "bad.mp4"
     out.write_bytes(b"partial")
+    args = ["-y", "-i", str(tmp_path / "missing.mov"), str(out)]
     with pytest.raises(FfmpegError) as err:
-        run_ffmpeg(["-y", "-i", str(tmp_path / "missing.mov"), str(out)], outputs=[out], what="testing")
+        run_ffmpeg(args, outputs=[out], what="testing")
     assert err.value.message.startswith("testing failed: ")
     assert "missing.mov" in err.value.stderr_tail
-    assert (
-        err.value.command[0].endswith(("ffmpeg", "ffmpeg-linux-x86_64-v9.0.2"))
-        or "ffmpeg" in err.value.command[0]
-    )
+    assert list(err.value.command) == runner.build_command(args)  # the very command that ran
+    assert err.value.command[0] == ffmpeg_exe()
     assert not out.exists()
 
 

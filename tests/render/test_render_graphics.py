@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 from render_scenes import NASTY
 
@@ -28,8 +29,46 @@ def test_title_and_credits_cards_with_nasty_text(tmp_path: Path):
     for path, size in ((title, (1920, 1080)), (credits, (640, 360))):
         with Image.open(path) as image:
             assert image.size == size and image.mode == "RGB"
-            # text was drawn: more than the background colour
-            assert len(image.getcolors(maxcolors=1 << 16) or range(2)) > 2
+
+    # the title card: series name in the accent colour from 30 % down, a thin rule under it, then
+    # the episode title large and the subject's name smaller, in the text colour, all centred
+    series, rule = _bands(_ink(title, ACCENT))
+    assert abs(series[0] - 0.30 * 1080) <= 4 and series[1] < rule[0] and rule[1] - rule[0] <= 12
+    heading, name = _bands(_ink(title, TEXT))
+    assert rule[1] < heading[0] < heading[1] < name[0]
+    assert heading[1] - heading[0] > 2 * (name[1] - name[0])  # the title is the largest text
+    assert abs(_centre_x(_ink(title, ACCENT)) - 960) <= 8 and abs(_centre_x(_ink(title, TEXT)) - 960) <= 8
+    margin = int(1920 * 0.07)  # titles are fitted to 86 % of the width
+    assert not _ink(title, TEXT)[:, :margin].any() and not _ink(title, TEXT)[:, -margin:].any()
+
+    # the credits card: two lines as one block, centred both ways
+    first, second = _bands(_ink(credits, TEXT))
+    assert abs((first[0] + second[1]) / 2 - 180) <= 8
+    assert abs(_centre_x(_ink(credits, TEXT)) - 320) <= 8
+
+
+TEXT, ACCENT = (0xFF, 0xFF, 0xFF), (0xC8, 0x16, 0x1D)  # Style()'s text and accent colours
+
+
+def _ink(path: Path, colour: tuple[int, int, int]) -> np.ndarray:
+    """Where the image is (nearly) `colour`: glyph cores, not their anti-aliased edges."""
+    with Image.open(path) as image:
+        pixels = np.asarray(image.convert("RGB")).astype(int)
+    return np.abs(pixels - np.array(colour)).sum(axis=2) < 60
+
+
+def _bands(ink: np.ndarray) -> list[tuple[int, int]]:
+    """(top, bottom) of each run of rows holding ink: one per line of text or rule."""
+    rows = np.flatnonzero(ink.any(axis=1))
+    breaks = np.flatnonzero(np.diff(rows) > 1)
+    starts = [rows[0], *rows[breaks + 1]]
+    ends = [*rows[breaks], rows[-1]]
+    return [(int(a), int(b) + 1) for a, b in zip(starts, ends)]
+
+
+def _centre_x(ink: np.ndarray) -> float:
+    columns = np.flatnonzero(ink.any(axis=0))
+    return (columns[0] + columns[-1]) / 2
 
 
 def test_cards_are_cached_by_content_and_size(tmp_path: Path):

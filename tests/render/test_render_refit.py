@@ -10,9 +10,8 @@ import av
 import media
 
 from pipeline.render.encode import CappedSize
-from pipeline.render.graph import OutputPlan
 from pipeline.render.platforms import load_platform
-from pipeline.render.prepare import Planned, RenderJob, refit_capped
+from pipeline.render.refit import refit_capped
 
 
 def test_an_oversized_capped_file_is_re_encoded_under_the_cap(tmp_path: Path):
@@ -22,13 +21,8 @@ def test_an_oversized_capped_file_is_re_encoded_under_the_cap(tmp_path: Path):
     capped = tmp_path / "main-api.mp4"
     shutil.copyfile(main, capped)  # as if the ABR encode had come out at the main file's size
     assert capped.stat().st_size > 80_000
-    plan = OutputPlan("wechat_api", wechat, capped, capped=CappedSize(320, 180, 300, "64k"))
-    outputs = (
-        Planned("wechat", "main", OutputPlan("wechat", wechat, main), "fp1"),
-        Planned("wechat", "api", plan, "fp2"),
-    )
-    job = RenderJob(None, None, {}, {}, (1920, 1080), None, {}, tmp_path, outputs, (), tmp_path)
-    note = refit_capped(job, outputs[1])
+    size = CappedSize(320, 180, 300, "64k")
+    note = refit_capped(capped, main, wechat, size, "wechat (API-sized)")
     assert "re-encoded at" in note and "over the cap" in note
     assert capped.stat().st_size <= 80_000
     with av.open(str(capped)) as container:
@@ -36,4 +30,4 @@ def test_an_oversized_capped_file_is_re_encoded_under_the_cap(tmp_path: Path):
             container.streams.video[0].codec_context.width,
             container.streams.video[0].codec_context.height,
         ) == (320, 180)
-    assert refit_capped(job, outputs[1]) == ""  # now it fits: left alone
+    assert refit_capped(capped, main, wechat, size, "wechat (API-sized)") == ""  # now it fits: left alone

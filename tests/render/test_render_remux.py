@@ -9,9 +9,9 @@ import av
 import media
 
 from pipeline.edit.timeline import AudioPiece, Shot, SourceSpan, Timeline
-from pipeline.media.ingest import ingest
 from pipeline.media.runner import run_ffmpeg
 from pipeline.project.footage import load_footage
+from pipeline.project.ingest import ingest
 from pipeline.render.remux import remux_path, seekable_timeline
 from pipeline.render.sources import span_input
 

@@ -9,7 +9,7 @@ import pytest
 from media import make_clip
 from review_samples import DRAFT, Client
 
-from pipeline.media.ingest import ingest
+from pipeline.project.ingest import ingest
 from pipeline.review.server import ReviewServer
 from pipeline.subtitles.store import write_draft
 

@@ -6,9 +6,9 @@ import time
 
 from media import avchd_mts, phone_mp4
 
-from pipeline.media.ingest import ingest
 from pipeline.media.probe import probe
 from pipeline.project.footage import find_clip
+from pipeline.project.ingest import ingest
 from pipeline.review import proxy as proxy_module
 from pipeline.review.proxy import MAKING, ProxyMaker, make_proxy, proxy_is_current, proxy_path
 

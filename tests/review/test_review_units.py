@@ -184,7 +184,7 @@ def test_every_finding_reads_in_chinese():
         Cue(8000, 9500, ("甲", "乙", "丙")),
     )
     findings = lint(cues, profile, glossary, "int-001")
-    labels = {f.rule: describe(f, cues, profile, glossary) for f in findings}
+    labels = {f.rule: describe(f) for f in findings}
     assert labels["traditional"] == "含繁体字 這：请改为简体"
     assert labels["glossary"] == "与词表不符：“两为”应为“两委”"
     assert labels["min_duration"] == "显示 0.5 秒，短于 0.83 秒：请延长或与相邻字幕合并"

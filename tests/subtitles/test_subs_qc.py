@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.errors import PresetError
+from pipeline.project.model import Glossary
 from pipeline.subtitles.cue import Cue
 from pipeline.subtitles.profile import RULES, load_qc_profile
 from pipeline.subtitles.qc import has_errors, lint, missing_subtitles
@@ -172,3 +173,25 @@ def test_profile_missing_key_names_it(tmp_path, monkeypatch):
 def test_unknown_profile():
     with pytest.raises(PresetError, match="no qc preset named 'zh-TW'; available: zh-CN, zh-CN-vertical"):
         load_qc_profile("zh-TW")
+
+
+def test_findings_carry_what_was_measured_and_the_limit_it_broke():
+    profile = load_qc_profile("zh-CN")
+    glossary = Glossary(wrong_forms=(("两为", "两委"),))
+    cues = (
+        Cue(0, 400, ("這是两为",)),
+        Cue(420, 9000, ("这一行字幕写得实在太长太长超过了十六个字",)),
+    )
+    found = {f.rule: f for f in lint(cues, profile, glossary)}
+    assert (found["min_duration"].measured, found["min_duration"].limit) == (400, profile.min_duration_ms)
+    assert (found["gap"].measured, found["gap"].limit) == (20, profile.min_gap_ms)
+    assert (found["line_length"].measured, found["line_length"].limit) == (20, profile.max_chars_per_line)
+    assert (found["max_duration"].measured, found["max_duration"].limit) == (8580, profile.max_duration_ms)
+    assert found["reading_speed"].limit == profile.max_chars_per_second
+    assert found["reading_speed"].measured == pytest.approx(4 * 1000 / 400)
+    assert (found["traditional"].found, found["glossary"].found, found["glossary"].wanted) == (
+        "這",
+        "两为",
+        "两委",
+    )
+    assert set(found["gap"].to_dict()) == {"clip", "cue", "start_ms", "end_ms", "rule", "severity", "message"}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from media import make_clip
 
-from pipeline.media.ingest import ingest
+from pipeline.project.ingest import ingest
 from pipeline.transcribe.engine import TranscribeOptions, Transcription
 from pipeline.transcribe.transcript import Segment, Word
 

@@ -8,7 +8,7 @@ import faster_whisper
 import pytest
 
 from pipeline.errors import MediaError, ModelError
-from pipeline.transcribe import engine
+from pipeline.transcribe import options as options_module
 from pipeline.transcribe.engine import (
     TranscribeOptions,
     WhisperTranscriber,
@@ -30,14 +30,14 @@ def test_options_default_to_what_the_pipeline_promises():
 
 
 def test_auto_device_and_compute_type_resolve_to_int8_on_cpu(monkeypatch):
-    monkeypatch.setattr(engine, "cuda_available", lambda: False)
+    monkeypatch.setattr(options_module, "cuda_available", lambda: False)
     resolved = TranscribeOptions().resolved()
     assert (resolved.device, resolved.compute_type) == ("cpu", "int8")
     assert resolved.cpu_threads >= 1
 
 
 def test_auto_device_and_compute_type_resolve_to_float16_on_cuda(monkeypatch):
-    monkeypatch.setattr(engine, "cuda_available", lambda: True)
+    monkeypatch.setattr(options_module, "cuda_available", lambda: True)
     resolved = TranscribeOptions(cpu_threads=3).resolved()
     assert (resolved.device, resolved.compute_type, resolved.cpu_threads) == ("cuda", "float16", 3)
 
@@ -106,7 +106,7 @@ class StandInModel:
 def stand_in(monkeypatch):
     StandInModel.instances = []
     monkeypatch.setattr(faster_whisper, "WhisperModel", StandInModel)
-    monkeypatch.setattr(engine, "cuda_available", lambda: False)
+    monkeypatch.setattr(options_module, "cuda_available", lambda: False)
     return StandInModel
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from pipeline.errors import PresetError
+from pipeline.project import glossary as shared
 from pipeline.project.model import Glossary
 from pipeline.transcribe import glossary as g
 from pipeline.transcribe.chinese import has_traditional
 
 
 def test_the_office_glossary_has_the_party_and_rural_work_terms():
-    office = g.load_office_glossary()
+    office = shared.load_office_glossary()
     for term in (
         "两委",
         "第一书记",
@@ -34,7 +35,7 @@ def test_the_office_glossary_has_the_party_and_rural_work_terms():
 
 
 def test_a_missing_office_glossary_is_empty(tmp_path):
-    assert g.load_office_glossary(tmp_path / "none.toml") == Glossary()
+    assert shared.load_office_glossary(tmp_path / "none.toml") == Glossary()
 
 
 @pytest.mark.parametrize(
@@ -49,19 +50,21 @@ def test_a_broken_office_glossary_names_the_file(tmp_path, text, message):
     path = tmp_path / "glossary.toml"
     path.write_text(text, "utf-8")
     with pytest.raises(PresetError, match=f"{path}: {message}"):
-        g.load_office_glossary(path)
+        shared.load_office_glossary(path)
 
 
 def test_merging_keeps_order_and_the_first_fix_wins():
     project = Glossary(terms=("王建华", "两委"), wrong_forms=(("王健华", "王建华"), ("两为", "两委会")))
     office = Glossary(terms=("两委", "党员"), wrong_forms=(("两为", "两委"), ("党原", "党员")))
-    merged = g.merge_glossaries(project, office)
+    merged = shared.merge_glossaries(project, office)
     assert merged.terms == ("王建华", "两委", "党员")
     assert dict(merged.wrong_forms) == {"王健华": "王建华", "两为": "两委会", "党原": "党员"}
 
 
 def test_the_project_glossary_starts_with_the_subject(project):
-    merged = g.project_glossary(project, office=Glossary(terms=("党员",), wrong_forms=(("祝村", "驻村"),)))
+    merged = shared.project_glossary(
+        project, office=Glossary(terms=("党员",), wrong_forms=(("祝村", "驻村"),))
+    )
     assert merged.terms[:2] == ("王建华", "驻村工作队队员")
     assert merged.terms[-1] == "党员"
     assert ("祝村", "驻村") in merged.wrong_forms

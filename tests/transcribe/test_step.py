@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.errors import ModelError, ProjectError
 from pipeline.project.footage import speech_audio_path
+from pipeline.project.glossary import project_glossary
 from pipeline.subtitles.srt_io import read_srt
 from pipeline.subtitles.store import draft_path, producer_path
 from pipeline.transcribe import step
@@ -43,7 +44,7 @@ def test_transcribes_only_interview_clips_and_writes_transcripts_and_drafts(foot
     assert transcript.clip_id == "int-001"
     assert transcript.model == "fake@1"
     assert transcript.source_sha256 == step.clips_by_role(footage_project, "interview")[0].sha256
-    assert transcript.options["language"] == "zh"
+    assert transcript.options.language == "zh"
     assert transcript.text == "我是党员，在祝村工作队。"  # simplified; wrong forms stay in the transcript
     assert [(w.start_ms, w.end_ms) for w in transcript.words] == [
         (0, 400),
@@ -72,9 +73,9 @@ def test_glossary_reaches_the_engine_as_prompt_and_hotwords(footage_project, fak
     assert options.initial_prompt.startswith("以下是普通话的句子，涉及：王建华")  # the subject comes first
     assert "第一书记" in options.initial_prompt  # from presets/glossary.toml
     assert options.hotwords == ""  # off by default: they made `base` loop on the sample narration
-    assert step.options_for(
-        step.terms.project_glossary(footage_project), "zh", with_hotwords=True
-    ).hotwords.startswith("王建华 ")
+    assert step.options_for(project_glossary(footage_project), "zh", with_hotwords=True).hotwords.startswith(
+        "王建华 "
+    )
     assert options.word_timestamps and options.vad_filter and options.beam_size == 5
 
 
@@ -208,14 +209,12 @@ def test_a_missing_model_fails_before_anything_is_written(footage_project):
 
 def test_cached_results_are_keyed_by_footage_options_and_model(footage_project):
     clip = step.clips_by_role(footage_project, "interview")[0]
-    options = step.options_for(step.terms.project_glossary(footage_project), "zh")
+    options = step.options_for(project_glossary(footage_project), "zh")
     key = step.cache_key(clip, options, "fake@1")
 
     assert key == step.cache_key(clip, options, "fake@1")
     assert key != step.cache_key(clip, options, "fake@2")
-    assert key != step.cache_key(
-        clip, step.options_for(step.terms.project_glossary(footage_project), "en"), "fake@1"
-    )
+    assert key != step.cache_key(clip, step.options_for(project_glossary(footage_project), "en"), "fake@1")
     threads_only = type(options)(**{**options.to_dict(), "cpu_threads": 7})
     assert key == step.cache_key(clip, threads_only, "fake@1")  # threads do not change the words
 

@@ -9,7 +9,6 @@ removed and the project is exactly as it was.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
 from collections.abc import Callable, Sequence
@@ -20,12 +19,12 @@ from pathlib import Path
 from pipeline.errors import MediaError, ProjectError
 from pipeline.media.probe import MediaFacts, probe
 from pipeline.media.runner import run_ffmpeg
-from pipeline.project.files import temp_sibling
+from pipeline.project.digest import sha256_file
+from pipeline.project.files import atomic_output, temp_sibling
 from pipeline.project.footage import ID_PREFIX, ROLES, Clip, load_footage, save_footage, speech_audio_path
 from pipeline.project.model import Project
 
 LINK_MODES = ("copy", "hard", "soft")
-HASH_CHUNK = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,18 +40,6 @@ class Offered:
 class IngestReport:
     added: tuple[Clip, ...]
     already: tuple[tuple[Path, str], ...]  # (file offered, clip id it already is)
-
-
-def sha256_file(path: Path, progress: Callable[[int], None] | None = None) -> str:
-    digest = hashlib.sha256()
-    done = 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(HASH_CHUNK):
-            digest.update(chunk)
-            done += len(chunk)
-            if progress:
-                progress(done)
-    return digest.hexdigest()
 
 
 def check_role(path: Path, facts: MediaFacts, role: str) -> None:
@@ -159,36 +146,34 @@ def ingest(
     return IngestReport(tuple(added), tuple(already))
 
 
+def speech_audio_args(source: Path, target: Path) -> list[str]:
+    """ffmpeg arguments for the speech model's input: the first audio stream, mono, 16 kHz, 16-bit."""
+    return [
+        "-y",
+        "-i",
+        str(source),
+        "-map",
+        "0:a:0",
+        "-vn",
+        "-ac",
+        "1",
+        "-ar",
+        "16000",
+        "-c:a",
+        "pcm_s16le",
+        str(target),
+    ]
+
+
 def extract_speech_audio(project: Project, clip: Clip) -> Path:
     """16 kHz mono WAV of an interview clip, for the speech model (derived: lives in .cache)."""
     wav = speech_audio_path(project, clip.clip_id)
-    wav.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_sibling(wav)
-    try:
+    with atomic_output(wav) as tmp:
         run_ffmpeg(
-            [
-                "-y",
-                "-i",
-                str(clip.path(project)),
-                "-map",
-                "0:a:0",
-                "-vn",
-                "-ac",
-                "1",
-                "-ar",
-                "16000",
-                "-c:a",
-                "pcm_s16le",
-                str(tmp),
-            ],
+            speech_audio_args(clip.path(project), tmp),
             outputs=[tmp],
             what=f"extracting the speech audio of {clip.clip_id}",
         )
-        os.replace(tmp, wav)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
     return wav
 
 
@@ -208,17 +193,11 @@ def _place(source: Path, target: Path, link: str) -> str:
     if link == "soft":
         os.symlink(source.resolve(), target)
         return "soft"
-    tmp = temp_sibling(target)
-    try:
+    with atomic_output(target) as tmp:
         shutil.copyfile(source, tmp)
         if tmp.stat().st_size != source.stat().st_size:
             raise MediaError(f"{source}: copy came out short; check the disk space and try again")
         os.chmod(tmp, 0o444)  # footage is never modified after ingest
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
     return "copy"
 
 

@@ -1,0 +1,47 @@
+"""Loudness pass 1: the programme's mix measured by ffmpeg's loudnorm before the render.
+
+The figures feed pass 2 (`loudness.plan_normalisation`), which the render graph applies. Cached by
+the audio graph's arguments and its inputs' identities, so an unchanged mix is measured once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from pipeline.edit.timeline import Timeline
+from pipeline.media.probe import MediaFacts
+from pipeline.media.runner import run_ffmpeg
+from pipeline.project.digest import content_key
+from pipeline.project.model import Project
+from pipeline.render import fingerprint
+from pipeline.render.graph import loudness_args
+from pipeline.render.loudness import CachedMeasurement, Measurement, parse_measurement
+from pipeline.render.platforms import PlatformPreset
+
+
+def measure_mix(
+    project: Project,
+    timeline: Timeline,
+    facts: Mapping[Path, MediaFacts],
+    stamps: Mapping[Path, fingerprint.FileStamp],
+    preset: PlatformPreset,
+    limit_db: float | None,
+) -> Measurement:
+    """Loudness pass 1 (cached by the audio graph's arguments and its inputs' identities)."""
+    args = loudness_args(timeline, facts=facts, target=preset.loudness, limit_db=limit_db)
+    key = content_key(
+        {
+            "args": fingerprint.without_root(args, project.root),
+            "inputs": sorted(stamps.values(), key=lambda s: s.path),
+            "ffmpeg": fingerprint.tool_versions().ffmpeg,
+        }
+    )
+    cached = CachedMeasurement(project.cache_dir / "loudness" / f"{key[:24]}.json")
+    found = cached.load()
+    if found is not None:
+        return found
+    result = run_ffmpeg(args, what="measuring the programme's loudness")
+    measured = parse_measurement(result.stderr)
+    cached.save(measured)
+    return measured
