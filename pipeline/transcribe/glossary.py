@@ -13,8 +13,8 @@ import tomllib
 from pathlib import Path
 
 from pipeline.errors import PresetError
-from pipeline.presets import presets_root
 from pipeline.project.model import Glossary, Project
+from pipeline.resources import preset_file
 from pipeline.transcribe.chinese import to_simplified
 
 OFFICE_GLOSSARY = "glossary.toml"
@@ -27,11 +27,12 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def office_glossary_path() -> Path:
-    return presets_root() / OFFICE_GLOSSARY
+    return preset_file(OFFICE_GLOSSARY)
 
 
 def load_office_glossary(path: Path | None = None) -> Glossary:
-    """`presets/glossary.toml`, or an empty glossary when the office has none."""
+    """`presets/glossary.toml` (or the office's copy, see `pipeline.resources`), or an empty
+    glossary when there is none."""
     path = path or office_glossary_path()
     if not path.exists():
         return Glossary()
