@@ -67,7 +67,7 @@ class Project:
     # project-level overrides of preset values: {"platforms": {"web": {...}}, "template": {...}, "qc": {...}}
     overrides: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
-    # the folder layout of DESIGN.md
+    # the folder layout of the README's "Project folder"
     @property
     def file(self) -> Path:
         return self.root / PROJECT_FILE
