@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/render.py [--minutes 4] [--work DIR] [--slice 45] [--skip-moviepy]
 
+(c) needs moviepy, which only this benchmark uses: `.venv/bin/pip install -e '.[bench]'`.
+
 Builds (once; reused from --work) a 4-minute 1080p25 episode from generated footage: two interview
 clips (H.264, a voice-like modulated tone), three B-roll clips (one of them 4K HEVC), a music bed;
 then a Timeline like the first-person template makes (title card, ~8 s sentences alternating between
@@ -28,6 +30,7 @@ ones.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import random
 import resource
 import shutil
@@ -397,6 +400,9 @@ def main() -> int:
         help="time (a) and (b), and (d)'s runs, this many times, alternately; keep the fastest of each",
     )
     args = parser.parse_args()
+    if not args.skip_moviepy and importlib.util.find_spec("moviepy") is None:
+        # moviepy is only the comparison, so it is not a dependency of the pipeline
+        raise SystemExit("moviepy is not installed: pip install -e '.[bench]', or pass --skip-moviepy")
 
     seconds = args.minutes * 60
     print(f"Footage and project in {args.work}")

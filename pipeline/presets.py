@@ -1,29 +1,22 @@
-"""Presets are data: TOML files under the repository's `presets/` (platforms, templates, qc).
+"""Presets are data: TOML files under `presets/` (platforms, templates, qc).
 
-`load_preset("platforms", "web", overrides)` reads `presets/platforms/web.toml`, deep-merges the
-project's overrides on top and returns plain data for the stage to validate into its own
-dataclasses (each stage knows its keys; errors name the preset file and the key).
+`load_preset("platforms", "web", overrides)` reads `presets/platforms/web.toml` (the office's copy
+under `$PIPELINE_PRESETS` when it has one, see `pipeline.resources`), deep-merges the project's
+overrides on top and returns plain data for the stage to validate into its own dataclasses (each
+stage knows its keys; errors name the preset file and the key).
 """
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import PresetError
+from pipeline.resources import preset_file, preset_names
 
-PRESETS_ENV = "PIPELINE_PRESETS"
 KINDS = ("platforms", "templates", "qc")
-
-
-def presets_root() -> Path:
-    configured = os.environ.get(PRESETS_ENV)
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parents[1] / "presets"
 
 
 def preset_path(kind: str, name: str) -> Path:
@@ -31,12 +24,11 @@ def preset_path(kind: str, name: str) -> Path:
         raise ValueError(f"unknown preset kind {kind!r}")
     if not name or "/" in name or "\\" in name or name.startswith("."):
         raise PresetError(f"preset name {name!r} is not valid; use a name like 'web' or 'first-person'")
-    return presets_root() / kind / f"{name}.toml"
+    return preset_file(f"{kind}/{name}.toml")
 
 
 def available(kind: str) -> tuple[str, ...]:
-    folder = presets_root() / kind
-    return tuple(sorted(p.stem for p in folder.glob("*.toml")))
+    return preset_names(kind)
 
 
 def load_preset(kind: str, name: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:

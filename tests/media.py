@@ -82,7 +82,7 @@ def make_clip(
     return path
 
 
-# the camera shapes of DESIGN.md, small enough for tests unless `full_size`
+# the camera shapes of docs/specs.md, small enough for tests unless `full_size`
 def avchd_mts(path: Path, duration: float = 2.0, full_size: bool = True) -> Path:
     """AVCHD: MPEG-TS, H.264 1080i50 (25 fps, top field first), AC-3 stereo."""
     return make_clip(

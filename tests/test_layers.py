@@ -19,7 +19,7 @@ RANK = {
     "i18n": 0,  # every stage translates its messages
     "media": 1,
     "presets": 1,
-    "resources": 1,
+    "resources": 0.5,  # finds the shipped files; presets and project read through it
     "progress": 1,
     "project": 2,
     "transcribe": 3,

@@ -1,7 +1,7 @@
 """What a publisher types into WeChat: title, digest and author, fitted to the platform's limits.
 
 Pure functions of the project and the episode's subtitles. The limits are the WeChat `draft/add`
-ones (shared SPECS.md): a value that had to be shortened comes with a note saying so, because a
+ones (docs/specs.md): a value that had to be shortened comes with a note saying so, because a
 title cut by the machine deserves a human look before it goes out.
 """
 
@@ -21,7 +21,7 @@ ELLIPSIS = "…"
 PRODUCER_ROLE = "出品"
 # a shortened title is cut after one of these when one lies in its last third
 BREAKS = "，。；：！？、,.;:!?）》」』 "
-# subtitle lines carry no commas or full stops (they become spaces, SPECS); a space between two
+# subtitle lines carry no commas or full stops (they become spaces, docs/specs.md); a space between two
 # CJK characters was one of them
 CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u9fff\uf900-\ufaff])")
 SENTENCE_END = "。！？!?…"

@@ -7,9 +7,7 @@ from typing import Any
 
 import click
 
-from pipeline.project.model import REPO_ROOT
-
-DEFAULT_DIR = REPO_ROOT / "projects" / "sample"
+DEFAULT_DIR = Path("projects") / "sample"  # under the current folder
 DEMO_APPROVER = "示例审核员 (demo)"
 
 # (heading, command path, parameters); each runs exactly as `pipeline <command> DIR ...` would
@@ -34,10 +32,10 @@ STAGES: tuple[tuple[str, tuple[str, ...], dict[str, Any]], ...] = (
 )
 @click.pass_context
 def demo_cmd(ctx: click.Context, directory: Path | None) -> None:
-    """Build the sample project (default projects/sample) and run every stage on it."""
+    """Build the sample project (default ./projects/sample) and run every stage on it."""
     from pipeline.demo.build import build_sample
 
-    root = directory or DEFAULT_DIR
+    root = (directory or DEFAULT_DIR).absolute()
     total = len(STAGES) + 2
     _heading(1, total, f"build the sample project in {root}")
     build_sample(root, say=lambda message: click.echo(f"  {message}"))

@@ -18,10 +18,11 @@ from pipeline.media.runner import run_ffmpeg
 from pipeline.project.create import create_project
 from pipeline.project.files import atomic_output
 from pipeline.project.ingest import ingest
-from pipeline.project.model import REPO_ROOT, Project
+from pipeline.project.model import Project
+from pipeline.resources import assets_dir
 
-NARRATION = REPO_ROOT / "assets" / "sample" / "narration"
-CARD_CACHE = REPO_ROOT / ".cache" / "sample-card-v3"
+# the generated camera card, kept between demos beside the speech-model cache (outside the package)
+CARD_CACHE = Path("~/.cache/party-video-pipeline/sample-card-v3")
 MARKER = ".sample-project"
 TAKES = 5
 X264_FAST = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"]
@@ -91,36 +92,38 @@ def build_sample(dest: Path, *, say: Step = lambda message: None) -> Project:
 
 def camera_card(say: Step) -> Path:
     """Generate (once) the footage a camera operator would hand over."""
-    CARD_CACHE.mkdir(parents=True, exist_ok=True)
-    work = CARD_CACHE / "stills"
+    card = CARD_CACHE.expanduser()
+    narration = assets_dir() / "sample" / "narration"
+    card.mkdir(parents=True, exist_ok=True)
+    work = card / "stills"
     work.mkdir(exist_ok=True)
     for k in range(1, TAKES + 1):
         # takes 1-3 from the AVCHD camcorder, 4-5 from the DSLR
         suffix = ".MTS" if k <= 3 else ".MOV"
-        out = CARD_CACHE / f"interview-{k} 采访{k}{suffix}"
+        out = card / f"interview-{k} 采访{k}{suffix}"
         if out.exists():
             continue
         say(f"generating interview take {k}")
         still = art.interview_frame(
             work / f"take{k}.png", size=(2016, 1136), shade=4 * k, label=f"采访 第{k}条"
         )
-        _interview(still, NARRATION / f"take{k}.opus", out, avchd=suffix == ".MTS")
+        _interview(still, narration / f"take{k}.opus", out, avchd=suffix == ".MTS")
     scenes = (
         ("broll-1 村路.mp4", "road"),
         ("broll-2 大棚.mp4", "greenhouse"),
         ("broll-3 例会.MOV", "meeting"),
     )
     for name, scene in scenes:
-        out = CARD_CACHE / name
+        out = card / name
         if out.exists():
             continue
         say(f"generating B-roll: {scene}")
         _broll(work, scene, out)
-    music = CARD_CACHE / "music-bed.m4a"
+    music = card / "music-bed.m4a"
     if not music.exists():
         say("generating the music bed")
         _music(music)
-    return CARD_CACHE
+    return card
 
 
 def _interview(still: Path, narration: Path, out: Path, *, avchd: bool) -> None:

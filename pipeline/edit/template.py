@@ -20,11 +20,11 @@ from pipeline.edit.broll import BrollRules
 from pipeline.edit.timeline import Style
 from pipeline.errors import PresetError
 from pipeline.presets import load_preset, preset_path, project_overrides
+from pipeline.resources import assets_dir
 
 PROJECT_FIELDS = ("series", "number", "title", "week", "name", "role", "unit")
 CREDIT_FIELDS = ("role", "name")
 COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
-REPO_ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,8 +190,9 @@ class _Reader:
         value = self.text(section, key).strip()
         if not value:
             return None
-        path = (REPO_ASSETS / value).resolve()
-        if not path.is_relative_to(REPO_ASSETS.resolve()) or not path.is_file():
+        assets = assets_dir().resolve()
+        path = (assets / value).resolve()
+        if not path.is_relative_to(assets) or not path.is_file():
             raise self.fail(section, key, f"= {value!r} is not a file in the repository's assets/ folder")
         return path
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import PresetError
-from pipeline.presets import presets_root
 from pipeline.project.model import Glossary, Project
+from pipeline.resources import preset_file
 
 OFFICE_GLOSSARY = "glossary.toml"
 
@@ -36,11 +36,12 @@ def to_simplified(text: str) -> str:
 
 
 def office_glossary_path() -> Path:
-    return presets_root() / OFFICE_GLOSSARY
+    return preset_file(OFFICE_GLOSSARY)
 
 
 def load_office_glossary(path: Path | None = None) -> Glossary:
-    """`presets/glossary.toml`, or an empty glossary when the office has none."""
+    """`presets/glossary.toml` (or the office's copy, see `pipeline.resources`), or an empty
+    glossary when there is none."""
     path = path or office_glossary_path()
     if not path.exists():
         return Glossary()

@@ -13,12 +13,11 @@ from typing import Any
 from pipeline.errors import ProjectError
 from pipeline.presets import available
 from pipeline.project.files import resolve_inside
+from pipeline.resources import assets_dir
 
 PROJECT_FILE = "project.toml"
 WEEK_RE = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
 KNOWN_PLATFORMS = ("web", "wechat", "channels")
-REPO_ROOT = Path(__file__).resolve().parents[2]
-REPO_ASSETS = REPO_ROOT / "assets"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +77,7 @@ class Project:
     # project-level overrides of preset values: {"platforms": {"web": {...}}, "template": {...}, "qc": {...}}
     overrides: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
-    # the folder layout of DESIGN.md
+    # the folder layout of the README's "Project folder"
     @property
     def file(self) -> Path:
         return self.root / PROJECT_FILE
@@ -264,7 +263,7 @@ def parse_project(root: Path, data: Mapping[str, Any]) -> Project:
     for key, value in assets_raw.items():
         if not isinstance(value, str):
             raise r.fail(f"[assets] {key}", "must be a quoted relative path")
-        assets[key] = resolve_inside(root, value, what=f"[assets] {key}", allowed_roots=(REPO_ASSETS,))
+        assets[key] = resolve_inside(root, value, what=f"[assets] {key}", allowed_roots=(assets_dir(),))
 
     overrides = r.table("overrides", required=False)
     return Project(

@@ -22,7 +22,7 @@ from pipeline.render.platforms import Cover, PlatformPreset
 # 10^6 or 2^20 bytes per MB. Size-capped encodes must aim below the same figure.
 BYTES_PER_MB = 1_000_000
 TRUE_PEAK_SLACK_DB = 0.1  # meters disagree by about this much on oversampled true peak
-LRA_MIN_PROGRAMME_S = 60.0  # loudness range means little on shorter programmes (SPECS)
+LRA_MIN_PROGRAMME_S = 60.0  # loudness range means little on shorter programmes (docs/specs.md)
 FRAME_RATE_TOLERANCE = 0.002  # relative: 25 passes as 25.05, 29.97 never passes as 30
 # encoder names in presets -> codec names a demuxer reports
 ENCODER_CODECS = {

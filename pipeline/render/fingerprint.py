@@ -43,12 +43,12 @@ class FileStamp:
 @dataclass(frozen=True, slots=True)
 class ToolVersions:
     """What else shapes the pixels and samples: the ffmpeg build, this package, the drawing
-    libraries and the CJK font files libass and Pillow draw subtitles and cards with."""
+    library and the CJK font files libass and Pillow draw subtitles and cards with. Nothing else:
+    a library the render does not use (moviepy, only in bench/) must not make outputs stale."""
 
     ffmpeg: str
     pipeline: str
     pillow: str
-    moviepy: str
     fonts: tuple[FileStamp, ...]
 
 
@@ -102,7 +102,6 @@ def tool_versions() -> ToolVersions:
         ffmpeg=ffmpeg_version(),
         pipeline=__version__,
         pillow=_package_version("pillow"),
-        moviepy=_package_version("moviepy"),
         fonts=fonts,
     )
 

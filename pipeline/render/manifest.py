@@ -1,7 +1,7 @@
 """`exports/manifest.json`: one entry per output, with figures measured on the written file.
 
 The file is an object `{"manifest_version": 1, "outputs": [entry, ...]}`, entries sorted by path.
-Each entry has the DESIGN.md fields (platform, path, sha256, duration_s, width, height, video_codec,
+Each entry has the fields of docs/architecture.md "Contracts" (platform, path, sha256, duration_s, width, height, video_codec,
 audio_codec, size_bytes, loudness_lufs, true_peak_dbtp, subtitles) plus variant, covers, checked_at,
 fingerprint and problems (empty when the output passed its checks).
 

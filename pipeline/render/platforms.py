@@ -1,6 +1,6 @@
 """Platform presets (`presets/platforms/*.toml`) validated into frozen dataclasses.
 
-Values come from shared SPECS.md; they live in data files so an office can correct them without a
+Values come from docs/specs.md; they live in data files so an office can correct them without a
 release, and a project can override any of them under `[overrides.platforms.<name>]`.
 """
 

@@ -1,4 +1,4 @@
-"""Subtitle QC: the rules of SPECS.md "Chinese subtitles", limits and severities from the profile.
+"""Subtitle QC: the rules of docs/specs.md "Chinese subtitles", limits and severities from the profile.
 
 `lint` checks cues in file order and returns one Finding per problem; a rule whose severity is
 "off" in the profile is not checked. Rule names are `subtitles.profile.RULES`.

@@ -1,6 +1,6 @@
 """How wide subtitle text is, in the units the Chinese subtitle rules count.
 
-SPECS.md counts a Chinese character (and full-width punctuation) as 1 and a Latin letter, digit,
+docs/specs.md counts a Chinese character (and full-width punctuation) as 1 and a Latin letter, digit,
 space or half-width punctuation mark as 0.5, both for characters per line and for reading speed.
 """
 
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 
-HALF_WIDTH_WEIGHT = 0.5  # SPECS.md "Chinese subtitles": Latin letters and half-width punctuation count 0.5
+# docs/specs.md "Chinese subtitles": Latin letters and half-width punctuation count 0.5
+HALF_WIDTH_WEIGHT = 0.5
 
 # Opening marks stay with what follows, closing marks with what precedes: never break next to them.
 OPENING = "《“‘（(「『【〈[{"

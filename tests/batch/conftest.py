@@ -9,7 +9,7 @@ import pytest
 from batch_projects import EPISODES, TEMPLATE, build_episode
 from media import make_clip
 
-from pipeline.project.model import REPO_ROOT
+from pipeline.presets import preset_path
 
 
 @pytest.fixture(scope="session")
@@ -20,7 +20,7 @@ def footage(media_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_week(tmp_path_factory, footage: Path) -> Path:
     """The three episodes, ready, never rendered: copied by `week_root` for each test."""
-    assert (REPO_ROOT / "presets" / "templates" / f"{TEMPLATE}.toml").is_file()
+    assert preset_path("templates", TEMPLATE).is_file()
     root = tmp_path_factory.mktemp("built") / "episodes"
     for spec in EPISODES:
         build_episode(root, spec, footage)

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,12 @@ SAMPLE = CutList(
 
 
 def test_format_matches_golden():
-    assert format_cut_list(
-        SAMPLE, title="驻村路上 · cut list", summary=("2 of 4 sentences ticked",)
-    ) == GOLDEN.read_text("utf-8")
+    text = format_cut_list(SAMPLE, title="驻村路上 · cut list", summary=("2 of 4 sentences ticked",))
+    if os.environ.get("PIPELINE_UPDATE_GOLDEN") == "1":
+        GOLDEN.write_text(text, "utf-8")
+    assert text == GOLDEN.read_text("utf-8"), (
+        f"differs from {GOLDEN.name} (PIPELINE_UPDATE_GOLDEN=1 rewrites)"
+    )
 
 
 def test_round_trip():

@@ -44,7 +44,7 @@ def media_facts(duration_ms=60_000, video=None, audio=True, container="mov,mp4,m
     )
 
 
-# the fake sources of the golden Timeline: the camera shapes of DESIGN.md
+# the fake sources of the golden Timeline: the camera shapes of docs/specs.md
 INTERVIEW = MEDIA / "int-001.mp4"  # 1080p25 DSLR-like
 AVCHD = MEDIA / "int-002.mts"  # 1080i50 MPEG-TS
 PHONE = MEDIA / "int-003.mp4"  # HEVC, VFR 30 fps, rotated (portrait)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from fractions import Fraction
@@ -84,16 +83,69 @@ def inputs_of(args: list[str]) -> list[tuple[str, ...]]:
     return found
 
 
+GRAPH_INDENT = "    "
+
+
+def golden_text(args: list[str]) -> str:
+    """The golden layout: one argument per line, and each `-filter_complex` value one chain per
+    line (indented), so a diff shows which input, option or chain changed."""
+    lines = []
+    for i, arg in enumerate(args):
+        assert "\n" not in arg and not arg.startswith(" "), f"argument {arg!r} cannot be stored one per line"
+        if i and args[i - 1] == "-filter_complex":
+            lines.extend(GRAPH_INDENT + chain for chain in arg.split(";"))
+        else:
+            lines.append(arg)
+    return "\n".join(lines) + "\n"
+
+
+def parse_golden(text: str) -> list[str]:
+    """The exact argument list back from `golden_text`: indented lines are the chains of one graph."""
+    args: list[str] = []
+    chains: list[str] = []
+    for line in text.removesuffix("\n").split("\n"):
+        if line.startswith(GRAPH_INDENT):
+            chains.append(line.removeprefix(GRAPH_INDENT))
+            continue
+        if chains:
+            args.append(";".join(chains))
+            chains = []
+        args.append(line)
+    if chains:
+        args.append(";".join(chains))
+    return args
+
+
 def check_golden(name: str, args: list[str]) -> None:
-    path = GOLDEN / f"{name}.json"
+    path = GOLDEN / f"{name}.args"
     if UPDATE or not path.exists():
         path.parent.mkdir(exist_ok=True)
-        path.write_text(json.dumps(args, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        path.write_text(golden_text(args), "utf-8")
         if not UPDATE:
             pytest.fail(f"golden file {path.name} was missing and has been written; check it and rerun")
-    assert args == json.loads(path.read_text("utf-8")), (
+    stored = path.read_text("utf-8")
+    # the text first: on failure `pytest -vv` shows the changed lines (an input, an option, a chain);
+    # then the exact argument list the text stands for
+    assert golden_text(args) == stored, (
         f"arguments differ from {path.name} (PIPELINE_UPDATE_GOLDEN=1 rewrites)"
     )
+    assert args == parse_golden(stored)
+
+
+def test_golden_layout_round_trips():
+    args = [
+        "-y",
+        "-i",
+        "a b.mp4",
+        "-filter_complex",
+        "[0:v]null[v];[0:a]anull[a]",
+        "-filter_complex",
+        "x",
+        "",
+    ]
+    args += ["-map", "[v]", "-filter_complex", "[1:v]drawbox=c=red@0.5[w];", "out.mp4"]
+    assert parse_golden(golden_text(args)) == args
+    assert golden_text(["-filter_complex", "a;b", "-c"]) == "-filter_complex\n    a\n    b\n-c\n"
 
 
 @pytest.mark.parametrize("name", ["web", "wechat", "channels"])

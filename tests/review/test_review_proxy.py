@@ -1,4 +1,4 @@
-"""Proxies made from the camera shapes of DESIGN.md: rotation honoured, interlacing removed."""
+"""Proxies made from the camera shapes of docs/specs.md: rotation honoured, interlacing removed."""
 
 from __future__ import annotations
 
