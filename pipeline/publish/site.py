@@ -103,7 +103,7 @@ def publish_site(episode: OutboxEpisode, site: Path, *, site_url: str | None = N
 
     record = PublishedRecord.load(episode.folder)
     section = record.section("site")
-    if section and changed and section.get("page") == str(page):
+    if section and changed and section.get("page") == str(page.resolve()):
         record.note(f"site: {', '.join(changed)} changed since the last publish; replaced on the website")
     section.update(dir=str(site.resolve()), page=str(page.resolve()), at=now_utc())
     section.setdefault("first_at", entry["date"])

@@ -41,14 +41,19 @@ VIDEO_MAX = 10 * MB  # permanent video material, MP4
 STILL_MAX = 1 * MB  # media/uploadimg: JPG/PNG, under 1 MB
 STILL_FORMATS = {"JPEG", "PNG"}
 
+# freepublish/get publish_status (0 成功, 1 发布中, 2 原创失败, 3 常规失败, 4 平台审核不通过,
+# 5 成功后用户删除所有文章, 6 成功后系统封禁所有文章): what it means and what to do
 PUBLISH_STATUS = {
     0: "published",
     1: "still being published",
-    2: "failed: the original-content (原创) declaration was refused",
-    3: "failed (常规失败); open the draft in 公众平台 to see why, fix it and submit again",
+    2: "failed: the original-content (原创) declaration was refused; open the draft in 公众平台 "
+    "(草稿箱), remove or fix the 原创 declaration and run again with --submit",
+    3: "failed (常规失败); open the draft in 公众平台 (草稿箱) to see why, fix it and run again with --submit",
     4: "refused by WeChat's review (平台审核不通过); open the draft in 公众平台 to see why",
-    5: "published, then every article was deleted by the account",
-    6: "published, then every article was blocked by WeChat (系统封禁)",
+    5: "was published, then every article of it was deleted in 公众平台; nothing is submitted again "
+    "(publish it by hand in 公众平台 if that was a mistake)",
+    6: "was published, then every article of it was blocked by WeChat (系统封禁); see the notice in "
+    "公众平台 before publishing anything again",
 }
 RESUBMIT = {2, 3, 4}  # a failed job: --submit again submits the draft again
 
@@ -128,6 +133,9 @@ def publish_wechat(
         tell,
         title=result.video_title,
     )
+    # the title the material library shows is the one it was uploaded with (a title changed since in
+    # publish.json does not rename it): that is the one the editor must look for
+    result.video_title = wechat["video"].get("title") or result.video_title
     stills = _upload_stills(record, wechat, source, api, options.stills, tell)
     article = _article(episode, thumb, stills, crops, result.video_title)
     _check_article(episode, article)
@@ -259,7 +267,10 @@ def _submit(record, wechat, api, options, result, tell, sleep, clock) -> None:
             )
         sleep(options.poll_interval_s)
     result.status = state.status
-    meaning = PUBLISH_STATUS.get(state.status, f"unknown publish_status {state.status}")
+    meaning = PUBLISH_STATUS.get(
+        state.status,
+        f"answered publish_status {state.status}, which this tool does not know; look in 公众平台 (发表记录)",
+    )
     if state.status != 0:
         raise PublishError(f"WeChat publish job {job['publish_id']}: {meaning}")
     result.article_url = job.get("article_url", "")
