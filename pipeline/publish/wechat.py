@@ -122,6 +122,11 @@ def publish_wechat(
 
     record = PublishedRecord.load(episode.folder)
     wechat = record.section("wechat")
+    if (wechat.get("publish") or {}).get("status") == 0:
+        # WeChat does not change a published article (and its draft has left the draft box):
+        # uploading changed files now would only spend quota and record materials no article uses
+        _published_already(record, wechat, episode, (cover, video, source), crops, result, tell)
+        return result
 
     thumb = _material(record, wechat, "cover", cover, lambda: api.add_material("image", cover.path), tell)
     _material(
@@ -144,12 +149,53 @@ def publish_wechat(
     result.draft_written = wechat.get("draft") != before
     if options.submit:
         _submit(record, wechat, api, options, result, tell, sleep, clock)
-    elif (wechat.get("publish") or {}).get("status") == 0:
-        result.status, result.article_url = 0, wechat["publish"].get("article_url", "")
     return result
 
 
 # the steps
+def _published_already(record, wechat, episode, files, crops, result, tell) -> None:
+    cover, video, source = files
+    job = wechat["publish"]
+    result.status, result.article_url = 0, job.get("article_url", "")
+    result.draft_media_id = (wechat.get("draft") or {}).get("media_id", "")
+    result.video_title = (wechat.get("video") or {}).get("title") or result.video_title
+    changed = [
+        file.name
+        for key, file in (("cover", cover), ("video", video))
+        if (wechat.get(key) or {}).get("file") != file.name
+        or (wechat.get(key) or {}).get("sha256") != file_sha256(file.path)
+    ]
+    stills = [s for s in wechat.get("stills") or [] if isinstance(s, dict)]
+    if stills and not changed:
+        source_sha = file_sha256(source.path)
+        if any(s.get("video_sha256") != source_sha for s in stills):
+            changed.append(source.name)
+    if not changed and (wechat.get("cover") or {}).get("media_id"):
+        article = _article(
+            episode,
+            wechat["cover"]["media_id"],
+            [Still(s["url"]) for s in stills],
+            crops,
+            result.video_title,
+        )
+        if _article_sha(article) != (wechat.get("draft") or {}).get("article_sha256"):
+            changed.append("the article's text")
+    tell(f"publish  already published: {result.article_url}")
+    if changed:
+        record.note(f"wechat: {', '.join(changed)} changed after the article was published; nothing was sent")
+        record.save()
+        tell(
+            f"publish  {', '.join(changed)} changed after publication; nothing was sent: WeChat does not "
+            "change a published article, edit it in 公众平台 if it matters"
+        )
+
+
+def _article_sha(article: Article) -> str:
+    return hashlib.sha256(
+        json.dumps(article.to_json(), sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+
+
 def _material(record, wechat, key, file: EpisodeFile, upload, tell, *, title: str = "") -> str:
     sha = file_sha256(file.path)
     done = wechat.get(key)
@@ -207,22 +253,10 @@ def _upload_stills(record, wechat, source: EpisodeFile, api, count, tell) -> lis
 
 
 def _draft(record, wechat, api, article: Article, tell) -> str:
-    sha = hashlib.sha256(
-        json.dumps(article.to_json(), sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()
-    done = wechat.get("draft")
-    published = (wechat.get("publish") or {}).get("status") == 0
+    sha = _article_sha(article)
+    done = wechat.get("draft")  # (a published one never gets here: see _published_already)
     if done and done.get("article_sha256") == sha:
-        where = "published already" if published else "already in the draft box"
-        tell(f"draft    {where} ({done['media_id']}), unchanged")
-        return done["media_id"]
-    if done and published:
-        record.note("wechat draft: the article changed after it was published; the changes were not sent")
-        record.save()
-        tell(
-            "draft    the article changed after it was published; WeChat does not change a published "
-            "article: edit it in 公众平台 if it matters"
-        )
+        tell(f"draft    already in the draft box ({done['media_id']}), unchanged")
         return done["media_id"]
     if done:
         api.update_draft(done["media_id"], article)

@@ -238,7 +238,29 @@ def test_submit_polls_until_published_and_a_rerun_does_not_submit_again(episode_
     assert again.exit_code == 0 and "already published" in again.output
     assert fake.count("cgi-bin/freepublish/submit") == 1
     plain = publish(episode_dir)  # without --submit: no manual step left to print
-    assert plain.exit_code == 0 and "published already" in plain.output and "草稿箱" not in plain.output
+    assert plain.exit_code == 0 and "already published" in plain.output and "草稿箱" not in plain.output
+
+
+def test_after_publication_a_changed_file_is_not_uploaded_and_the_record_says_so(episode_dir, server, fake):
+    from outbox_episode import STEM, cover
+
+    fake.publish_polls = 0
+    assert publish(episode_dir, "--submit").exit_code == 0
+    before, first = uploads(fake), record(episode_dir)["wechat"]
+    cover(episode_dir / f"wechat/{STEM}-cover-2.35x1.jpg", (900, 383), colour="#225")
+
+    result = publish(episode_dir)
+
+    assert result.exit_code == 0, result.output
+    assert uploads(fake) == before  # no new material, no draft/update of a draft that has left the box
+    done = record(episode_dir)
+    assert done["wechat"]["cover"] == first["cover"]  # the record still names what the article uses
+    assert any(
+        f"wechat/{STEM}-cover-2.35x1.jpg changed after the article was published" in h
+        for h in done["history"]
+    )
+    assert "changed after publication; nothing was sent" in result.output
+    assert "草稿箱" not in result.output  # no manual step for a published article
 
 
 def test_a_refused_publication_is_one_error_line(episode_dir, server, fake):
