@@ -45,7 +45,9 @@ from pipeline.publish.wechat_errors import describe
 log = logging.getLogger("pipeline.publish.wechat")
 
 TOKEN_MARGIN_S = 300  # fetch a new token this long before the old one expires
-TOKEN_ERRORS = (40001, 42001)
+# the token was refused (40001 invalid or not the latest, 40014 invalid, 42001 expired): fetch it
+# again once (normal mode) and repeat the call
+TOKEN_ERRORS = (40001, 40014, 42001)
 BUSY = -1
 # calls that make something once: when the connection broke after the request went out (a timeout,
 # a dropped answer), WeChat may have done it, so they are not sent again (a second draft, a second

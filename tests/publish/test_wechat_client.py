@@ -121,3 +121,18 @@ def test_an_unusable_api_address_is_one_error_not_a_traceback(episode_dir, monke
         "Error: cgi-bin/stable_token: http://127.0.0.1:notaport is not a usable address for the WeChat API; "
         "check PIPELINE_WECHAT_API (or unset it)"
     )
+
+
+@pytest.mark.parametrize("code", [40001, 40014, 42001])
+def test_a_refused_token_is_fetched_again_once_and_the_call_repeated(server, fake, tmp_path, code):
+    from PIL import Image
+
+    picture = tmp_path / "p.png"
+    Image.new("RGB", (8, 8)).save(picture)
+    api = client(server)
+    api.upload_image(picture)
+    fake.expire_tokens(code)
+
+    assert api.upload_image(picture).startswith("http://mmbiz.qpic.cn/")
+    assert fake.count("cgi-bin/stable_token") == 2
+    assert fake.count("cgi-bin/media/uploadimg") == 3
