@@ -241,7 +241,7 @@ def _upload_stills(record, wechat, source: EpisodeFile, api, count, tell) -> lis
             if at_ms in done:
                 continue
             still = extract_still(source.path, at_ms, Path(tmp) / f"still-{i + 1}.jpg")
-            _check_still(still)
+            _check_still(still, source, at_ms)
             url = api.upload_image(still)
             wechat["stills"].append(
                 {"file": source.name, "video_sha256": sha, "at_ms": at_ms, "url": url, "at": now_utc()}
@@ -349,12 +349,15 @@ def _check_image(file: EpisodeFile, limit: int, formats: set[str], what: str) ->
         )
 
 
-def _check_still(path: Path) -> None:
+def _check_still(path: Path, source: EpisodeFile, at_ms: int) -> None:
+    # the still itself is a temporary file: the message names the video it was taken from
     kind, _, _ = _image_format(path)
     size = path.stat().st_size
     if kind not in STILL_FORMATS or size >= STILL_MAX:
         raise PublishError(
-            f"{path}: a still of {size / 1000:.0f} KB ({kind}); media/uploadimg takes JPG/PNG under 1 MB"
+            f"{source.path}: the still taken at {at_ms / 1000:.1f} s is {size / 1000:.0f} KB ({kind}); "
+            "media/uploadimg takes JPG/PNG under 1 MB; render the web platform again, and report it "
+            "if it persists"
         )
 
 
@@ -378,7 +381,7 @@ def _take_stills(source: EpisodeFile, folder: Path, count: int) -> list[Path]:
     stills = []
     for i, at_ms in enumerate(still_times_ms(probe(source.path).duration_ms, count)):
         still = extract_still(source.path, at_ms, folder / f"still-{i + 1}.jpg")
-        _check_still(still)
+        _check_still(still, source, at_ms)
         stills.append(still)
     return stills
 

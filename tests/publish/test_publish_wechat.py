@@ -442,3 +442,22 @@ def test_the_manual_step_names_the_title_the_video_material_was_uploaded_with(ep
     assert "从素材库选择视频“《我是党员》驻村路上”插入" in result.output
     (article,) = next(iter(fake.drafts.values()))["articles"]
     assert article["title"] == "《我是党员》新的标题" and fake.count("cgi-bin/draft/update") == 1
+
+
+def test_a_still_over_the_limit_names_the_video_it_was_taken_from(episode_dir, server, fake, monkeypatch):
+    from outbox_episode import STEM
+
+    from pipeline.publish import wechat
+
+    monkeypatch.setattr(wechat, "STILL_MAX", 100)  # every frame is over it
+
+    result = publish(episode_dir)
+
+    assert result.exit_code == 1
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith(f"Error: {(episode_dir / f'web/{STEM}.mp4').resolve()}: the still taken at ")
+    assert line.endswith(
+        "KB (JPEG); media/uploadimg takes JPG/PNG under 1 MB; render the web platform again, and report "
+        "it if it persists"
+    )
+    assert fake.count("cgi-bin/media/uploadimg") == 0
