@@ -138,3 +138,14 @@ def test_a_changed_file_is_recorded_when_the_site_folder_is_given_relative(
     assert "subtitles.vtt copied" in result.output
     history = json.loads((episode_dir / "published.json").read_text("utf-8"))["history"]
     assert any("subtitles.vtt changed since the last publish" in line for line in history)
+
+
+def test_a_site_url_that_is_not_a_web_address_is_refused(episode_dir, tmp_path):
+    result = publish_site(episode_dir, tmp_path / "site", "--site-url", "dangyuan.example.gov.cn")
+
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: --site-url 'dangyuan.example.gov.cn' is not a web address; give it whole, e.g. "
+        "https://dangyuan.example.gov.cn/wdy/"
+    )
+    assert not (tmp_path / "site").exists()
