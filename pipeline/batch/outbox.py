@@ -29,6 +29,7 @@ from pipeline.batch.publish import PublishText, publish_text, story_paragraphs
 from pipeline.errors import RenderError
 from pipeline.project.digest import sha256_file
 from pipeline.project.files import atomic_write_json, current_umask
+from pipeline.project.lock import exclusive
 from pipeline.project.model import Project
 from pipeline.render.engine import RenderReport
 from pipeline.render.manifest import ManifestEntry, manifest_path, now_utc
@@ -248,13 +249,17 @@ def _assemble(folder: Path, files: Sequence[PackageFile], record: dict[str, Any]
             target.parent.mkdir(parents=True, exist_ok=True)
             _place(f.source, target)
         atomic_write_json(building / PUBLISH_FILE, {**record, PACKAGED_AT: now_utc()})
-        with contextlib.suppress(FileNotFoundError):  # what was published stays recorded
-            shutil.copy2(folder / PUBLISHED_FILE, building / PUBLISHED_FILE)
         if folder.exists():
-            # a folder cannot be renamed over a non-empty one: move the old package aside first
-            old = parent / f".{folder.name}.old-{uuid.uuid4().hex[:8]}"
-            os.rename(folder, old)
-            os.rename(building, folder)
+            # `pipeline publish` records each step in the package's published.json: a publish saving
+            # into the old folder after the copy below would be lost with it (and its rerun would
+            # make a second draft), so the copy and the swap wait for no publish, like a publish
+            with exclusive(folder / PUBLISH_LOCK, what="pipeline publish", where=folder):
+                with contextlib.suppress(FileNotFoundError):  # what was published stays recorded
+                    shutil.copy2(folder / PUBLISHED_FILE, building / PUBLISHED_FILE)
+                # a folder cannot be renamed over a non-empty one: move the old package aside first
+                old = parent / f".{folder.name}.old-{uuid.uuid4().hex[:8]}"
+                os.rename(folder, old)
+                os.rename(building, folder)
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.rename(building, folder)

@@ -39,6 +39,12 @@ def check_request(request: PublishRequest) -> None:
         raise PublishError(f"unknown publish target {request.target!r}; use wechat or site")
     if request.target == "site" and request.site is None:
         raise PublishError("publishing to the website needs --site DIR, the folder the website is kept in")
+    if request.site_url and not request.site_url.startswith(("https://", "http://")):
+        # it becomes the start of every address in feed.xml, sitemap.xml and the Open Graph tags
+        raise PublishError(
+            f"--site-url {request.site_url!r} is not a web address; give it whole, e.g. "
+            "https://dangyuan.example.gov.cn/wdy/"
+        )
 
 
 def publish_episode(

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import PublishError
-from pipeline.project.digest import sha256_file as file_sha256
+from pipeline.project.digest import sha256_file
 from pipeline.project.files import atomic_output, atomic_write_bytes, atomic_write_json, atomic_write_text
 from pipeline.publish.article import templates
 from pipeline.publish.episode import OutboxEpisode
@@ -103,7 +103,7 @@ def publish_site(episode: OutboxEpisode, site: Path, *, site_url: str | None = N
 
     record = PublishedRecord.load(episode.folder)
     section = record.section("site")
-    if section and changed and section.get("page") == str(page):
+    if section and changed and section.get("page") == str(page.resolve()):
         record.note(f"site: {', '.join(changed)} changed since the last publish; replaced on the website")
     section.update(dir=str(site.resolve()), page=str(page.resolve()), at=now_utc())
     section.setdefault("first_at", entry["date"])
@@ -132,7 +132,7 @@ def _load(site: Path) -> dict[str, Any]:
 
 def _place(source: Path, target: Path) -> bool:
     """Copy `source` to `target` atomically unless it already holds the same bytes; True if copied."""
-    if target.exists() and file_sha256(target) == file_sha256(source):
+    if target.exists() and sha256_file(target) == sha256_file(source):
         return False
     with atomic_output(target) as tmp:
         shutil.copyfile(source, tmp)

@@ -27,7 +27,7 @@ from PIL import Image, UnidentifiedImageError
 
 from pipeline.errors import PublishError
 from pipeline.media.probe import probe
-from pipeline.project.digest import sha256_file as file_sha256
+from pipeline.project.digest import sha256_file
 from pipeline.publish.article import Still, article_content, article_problems, centre_crop
 from pipeline.publish.episode import EpisodeFile, OutboxEpisode
 from pipeline.publish.record import PublishedRecord, now_utc
@@ -41,14 +41,19 @@ VIDEO_MAX = 10 * MB  # permanent video material, MP4
 STILL_MAX = 1 * MB  # media/uploadimg: JPG/PNG, under 1 MB
 STILL_FORMATS = {"JPEG", "PNG"}
 
+# freepublish/get publish_status (0 成功, 1 发布中, 2 原创失败, 3 常规失败, 4 平台审核不通过,
+# 5 成功后用户删除所有文章, 6 成功后系统封禁所有文章): what it means and what to do
 PUBLISH_STATUS = {
     0: "published",
     1: "still being published",
-    2: "failed: the original-content (原创) declaration was refused",
-    3: "failed (常规失败); open the draft in 公众平台 to see why, fix it and submit again",
+    2: "failed: the original-content (原创) declaration was refused; open the draft in 公众平台 "
+    "(草稿箱), remove or fix the 原创 declaration and run again with --submit",
+    3: "failed (常规失败); open the draft in 公众平台 (草稿箱) to see why, fix it and run again with --submit",
     4: "refused by WeChat's review (平台审核不通过); open the draft in 公众平台 to see why",
-    5: "published, then every article was deleted by the account",
-    6: "published, then every article was blocked by WeChat (系统封禁)",
+    5: "was published, then every article of it was deleted in 公众平台; nothing is submitted again "
+    "(publish it by hand in 公众平台 if that was a mistake)",
+    6: "was published, then every article of it was blocked by WeChat (系统封禁); see the notice in "
+    "公众平台 before publishing anything again",
 }
 RESUBMIT = {2, 3, 4}  # a failed job: --submit again submits the draft again
 
@@ -117,6 +122,11 @@ def publish_wechat(
 
     record = PublishedRecord.load(episode.folder)
     wechat = record.section("wechat")
+    if (wechat.get("publish") or {}).get("status") == 0:
+        # WeChat does not change a published article (and its draft has left the draft box):
+        # uploading changed files now would only spend quota and record materials no article uses
+        _published_already(record, wechat, episode, (cover, video, source), crops, result, tell)
+        return result
 
     thumb = _material(record, wechat, "cover", cover, lambda: api.add_material("image", cover.path), tell)
     _material(
@@ -128,6 +138,9 @@ def publish_wechat(
         tell,
         title=result.video_title,
     )
+    # the title the material library shows is the one it was uploaded with (a title changed since in
+    # publish.json does not rename it): that is the one the editor must look for
+    result.video_title = wechat["video"].get("title") or result.video_title
     stills = _upload_stills(record, wechat, source, api, options.stills, tell)
     article = _article(episode, thumb, stills, crops, result.video_title)
     _check_article(episode, article)
@@ -136,14 +149,55 @@ def publish_wechat(
     result.draft_written = wechat.get("draft") != before
     if options.submit:
         _submit(record, wechat, api, options, result, tell, sleep, clock)
-    elif (wechat.get("publish") or {}).get("status") == 0:
-        result.status, result.article_url = 0, wechat["publish"].get("article_url", "")
     return result
 
 
 # the steps
+def _published_already(record, wechat, episode, files, crops, result, tell) -> None:
+    cover, video, source = files
+    job = wechat["publish"]
+    result.status, result.article_url = 0, job.get("article_url", "")
+    result.draft_media_id = (wechat.get("draft") or {}).get("media_id", "")
+    result.video_title = (wechat.get("video") or {}).get("title") or result.video_title
+    changed = [
+        file.name
+        for key, file in (("cover", cover), ("video", video))
+        if (wechat.get(key) or {}).get("file") != file.name
+        or (wechat.get(key) or {}).get("sha256") != sha256_file(file.path)
+    ]
+    stills = [s for s in wechat.get("stills") or [] if isinstance(s, dict)]
+    if stills and not changed:
+        source_sha = sha256_file(source.path)
+        if any(s.get("video_sha256") != source_sha for s in stills):
+            changed.append(source.name)
+    if not changed and (wechat.get("cover") or {}).get("media_id"):
+        article = _article(
+            episode,
+            wechat["cover"]["media_id"],
+            [Still(s["url"]) for s in stills],
+            crops,
+            result.video_title,
+        )
+        if _article_sha(article) != (wechat.get("draft") or {}).get("article_sha256"):
+            changed.append("the article's text")
+    tell(f"publish  already published: {result.article_url}")
+    if changed:
+        record.note(f"wechat: {', '.join(changed)} changed after the article was published; nothing was sent")
+        record.save()
+        tell(
+            f"publish  {', '.join(changed)} changed after publication; nothing was sent: WeChat does not "
+            "change a published article, edit it in 公众平台 if it matters"
+        )
+
+
+def _article_sha(article: Article) -> str:
+    return hashlib.sha256(
+        json.dumps(article.to_json(), sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+
+
 def _material(record, wechat, key, file: EpisodeFile, upload, tell, *, title: str = "") -> str:
-    sha = file_sha256(file.path)
+    sha = sha256_file(file.path)
     done = wechat.get(key)
     if done and done.get("file") == file.name and done.get("sha256") == sha:
         tell(f"{key:<8} {file.name}: already uploaded ({done['media_id']})")
@@ -168,7 +222,7 @@ def _material(record, wechat, key, file: EpisodeFile, upload, tell, *, title: st
 
 
 def _upload_stills(record, wechat, source: EpisodeFile, api, count, tell) -> list[Still]:
-    sha = file_sha256(source.path)
+    sha = sha256_file(source.path)
     times = still_times_ms(probe(source.path).duration_ms, count)
     done = {
         s.get("at_ms"): s
@@ -187,7 +241,7 @@ def _upload_stills(record, wechat, source: EpisodeFile, api, count, tell) -> lis
             if at_ms in done:
                 continue
             still = extract_still(source.path, at_ms, Path(tmp) / f"still-{i + 1}.jpg")
-            _check_still(still)
+            _check_still(still, source, at_ms)
             url = api.upload_image(still)
             wechat["stills"].append(
                 {"file": source.name, "video_sha256": sha, "at_ms": at_ms, "url": url, "at": now_utc()}
@@ -199,22 +253,10 @@ def _upload_stills(record, wechat, source: EpisodeFile, api, count, tell) -> lis
 
 
 def _draft(record, wechat, api, article: Article, tell) -> str:
-    sha = hashlib.sha256(
-        json.dumps(article.to_json(), sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()
-    done = wechat.get("draft")
-    published = (wechat.get("publish") or {}).get("status") == 0
+    sha = _article_sha(article)
+    done = wechat.get("draft")  # (a published one never gets here: see _published_already)
     if done and done.get("article_sha256") == sha:
-        where = "published already" if published else "already in the draft box"
-        tell(f"draft    {where} ({done['media_id']}), unchanged")
-        return done["media_id"]
-    if done and published:
-        record.note("wechat draft: the article changed after it was published; the changes were not sent")
-        record.save()
-        tell(
-            "draft    the article changed after it was published; WeChat does not change a published "
-            "article: edit it in 公众平台 if it matters"
-        )
+        tell(f"draft    already in the draft box ({done['media_id']}), unchanged")
         return done["media_id"]
     if done:
         api.update_draft(done["media_id"], article)
@@ -259,7 +301,10 @@ def _submit(record, wechat, api, options, result, tell, sleep, clock) -> None:
             )
         sleep(options.poll_interval_s)
     result.status = state.status
-    meaning = PUBLISH_STATUS.get(state.status, f"unknown publish_status {state.status}")
+    meaning = PUBLISH_STATUS.get(
+        state.status,
+        f"answered publish_status {state.status}, which this tool does not know; look in 公众平台 (发表记录)",
+    )
     if state.status != 0:
         raise PublishError(f"WeChat publish job {job['publish_id']}: {meaning}")
     result.article_url = job.get("article_url", "")
@@ -304,12 +349,15 @@ def _check_image(file: EpisodeFile, limit: int, formats: set[str], what: str) ->
         )
 
 
-def _check_still(path: Path) -> None:
+def _check_still(path: Path, source: EpisodeFile, at_ms: int) -> None:
+    # the still itself is a temporary file: the message names the video it was taken from
     kind, _, _ = _image_format(path)
     size = path.stat().st_size
     if kind not in STILL_FORMATS or size >= STILL_MAX:
         raise PublishError(
-            f"{path}: a still of {size / 1000:.0f} KB ({kind}); media/uploadimg takes JPG/PNG under 1 MB"
+            f"{source.path}: the still taken at {at_ms / 1000:.1f} s is {size / 1000:.0f} KB ({kind}); "
+            "media/uploadimg takes JPG/PNG under 1 MB; render the web platform again, and report it "
+            "if it persists"
         )
 
 
@@ -333,7 +381,7 @@ def _take_stills(source: EpisodeFile, folder: Path, count: int) -> list[Path]:
     stills = []
     for i, at_ms in enumerate(still_times_ms(probe(source.path).duration_ms, count)):
         still = extract_still(source.path, at_ms, folder / f"still-{i + 1}.jpg")
-        _check_still(still)
+        _check_still(still, source, at_ms)
         stills.append(still)
     return stills
 

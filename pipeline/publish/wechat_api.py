@@ -13,13 +13,16 @@
 - `POST /cgi-bin/freepublish/submit` {media_id}, `POST /cgi-bin/freepublish/get` {publish_id}.
 
 Every answer with a non-zero `errcode` becomes a `WechatApiError` whose message is one line with the
-code, its meaning and what to do. Network failures (no connection, a timeout, HTTP 5xx, errcode -1)
-are retried with exponential backoff. URLs are logged with the token replaced by `***`; the secret is
-only ever in the stable_token request body, never in a URL, a log line or an error.
+code, its meaning and what to do. Network failures (no connection, a timeout, a broken answer, HTTP
+5xx, errcode -1) are retried with exponential backoff. URLs are logged with the token replaced by
+`***`; the secret is only ever in the stable_token request body, never in a URL. Every text that
+comes from outside (WeChat's errmsg, a proxy's, an exception's) is scrubbed of the secret and of every
+token this client has held before it reaches a message or a log line.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import mimetypes
@@ -42,12 +45,17 @@ from pipeline.publish.wechat_errors import describe
 log = logging.getLogger("pipeline.publish.wechat")
 
 TOKEN_MARGIN_S = 300  # fetch a new token this long before the old one expires
-TOKEN_ERRORS = (40001, 42001)
+# the token was refused (40001 invalid or not the latest, 40014 invalid, 42001 expired): fetch it
+# again once (normal mode) and repeat the call
+TOKEN_ERRORS = (40001, 40014, 42001)
 BUSY = -1
 # calls that make something once: when the connection broke after the request went out (a timeout,
 # a dropped answer), WeChat may have done it, so they are not sent again (a second draft, a second
 # publication); a refused connection or an HTTP 5xx means it was not done, and those are retried
 SENT_ONCE = frozenset({"cgi-bin/draft/add", "cgi-bin/freepublish/submit"})
+# a gateway's answers meaning "the server behind me did not answer in time / answered badly": the
+# request may have reached WeChat, so a call made once is not sent again after them
+GATEWAY = frozenset({502, 504})
 
 
 class WechatApiError(PublishError):
@@ -102,7 +110,7 @@ class WechatApi(Protocol):
 
 
 def redact(url: str) -> str:
-    return re.sub(r"(access_token=)[^&]*", r"\1***", url)
+    return re.sub(r"(access_token=)[^&\s\"']*", r"\1***", url)
 
 
 def multipart_body(fields: dict[str, str], files: dict[str, Path]) -> tuple[bytes, str]:
@@ -149,6 +157,7 @@ class HttpWechatApi:
         self._sleep = sleep
         self._token = ""
         self._expires_at = 0.0
+        self._held: set[str] = set()  # every token this client was given: scrubbed from any text
 
     def __repr__(self) -> str:  # never the token or the secret
         return f"HttpWechatApi({self.base_url!r})"
@@ -205,6 +214,7 @@ class HttpWechatApi:
         }
         answer = self._send("cgi-bin/stable_token", {}, json.dumps(body).encode(), "application/json")
         token = self._field(answer, "access_token", "cgi-bin/stable_token")
+        self._held.add(token)
         expires_in = answer.get("expires_in")
         lifetime = float(expires_in) if isinstance(expires_in, int | float) else 7200.0
         self._token = token
@@ -252,21 +262,26 @@ class HttpWechatApi:
                 with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
                     raw = response.read()
             except urllib.error.HTTPError as exc:
+                # never shown: its url (and .filename) carries the access token
                 problem = f"HTTP {exc.code}"
                 if exc.code >= 500:
+                    if endpoint in SENT_ONCE and exc.code in GATEWAY:
+                        raise self._maybe_done(endpoint, problem) from None
                     continue
                 raise PublishError(
                     f"{endpoint}: the WeChat API answered HTTP {exc.code}; check {self.base_url} "
                     "(PIPELINE_WECHAT_API) and try again"
                 ) from None
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-                problem = _reason(exc)
+            except (http.client.InvalidURL, ValueError):  # a bad port, a space: the address is unusable
+                raise PublishError(
+                    f"{endpoint}: {self.base_url} is not a usable address for the WeChat API; "
+                    "check PIPELINE_WECHAT_API (or unset it)"
+                ) from None
+            except (OSError, http.client.HTTPException) as exc:
+                # URLError, timeouts, resets, TLS failures; a truncated or garbled answer
+                problem = self.scrub(_reason(exc))
                 if endpoint in SENT_ONCE and not _never_arrived(exc):
-                    raise PublishError(
-                        f"{endpoint}: the connection to {self.base_url} broke before WeChat answered "
-                        f"({problem}), so WeChat may have done it; look in 公众平台 (草稿箱 / 发表记录) before "
-                        "running again, and delete a duplicate there if the rerun makes one"
-                    ) from None
+                    raise self._maybe_done(endpoint, problem) from None
                 continue
             answer = _decode(raw, endpoint, self.base_url)
             code = answer.get("errcode", 0)
@@ -274,12 +289,26 @@ class HttpWechatApi:
                 problem = "WeChat busy (-1)"
                 continue
             if isinstance(code, int) and code != 0:
-                raise WechatApiError(code, str(answer.get("errmsg", "")), endpoint)
+                raise WechatApiError(code, self.scrub(str(answer.get("errmsg", ""))), endpoint)
             return answer
         raise PublishError(
             f"{endpoint}: could not reach the WeChat API at {self.base_url} after {self.retries + 1} tries "
             f"({problem}); check the network (and PIPELINE_WECHAT_API) and run again: what was done is recorded"
         )
+
+    def _maybe_done(self, endpoint: str, problem: str) -> PublishError:
+        return PublishError(
+            f"{endpoint}: the connection to {self.base_url} broke before WeChat answered "
+            f"({problem}), so WeChat may have done it; look in 公众平台 (草稿箱 / 发表记录) before "
+            "running again, and delete a duplicate there if the rerun makes one"
+        )
+
+    def scrub(self, text: str) -> str:
+        """`text` with the secret, every token held and any `access_token=` value replaced by ***."""
+        for secret in (self._credentials.secret, *self._held):
+            if secret:
+                text = text.replace(secret, "***")
+        return redact(text)
 
     @staticmethod
     def _field(answer: dict[str, Any], key: str, endpoint: str) -> str:

@@ -28,6 +28,7 @@ MEANINGS: dict[int, tuple[str, str]] = {
         "invalid access token",
         "run the command again; if it persists, check WECHAT_APPID and WECHAT_APPSECRET",
     ),
+    40035: ("an invalid argument in the request", "report this as a bug in the pipeline"),
     40125: ("invalid AppSecret", "check WECHAT_APPSECRET, or reset it in 公众平台 → 设置与开发 → 基本配置"),
     40137: ("unsupported image format", "give a JPG or PNG picture"),
     40164: (
@@ -52,6 +53,11 @@ MEANINGS: dict[int, tuple[str, str]] = {
         "run again tomorrow (the quota resets every day); what was done is recorded and the rerun continues",
     ),
     45011: ("calls are too frequent", "wait a minute and run again"),
+    45166: (
+        "WeChat refused something in the article's content",
+        "check the story and credits in publish.json for unusual characters or markup, then run again",
+    ),
+    47001: ("the request's JSON or form data is malformed", "report this as a bug in the pipeline"),
     48001: (
         "this account has no permission for this API (unverified accounts lost the publish API in July 2025)",
         "verify the account, or publish the draft by hand in 公众平台",

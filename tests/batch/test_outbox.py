@@ -114,6 +114,29 @@ def test_the_publish_record_survives_a_rebuilt_package(episode, week_root):
     }
 
 
+def test_a_package_is_not_swapped_while_pipeline_publish_works_on_it(episode, week_root):
+    from pipeline.errors import ProjectError
+    from pipeline.project.lock import exclusive
+
+    report = fake_exports(episode)
+    folder = week_root / "outbox" / "w" / "E01"
+    package_episode(episode, report, CUES, folder)
+    (episode.exports_dir / "web" / f"{STEM}.vtt").write_bytes(b"WEBVTT\n\nchanged\n")
+
+    with exclusive(folder / outbox.PUBLISH_LOCK, what="test", where=folder):  # a publish running
+        with pytest.raises(ProjectError) as err:
+            package_episode(episode, report, CUES, folder)
+        (folder / outbox.PUBLISHED_FILE).write_text('{"wechat": {"draft": {"media_id": "D1"}}}', "utf-8")
+    assert str(err.value).startswith(f"{folder}: another pipeline publish is running on it (pid ")
+    assert not list(folder.parent.glob(".E01.part-*"))  # nothing half-built left behind
+
+    assert package_episode(episode, report, CUES, folder).changed  # once it is done
+    assert json.loads((folder / outbox.PUBLISHED_FILE).read_text("utf-8")) == {
+        "wechat": {"draft": {"media_id": "D1"}}
+    }
+    assert (folder / "web" / f"{STEM}.vtt").read_bytes() == b"WEBVTT\n\nchanged\n"
+
+
 def test_unchanged_package_is_left_alone(episode, week_root):
     report = fake_exports(episode)
     folder = week_root / "outbox" / "w" / "E01"

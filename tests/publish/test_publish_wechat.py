@@ -238,7 +238,29 @@ def test_submit_polls_until_published_and_a_rerun_does_not_submit_again(episode_
     assert again.exit_code == 0 and "already published" in again.output
     assert fake.count("cgi-bin/freepublish/submit") == 1
     plain = publish(episode_dir)  # without --submit: no manual step left to print
-    assert plain.exit_code == 0 and "published already" in plain.output and "草稿箱" not in plain.output
+    assert plain.exit_code == 0 and "already published" in plain.output and "草稿箱" not in plain.output
+
+
+def test_after_publication_a_changed_file_is_not_uploaded_and_the_record_says_so(episode_dir, server, fake):
+    from outbox_episode import STEM, cover
+
+    fake.publish_polls = 0
+    assert publish(episode_dir, "--submit").exit_code == 0
+    before, first = uploads(fake), record(episode_dir)["wechat"]
+    cover(episode_dir / f"wechat/{STEM}-cover-2.35x1.jpg", (900, 383), colour="#225")
+
+    result = publish(episode_dir)
+
+    assert result.exit_code == 0, result.output
+    assert uploads(fake) == before  # no new material, no draft/update of a draft that has left the box
+    done = record(episode_dir)
+    assert done["wechat"]["cover"] == first["cover"]  # the record still names what the article uses
+    assert any(
+        f"wechat/{STEM}-cover-2.35x1.jpg changed after the article was published" in h
+        for h in done["history"]
+    )
+    assert "changed after publication; nothing was sent" in result.output
+    assert "草稿箱" not in result.output  # no manual step for a published article
 
 
 def test_a_refused_publication_is_one_error_line(episode_dir, server, fake):
@@ -366,3 +388,76 @@ def test_a_second_publish_of_the_same_episode_at_once_is_refused(episode_dir, se
         "wait for it to finish, or stop it, and run again"
     )
     assert fake.calls == []
+
+
+def test_text_that_echoes_the_token_or_the_secret_is_scrubbed_in_errors_and_debug_logs(
+    episode_dir, server, fake, caplog
+):
+    """A proxy (or WeChat) whose errmsg quotes the request URL, the token and the secret: the Error
+    line and the --debug log show *** instead."""
+    import logging
+
+    caplog.set_level(logging.DEBUG, logger="pipeline")
+    original = fake.handle
+
+    def echoing(path, query, headers, body):
+        if path.endswith("draft/add"):
+            fake.calls.append(path.lstrip("/"))
+            token = query["access_token"][0]
+            return {
+                "errcode": 40007,
+                "errmsg": f"invalid media_id for POST {path}?access_token={token} (token {token}, {SECRET})",
+            }
+        return original(path, query, headers, body)
+
+    fake.handle = echoing
+    fake.fail("cgi-bin/media/uploadimg", "truncated")  # a retry: its reason goes to the debug log
+    result = publish(episode_dir, debug=True)
+
+    assert result.exit_code == 1
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith("Error: WeChat error 40007 on cgi-bin/draft/add: invalid media id")
+    assert "access_token=*** (token ***, ***)" in line
+    assert "access_token=***" in caplog.text and "retrying" in caplog.text  # the debug log was captured
+    tokens = list(fake.tokens)
+    assert tokens
+    for secret in (SECRET, *tokens):
+        assert secret not in result.output
+        assert secret not in caplog.text
+        assert secret not in (episode_dir / "published.json").read_text("utf-8")
+
+
+def test_the_manual_step_names_the_title_the_video_material_was_uploaded_with(episode_dir, server, fake):
+    assert publish(episode_dir).exit_code == 0
+    package = json.loads((episode_dir / "publish.json").read_text("utf-8"))
+    package["title"] = "《我是党员》新的标题"
+    (episode_dir / "publish.json").write_text(json.dumps(package, ensure_ascii=False), "utf-8")
+
+    result = publish(episode_dir)
+
+    assert result.exit_code == 0, result.output
+    (video,) = [m for m in fake.materials.values() if m["type"] == "video"]  # not uploaded again
+    assert video["description"]["title"] == "《我是党员》驻村路上"
+    assert "打开草稿《《我是党员》新的标题》" in result.output
+    assert "从素材库选择视频“《我是党员》驻村路上”插入" in result.output
+    (article,) = next(iter(fake.drafts.values()))["articles"]
+    assert article["title"] == "《我是党员》新的标题" and fake.count("cgi-bin/draft/update") == 1
+
+
+def test_a_still_over_the_limit_names_the_video_it_was_taken_from(episode_dir, server, fake, monkeypatch):
+    from outbox_episode import STEM
+
+    from pipeline.publish import wechat
+
+    monkeypatch.setattr(wechat, "STILL_MAX", 100)  # every frame is over it
+
+    result = publish(episode_dir)
+
+    assert result.exit_code == 1
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith(f"Error: {(episode_dir / f'web/{STEM}.mp4').resolve()}: the still taken at ")
+    assert line.endswith(
+        "KB (JPEG); media/uploadimg takes JPG/PNG under 1 MB; render the web platform again, and report "
+        "it if it persists"
+    )
+    assert fake.count("cgi-bin/media/uploadimg") == 0

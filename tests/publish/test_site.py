@@ -121,3 +121,31 @@ def test_a_folder_holding_another_website_is_refused(episode_dir, tmp_path):
         "`pipeline publish --to site`"
     )
     assert (site / "index.html").read_text("utf-8") == "<h1>the office's old site</h1>"
+
+
+def test_a_changed_file_is_recorded_when_the_site_folder_is_given_relative(
+    episode_dir, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    assert publish_site(episode_dir, Path("site")).exit_code == 0
+    (episode_dir / f"web/{STEM}.vtt").write_text(
+        "WEBVTT\n\n00:00:00.200 --> 00:00:01.400\n我叫王建华。\n", "utf-8"
+    )
+
+    result = publish_site(episode_dir, Path("site"))
+
+    assert result.exit_code == 0, result.output
+    assert "subtitles.vtt copied" in result.output
+    history = json.loads((episode_dir / "published.json").read_text("utf-8"))["history"]
+    assert any("subtitles.vtt changed since the last publish" in line for line in history)
+
+
+def test_a_site_url_that_is_not_a_web_address_is_refused(episode_dir, tmp_path):
+    result = publish_site(episode_dir, tmp_path / "site", "--site-url", "dangyuan.example.gov.cn")
+
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: --site-url 'dangyuan.example.gov.cn' is not a web address; give it whole, e.g. "
+        "https://dangyuan.example.gov.cn/wdy/"
+    )
+    assert not (tmp_path / "site").exists()

@@ -77,6 +77,24 @@ def test_index_links_to_the_episode_whose_video_plays_with_subtitles(served_site
     )
     cues = page.evaluate("Array.from(document.querySelector('video').textTracks[0].cues).map(c => c.text)")
     assert cues == ["我叫王建华", "是一名驻村工作队队员"]
+    # played from the start, each cue becomes the active one in turn (what the viewer sees)
+    shown = page.evaluate(
+        """() => new Promise(done => {
+            const v = document.querySelector('video');
+            const track = v.textTracks[0];
+            const shown = [];
+            track.addEventListener('cuechange', () => {
+                for (const c of Array.from(track.activeCues || [])) {
+                    if (shown[shown.length - 1] !== c.text) shown.push(c.text);
+                }
+            });
+            v.addEventListener('ended', () => done(shown), {once: true});
+            setTimeout(() => done(shown), 10000);
+            v.currentTime = 0;
+            v.play();
+        })"""
+    )
+    assert shown == ["我叫王建华", "是一名驻村工作队队员"]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     feed = page.request.get(url + "feed.xml")

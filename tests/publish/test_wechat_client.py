@@ -82,3 +82,57 @@ def test_dry_run_without_credentials_checks_and_says_what_a_real_run_needs(episo
     assert "Note: WECHAT_APPID and WECHAT_APPSECRET not set;" in result.stderr
     assert "dry run: nothing was sent" in result.stdout
     assert not (episode_dir / "published.json").exists()
+
+
+def test_a_broken_off_answer_is_retried_and_a_gateway_error_on_draft_add_is_not(server, fake, tmp_path):
+    from PIL import Image
+
+    picture = tmp_path / "p.png"
+    Image.new("RGB", (8, 8)).save(picture)
+    api = client(server)
+    fake.fail("cgi-bin/media/uploadimg", "truncated")
+
+    assert api.upload_image(picture).startswith("http://mmbiz.qpic.cn/")
+    assert fake.count("cgi-bin/media/uploadimg") == 2
+
+    # a proxy's 504 may come after WeChat made the draft: not sent again, and the error says so
+    fake.fail("cgi-bin/draft/add", "504")
+    from pipeline.publish.wechat_api import Article
+
+    article = Article("标题", "作者", "摘要", "<p>正文</p>", "THUMB", 0, 0, "0_0_1_1", "0_0_1_1")
+    with pytest.raises(PublishError) as err:
+        api.add_draft(article)
+    assert str(err.value).startswith(
+        f"cgi-bin/draft/add: the connection to {server.url} broke before WeChat answered (HTTP 504), "
+        "so WeChat may have done it;"
+    )
+    assert fake.count("cgi-bin/draft/add") == 1
+
+
+def test_an_unusable_api_address_is_one_error_not_a_traceback(episode_dir, monkeypatch):
+    monkeypatch.setenv("PIPELINE_WECHAT_API", "http://127.0.0.1:notaport")
+    monkeypatch.setenv("WECHAT_APPID", APPID)
+    monkeypatch.setenv("WECHAT_APPSECRET", SECRET)
+
+    result = CliRunner().invoke(cli, ["publish", str(episode_dir), "--to", "wechat"])
+
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: cgi-bin/stable_token: http://127.0.0.1:notaport is not a usable address for the WeChat API; "
+        "check PIPELINE_WECHAT_API (or unset it)"
+    )
+
+
+@pytest.mark.parametrize("code", [40001, 40014, 42001])
+def test_a_refused_token_is_fetched_again_once_and_the_call_repeated(server, fake, tmp_path, code):
+    from PIL import Image
+
+    picture = tmp_path / "p.png"
+    Image.new("RGB", (8, 8)).save(picture)
+    api = client(server)
+    api.upload_image(picture)
+    fake.expire_tokens(code)
+
+    assert api.upload_image(picture).startswith("http://mmbiz.qpic.cn/")
+    assert fake.count("cgi-bin/stable_token") == 2
+    assert fake.count("cgi-bin/media/uploadimg") == 3

@@ -56,7 +56,9 @@ class FakeWechat:
 
     # on demand
     def fail(self, endpoint: str, what, times: int = 1) -> None:
-        """Make the next `times` calls of `endpoint` fail: an errcode (int), "500" or "drop"."""
+        """Make the next `times` calls of `endpoint` fail: an errcode (int), an HTTP status ("500",
+        "502", "404", ...), "drop" (the connection closed without an answer) or "truncated" (an answer
+        that breaks off)."""
         self.failures[endpoint] += [what] * times
 
     def expire_tokens(self, code: int = 42001) -> None:
@@ -74,7 +76,7 @@ class FakeWechat:
         queued = self.failures.get(endpoint)
         if queued:
             what = queued.pop(0)
-            if what in ("500", "drop"):
+            if isinstance(what, str):
                 return what
             return {"errcode": what, "errmsg": f"forced error {what}"}
         if endpoint == "cgi-bin/stable_token":
@@ -157,10 +159,12 @@ class FakeWechat:
                 return {"errcode": 40011, "errmsg": "invalid video size"}
             if "description" not in form:
                 return {"errcode": 40035, "errmsg": "video needs description"}
+            # "description object 否 素材描述信息，上传视频素材时需要": title and introduction, both strings,
+            # each optional
             description = _json(form["description"][2])
             if (
                 not isinstance(description, dict)
-                or set(description) != {"title", "introduction"}
+                or not set(description) <= {"title", "introduction"}
                 or not all(isinstance(v, str) for v in description.values())
             ):
                 return {"errcode": 40035, "errmsg": "description must be JSON {title, introduction}"}
@@ -234,33 +238,40 @@ class FakeWechat:
         return {"media_id": media_id}
 
     def draft_update(self, query, headers, body):
+        # {media_id, index (0 for the first article), articles: ONE article object, not a list}
         data = _json(body)
         if not isinstance(data, dict) or data.get("media_id") not in self.drafts:
             return {"errcode": 40007, "errmsg": "invalid media_id"}
-        if data.get("index") != 0:
+        draft = self.drafts[data["media_id"]]
+        index = data.get("index")
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(draft["articles"]):
             return {"errcode": 40035, "errmsg": "invalid index"}
         problem = self._article_problem(data.get("articles"))
         if problem:
             return problem
-        self.drafts[data["media_id"]]["articles"] = [data["articles"]]
-        self.drafts[data["media_id"]]["updates"] += 1
+        draft["articles"][index] = data["articles"]
+        draft["updates"] += 1
         return {"errcode": 0, "errmsg": "ok"}
 
     def submit(self, query, headers, body):
         data = _json(body)
         if not isinstance(data, dict) or data.get("media_id") not in self.drafts:
             return {"errcode": 40007, "errmsg": "invalid media_id"}
-        publish_id = str(100000000 + next(self.counter))
-        self.jobs[publish_id] = {"draft": data["media_id"], "polls": 0}
-        return {"errcode": 0, "errmsg": "ok", "publish_id": publish_id, "msg_data_id": publish_id}
+        # the answer's publish_id is a number (documented as int; "publish_id": 2247483655 in
+        # answers people post), while freepublish/get takes it as a string
+        publish_id = 2247483000 + next(self.counter)
+        self.jobs[str(publish_id)] = {"draft": data["media_id"], "polls": 0}
+        return {"errcode": 0, "errmsg": "ok", "publish_id": publish_id, "msg_data_id": str(publish_id)}
 
     def publish_get(self, query, headers, body):
         data = _json(body)
-        job = self.jobs.get(str(data.get("publish_id", ""))) if isinstance(data, dict) else None
+        if not isinstance(data, dict) or not isinstance(data.get("publish_id"), str):
+            return {"errcode": 40035, "errmsg": "publish_id must be a string"}
+        job = self.jobs.get(data["publish_id"])
         if job is None:
             return {"errcode": 40035, "errmsg": "invalid publish_id"}
         job["polls"] += 1
-        publish_id = str(data["publish_id"])
+        publish_id = data["publish_id"]
         if job["polls"] <= self.publish_polls:
             return {"publish_id": publish_id, "publish_status": 1}
         answer = {"publish_id": publish_id, "publish_status": self.final_status}
@@ -301,8 +312,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.close()
             return
-        if answer == "500":
-            self._answer(500, {"error": "internal"})
+        if answer == "truncated":  # the answer breaks off after its headers promised more
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json; encoding=utf-8")
+            self.send_header("Content-Length", "400")
+            self.end_headers()
+            self.wfile.write(b'{"media_id": "MEDIA-')
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.close()
+            return
+        if isinstance(answer, str):  # an HTTP status on demand
+            self._answer(int(answer), {"error": f"HTTP {answer}"})
             return
         self._answer(200, answer)
 
