@@ -80,6 +80,7 @@ def ingest_cmd(project_dir: Path, files: tuple[Path, ...], role: str, link: str 
         report = ingest(project, files, role=role, link=link or "copy", progress=lambda b: update(b / 1e6))
     for clip in report.added:
         click.echo(f"{clip.clip_id}  {clip.original_name}  {describe_facts(clip.facts)}")
+        click.echo(f"    {clip.facts.describe()}")
     for source, clip_id in report.already:
         click.echo(f"already ingested: {source} is {clip_id}")
     click.echo(f"{len(report.added)} added, {len(report.already)} already there")
