@@ -46,7 +46,8 @@ TRANSFERS = {
 MATRICES = {0: "gbr", 1: "bt709", 5: "bt470bg", 6: "smpte170m", 7: "smpte240m", 9: "bt2020nc", 10: "bt2020c"}
 RANGES = {1: "tv", 2: "pc"}
 HDR_KINDS = {"arib-std-b67": "HLG", "smpte2084": "PQ"}
-SD_MAX_HEIGHT = 576  # PAL/NTSC standard definition: BT.601 when untagged
+SD_MAX_HEIGHT = 576  # PAL/NTSC standard definition: BT.601 when untagged (as mpv and browsers guess)
+HD_MIN_WIDTH = 1280
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +102,8 @@ class VideoFacts:
             return self.color_matrix
         if self.hdr != "SDR":
             return "bt2020nc"
-        return "smpte170m" if self.height <= SD_MAX_HEIGHT else "bt709"
+        sd = self.height <= SD_MAX_HEIGHT and self.width < HD_MIN_WIDTH
+        return "smpte170m" if sd else "bt709"
 
 
 @dataclass(frozen=True, slots=True)

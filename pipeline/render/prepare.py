@@ -21,6 +21,7 @@ from pipeline.project.model import Project
 from pipeline.render import fingerprint
 from pipeline.render.ass import ass_document, fonts_folder, laid_out, subtitle_look
 from pipeline.render.checks import BYTES_PER_MB
+from pipeline.render.colour import still_filters
 from pipeline.render.encode import CappedSize, audio_args, video_args
 from pipeline.render.filters import seconds
 from pipeline.render.graph import (
@@ -314,13 +315,16 @@ def cover_frame(job: RenderJob) -> tuple[Path | None, str]:
         return None, "no-frame"
     span = shot.source
     at_ms = span.in_ms + span.duration_ms // 2
-    key = fingerprint.fingerprint({"source": job.stamps[span.path], "at_ms": at_ms})[:16]
+    key = fingerprint.fingerprint(
+        {"source": job.stamps[span.path], "at_ms": at_ms, "look": still_filters(job.facts[span.path].video)}
+    )[:16]
     path = job.graphics_dir / f"frame-{key}.png"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         video = job.facts[span.path].video
         temp = temp_sibling(path)
-        steps = ["-vf", "bwdif=mode=send_frame"] if video is not None and video.interlaced else []
+        still = still_filters(video)  # display aspect, SDR BT.709 (anamorphic and HDR sources too)
+        steps = ["-vf", ",".join(still)] if still else []
         run_ffmpeg(
             [
                 "-y",

@@ -4,7 +4,9 @@ Camera originals (1080i AVCHD, HEVC from phones, PCM audio in .MOV) are heavy or
 browser, so the page plays `.cache/proxy/<clip_id>.mp4`: H.264 baseline + AAC, at most 640x360
 (360x640 for upright pictures), deinterlaced, a keyframe every second (seeking lands quickly),
 `+faststart` (playback starts before the file is read to the end). ffmpeg applies the rotation
-matrix while decoding, so a phone held upright comes out upright.
+matrix while decoding, so a phone held upright comes out upright; anamorphic pictures (1440x1080 at
+SAR 4:3) are sized by their display aspect, and HDR phone clips tone-mapped to SDR BT.709 as in the
+render, so the producer sees the colours the programme will have.
 
 Timestamps keep their origin: the proxy starts at 0 exactly as the speech audio extracted at
 ingest does, so subtitle times (source time) line up with the proxy's.
@@ -28,9 +30,11 @@ from pipeline.media.runner import run_ffmpeg
 from pipeline.project.files import atomic_write_json, temp_sibling
 from pipeline.project.footage import Clip, find_clip
 from pipeline.project.model import Project, load_project
+from pipeline.render.colour import BT709_TAGS, encoder_tags, hdr_to_sdr, is_hdr, scale_colour_options
+from pipeline.render.filters import f
 
 PROXY_BOX = (640, 360)  # landscape; upright pictures get the same box turned
-RECIPE = "h264-baseline-640x360-crf28-aac64k-mono-v1"  # change when proxy_args changes meaningfully
+RECIPE = "h264-baseline-640x360-crf28-aac64k-mono-bt709-v2"  # change when proxy_args changes meaningfully
 
 
 def proxy_path(project: Project, clip_id: str) -> Path:
@@ -55,7 +59,10 @@ def proxy_args(source: Path, target: Path, facts: MediaFacts) -> list[str]:
     if facts.video is not None:
         width, height = proxy_size(facts.video.display_size)
         steps = ["bwdif=mode=send_frame"] if facts.video.interlaced else []
-        steps += [f"scale={width}:{height}", "setsar=1", "format=yuv420p"]
+        steps.append(f("scale", width, height, **scale_colour_options(facts.video)))
+        if is_hdr(facts.video):
+            steps += hdr_to_sdr(facts.video)
+        steps += ["setsar=1", "format=yuv420p", BT709_TAGS]
         args += [
             "-map",
             "0:v:0",
@@ -71,6 +78,7 @@ def proxy_args(source: Path, target: Path, facts: MediaFacts) -> list[str]:
             "28",
             "-force_key_frames",
             "expr:gte(t,n_forced*1)",
+            *encoder_tags(),
         ]
     else:
         args += ["-vn"]
