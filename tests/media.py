@@ -217,3 +217,57 @@ def sd_601_clip(path: Path, *, duration: float = 1.0) -> Path:
         ),
         extra=("-crf", "10"),
     )
+
+
+LAYOUT_CHANNELS = {"stereo": ("FL", "FR"), "5.1(side)": ("FL", "FR", "FC", "LFE", "SL", "SR")}
+
+
+def channels_clip(
+    path: Path,
+    tones: tuple[float | None, ...],
+    *,
+    layout: str = "stereo",
+    duration: float = 2.0,
+    levels_db: tuple[float, ...] | None = None,
+    acodec: str = "aac",
+) -> Path:
+    """A clip whose audio channels each carry their own sine tone (None: silence), e.g. (440, 1000):
+    a lavalier on channel 1 and a second microphone on channel 2."""
+    levels = levels_db or (-12.0,) * len(tones)
+    parts = []
+    for i, (tone, level) in enumerate(zip(tones, levels)):
+        if tone is None:
+            parts.append(f"anullsrc=r=48000:cl=mono[c{i}]")
+        else:
+            parts.append(f"sine=frequency={tone}:sample_rate=48000,volume={level}dB[c{i}]")
+    pads = "".join(f"[c{i}]" for i in range(len(tones)))
+    names = LAYOUT_CHANNELS[layout]
+    mapping = "|".join(f"{i}.0-{name}" for i, name in enumerate(names))
+    audio = ";".join(parts) + f";{pads}join=inputs={len(tones)}:channel_layout={layout}:map={mapping}"
+    args = [
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=320x240:rate=25",
+        "-f",
+        "lavfi",
+        "-i",
+        audio,
+        "-t",
+        f"{duration:.3f}",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        acodec,
+        "-b:a",
+        "384k",
+        str(path),
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    run_ffmpeg(args, outputs=[path], what=f"generating {path.name}")
+    return path

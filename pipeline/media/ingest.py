@@ -18,11 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.errors import MediaError, ProjectError
+from pipeline.media.channels import channel_warnings, check_choice, pan_filter
 from pipeline.media.probe import MediaFacts, probe
 from pipeline.media.runner import run_ffmpeg
-from pipeline.project.files import temp_sibling
+from pipeline.project.files import atomic_write_bytes, temp_sibling
 from pipeline.project.footage import ID_PREFIX, ROLES, Clip, load_footage, save_footage, speech_audio_path
-from pipeline.project.model import Project
+from pipeline.project.model import AudioRouting, Project
+from pipeline.project.toml_edit import set_audio_routing
 
 LINK_MODES = ("copy", "hard", "soft")
 HASH_CHUNK = 4 * 1024 * 1024
@@ -41,6 +43,7 @@ class Offered:
 class IngestReport:
     added: tuple[Clip, ...]
     already: tuple[tuple[Path, str], ...]  # (file offered, clip id it already is)
+    warnings: tuple[str, ...] = ()  # what the editor should check (a silent channel, two microphones)
 
 
 def sha256_file(path: Path, progress: Callable[[int], None] | None = None) -> str:
@@ -104,7 +107,11 @@ def ingest(
     role: str = "interview",
     link: str = "copy",
     progress: Callable[[int], None] | None = None,
+    audio: AudioRouting | None = None,
 ) -> IngestReport:
+    """`audio`: which audio stream and channel of every file is the speech (1-based; channel 0 =
+    the stream's channels mixed), recorded in project.toml as `[audio.<clip id>]` when not the default."""
+    audio = audio or AudioRouting()
     if link not in LINK_MODES:
         raise ValueError(f"link must be one of {LINK_MODES}")
     if not files:
@@ -113,6 +120,7 @@ def ingest(
     existing = load_footage(project)
     by_hash = {c.sha256: c.clip_id for c in existing}
     offered = examine(files, role, progress)
+    _check_audio_choice(offered, role, audio)
 
     already: list[tuple[Path, str]] = []
     fresh: list[Offered] = []
@@ -126,6 +134,7 @@ def ingest(
 
     created: list[Path] = []
     added: list[Clip] = []
+    settings = project.file.read_bytes()  # put back if the run fails after recording an audio choice
     try:
         next_number = _next_number(existing, role)
         for item in fresh:
@@ -146,41 +155,61 @@ def ingest(
                 linked="" if mode == "copy" else mode,
             )
             if role == "interview":
-                wav = extract_speech_audio(project, clip)
+                wav = extract_speech_audio(project, clip, audio)
                 created.append(wav)
             added.append(clip)
         if added:
+            _record_audio_choice(project, added, role, audio)
             save_footage(project, existing + tuple(added))
     except BaseException:
         for path in created:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
+        if project.file.read_bytes() != settings:
+            atomic_write_bytes(project.file, settings)
         raise
-    return IngestReport(tuple(added), tuple(already))
+    return IngestReport(tuple(added), tuple(already), _audio_warnings(project, added, role, audio))
 
 
-def extract_speech_audio(project: Project, clip: Clip) -> Path:
-    """16 kHz mono WAV of an interview clip, for the speech model (derived: lives in .cache)."""
-    wav = speech_audio_path(project, clip.clip_id)
+def _check_audio_choice(offered: Sequence[Offered], role: str, audio: AudioRouting) -> None:
+    if role == "interview" and not audio.is_default:
+        for item in offered:
+            check_choice(item.source, item.facts, audio.stream, audio.channel)
+
+
+def _record_audio_choice(project: Project, added: Sequence[Clip], role: str, audio: AudioRouting) -> None:
+    """The chosen stream/channel into project.toml (where the editors can change it later)."""
+    if role == "interview" and not audio.is_default:
+        for clip in added:
+            project = set_audio_routing(project, clip.clip_id, audio)
+
+
+def _audio_warnings(
+    project: Project, added: Sequence[Clip], role: str, audio: AudioRouting
+) -> tuple[str, ...]:
+    """Interview clips whose channels are mixed: warn when one is near-silent or they are two microphones."""
+    if role != "interview" or audio.channel:
+        return ()
+    warnings: list[str] = []
+    for clip in added:
+        scratch = temp_sibling(project.cache_dir / "audio" / f"{clip.clip_id}-check.f32")
+        name = f"{clip.clip_id} ({clip.original_name})"
+        warnings += channel_warnings(
+            clip.path(project), clip.facts, audio.stream, clip.clip_id, scratch, name
+        )
+    return tuple(warnings)
+
+
+def extract_speech_audio(project: Project, clip: Clip, routing: AudioRouting | None = None) -> Path:
+    """16 kHz mono WAV of an interview clip, for the speech model (derived: lives in .cache): the
+    chosen channel of the chosen audio stream, or the stream's channels mixed (5.1: centre at full)."""
+    routing = routing or project.audio_routing(clip.clip_id)
+    wav = speech_audio_path(project, clip.clip_id, routing)
     wav.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_sibling(wav)
     try:
         run_ffmpeg(
-            [
-                "-y",
-                "-i",
-                str(clip.path(project)),
-                "-map",
-                "0:a:0",
-                "-vn",
-                "-ac",
-                "1",
-                "-ar",
-                "16000",
-                "-c:a",
-                "pcm_s16le",
-                str(tmp),
-            ],
+            speech_args(clip.path(project), tmp, clip.facts, routing),
             outputs=[tmp],
             what=f"extracting the speech audio of {clip.clip_id}",
         )
@@ -190,6 +219,30 @@ def extract_speech_audio(project: Project, clip: Clip) -> Path:
             tmp.unlink()
         raise
     return wav
+
+
+def speech_args(source: Path, target: Path, facts: MediaFacts, routing: AudioRouting) -> list[str]:
+    """ffmpeg arguments of the speech WAV (pure)."""
+    streams = facts.audio_streams or ((facts.audio,) if facts.audio else ())
+    channels = streams[routing.stream - 1].channels if routing.stream <= len(streams) else 1
+    mix = pan_filter(channels, routing.channel) if channels > 1 else "anull"
+    return [
+        "-y",
+        "-i",
+        str(source),
+        "-map",
+        f"0:a:{routing.stream - 1}",
+        "-vn",
+        "-af",
+        mix,
+        "-ac",
+        "1",
+        "-ar",
+        "16000",
+        "-c:a",
+        "pcm_s16le",
+        str(target),
+    ]
 
 
 def _place(source: Path, target: Path, link: str) -> str:

@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import PipelineError
+from pipeline.media.channels import pan_filter
 from pipeline.media.probe import MediaFacts
 from pipeline.media.runner import run_ffmpeg
 from pipeline.project.files import atomic_write_json, temp_sibling
 from pipeline.project.footage import Clip, find_clip
-from pipeline.project.model import Project, load_project
+from pipeline.project.model import AudioRouting, Project, load_project
 from pipeline.render.colour import BT709_TAGS, encoder_tags, hdr_to_sdr, is_hdr, scale_colour_options
 from pipeline.render.filters import f
 
@@ -53,8 +54,12 @@ def proxy_size(display_size: tuple[int, int]) -> tuple[int, int]:
     return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
 
 
-def proxy_args(source: Path, target: Path, facts: MediaFacts) -> list[str]:
-    """The ffmpeg arguments that turn `source` into the proxy at `target` (pure: tested without ffmpeg)."""
+def proxy_args(
+    source: Path, target: Path, facts: MediaFacts, routing: AudioRouting | None = None
+) -> list[str]:
+    """The ffmpeg arguments that turn `source` into the proxy at `target` (pure: tested without ffmpeg).
+    `routing`: the speech's audio stream and channel (project.toml [audio.<clip id>])."""
+    routing = routing or AudioRouting()
     args = ["-y", "-i", str(source), "-map_metadata", "-1", "-sn", "-dn"]
     if facts.video is not None:
         width, height = proxy_size(facts.video.display_size)
@@ -82,11 +87,21 @@ def proxy_args(source: Path, target: Path, facts: MediaFacts) -> list[str]:
         ]
     else:
         args += ["-vn"]
-    if facts.audio is not None:
-        args += ["-map", "0:a:0", "-c:a", "aac", "-b:a", "64k", "-ac", "1", "-ar", "48000"]
+    streams = facts.audio_streams or ((facts.audio,) if facts.audio is not None else ())
+    if facts.audio is not None and routing.stream <= len(streams):
+        channels = streams[routing.stream - 1].channels
+        args += ["-map", f"0:a:{routing.stream - 1}"]
+        if channels > 1:
+            args += ["-af", pan_filter(channels, min(routing.channel, channels))]
+        args += ["-c:a", "aac", "-b:a", "64k", "-ac", "1", "-ar", "48000"]
     else:
         args += ["-an"]
     return [*args, "-movflags", "+faststart", "-f", "mp4", str(target)]
+
+
+def _recipe(project: Project, clip: Clip) -> str:
+    routing = project.audio_routing(clip.clip_id)
+    return RECIPE if routing.is_default else f"{RECIPE}-s{routing.stream}c{routing.channel}"
 
 
 def proxy_is_current(project: Project, clip: Clip) -> bool:
@@ -100,7 +115,7 @@ def proxy_is_current(project: Project, clip: Clip) -> bool:
     return (
         isinstance(stamp, dict)
         and stamp.get("source_sha256") == clip.sha256
-        and stamp.get("recipe") == RECIPE
+        and stamp.get("recipe") == _recipe(project, clip)
     )
 
 
@@ -113,7 +128,7 @@ def make_proxy(project: Project, clip: Clip, progress: Callable[[int], None] | N
     tmp = temp_sibling(target)
     try:
         run_ffmpeg(
-            proxy_args(clip.path(project), tmp, clip.facts),
+            proxy_args(clip.path(project), tmp, clip.facts, project.audio_routing(clip.clip_id)),
             outputs=[tmp],
             progress=progress,
             what=f"making the review proxy of {clip.clip_id}",
@@ -122,7 +137,9 @@ def make_proxy(project: Project, clip: Clip, progress: Callable[[int], None] | N
     finally:
         if tmp.exists():
             tmp.unlink()
-    atomic_write_json(_stamp_path(project, clip.clip_id), {"source_sha256": clip.sha256, "recipe": RECIPE})
+    atomic_write_json(
+        _stamp_path(project, clip.clip_id), {"source_sha256": clip.sha256, "recipe": _recipe(project, clip)}
+    )
     return target
 
 

@@ -127,3 +127,60 @@ def test_cover_still_is_at_display_aspect(rendered):
     with av.open(str(stills[0])) as container:
         frame = next(container.decode(video=0))
         assert (frame.width, frame.height) == (1920, 1080)
+
+
+def audio_of(path: Path) -> tuple[np.ndarray, int]:
+    """The rendered sound as float samples (channels x n) and its rate."""
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        chunks = [frame.to_ndarray() for frame in container.decode(stream)]
+        return np.concatenate(chunks, axis=1), stream.codec_context.sample_rate
+
+
+def tone_db(samples: np.ndarray, rate: int, hz: float) -> float:
+    window = np.hanning(len(samples))
+    spectrum = np.abs(np.fft.rfft(samples * window)) / (window.sum() / 2)
+    freqs = np.fft.rfftfreq(len(samples), 1 / rate)
+    return float(20 * np.log10(max(spectrum[(freqs > hz - 15) & (freqs < hz + 15)].max(), 1e-12)))
+
+
+@pytest.fixture(scope="module")
+def sound(tmp_path_factory):
+    """Two seconds from a two-microphone camera (lavalier 440 Hz on channel 1, a 1 kHz tone on the
+    second microphone) with channel 1 chosen, then two seconds of 5.1 AC-3 (440 Hz front left,
+    1 kHz centre, both -12 dBFS)."""
+    folder = tmp_path_factory.mktemp("sound")
+    mics = media.channels_clip(folder / "mics.mov", (440, 1000), duration=2.5)
+    surround = media.channels_clip(
+        folder / "ac3.mov",
+        (440, None, 1000, None, None, None),
+        layout="5.1(side)",
+        acodec="ac3",
+        duration=2.5,
+    )
+    spans = (SourceSpan("int-001", mics, 200, 2_200), SourceSpan("int-002", surround, 200, 2_200))
+    timeline = Timeline(
+        duration_ms=4_000,
+        fps=Fraction(25),
+        shots=tuple(Shot(i * 2_000, 2_000, source=span) for i, span in enumerate(spans)),
+        audio=tuple(AudioPiece(i * 2_000, span) for i, span in enumerate(spans)),
+        audio_routing=(("int-001", 1, 1),),
+    )
+    root = tmp_path_factory.mktemp("sound-project") / "project"
+    create_project(root, title="sound", subject_name="王建华", subject_role="村支书")
+    report = engine.render_project(root, ("web",), draft=True, timeline=timeline)
+    return audio_of(report.outputs[0].path)
+
+
+def test_the_unused_microphone_is_at_least_40_db_down(sound):
+    samples, rate = sound
+    for side in samples:  # dialogue sits in the centre: both sides alike
+        part = side[int(0.2 * rate) : int(1.8 * rate)]
+        assert tone_db(part, rate, 440) - tone_db(part, rate, 1000) >= 40
+
+
+def test_5_1_is_downmixed_with_the_centre_at_full_level(sound):
+    samples, rate = sound
+    part = samples[0, int(2.2 * rate) : int(3.8 * rate)]
+    # centre at 1.0 in the mix, front left at 0.5: the centre tone 6 dB above the front's
+    assert tone_db(part, rate, 1000) - tone_db(part, rate, 440) == pytest.approx(6.02, abs=0.7)
