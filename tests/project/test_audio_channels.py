@@ -99,7 +99,8 @@ def test_changing_the_channel_in_project_toml_changes_what_the_transcript_is_mad
     assert speech_source(project, clip) != mixed_source
     assert speech_audio_path(project, "int-001") != mixed_wav
     project = set_audio_routing(project, "int-001", AudioRouting())
-    assert speech_source(project, clip) == mixed_source and "[audio" not in project.file.read_text("utf-8")
+    assert speech_source(project, clip) == mixed_source and not project.audio
+    assert "\n[audio" not in project.file.read_text("utf-8")
 
 
 def test_a_channel_the_file_does_not_have_is_refused(project, two_mics):
