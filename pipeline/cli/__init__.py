@@ -60,6 +60,7 @@ def _register() -> None:
     # one module per command group; each exposes `register(cli)`
     from pipeline.cli import (
         batch_cmds,
+        consent_cmds,
         demo_cmds,
         edit_cmds,
         project_cmds,
@@ -75,6 +76,7 @@ def _register() -> None:
         subs_cmds,
         review_cmds,
         edit_cmds,
+        consent_cmds,
         render_cmds,
         batch_cmds,
         demo_cmds,

@@ -184,3 +184,20 @@ def test_5_1_is_downmixed_with_the_centre_at_full_level(sound):
     part = samples[0, int(2.2 * rate) : int(3.8 * rate)]
     # centre at 1.0 in the mix, front left at 0.5: the centre tone 6 dB above the front's
     assert tone_db(part, rate, 1000) - tone_db(part, rate, 440) == pytest.approx(6.02, abs=0.7)
+
+
+def test_a_draft_renders_without_consent_and_shows_the_sample_mark(tmp_path):
+    clip = media.make_clip(
+        tmp_path / "flat.mp4", video_source="color=c=0x203040:s=320x240:r=25", duration=1.2
+    )
+    root = tmp_path / "project"
+    create_project(root, title="draft", subject_name="王建华", subject_role="村支书")  # no consent yet
+    span = SourceSpan("int-001", clip, 0, 1_000)
+    timeline = Timeline(1_000, Fraction(25), (Shot(0, 1_000, source=span),), (AudioPiece(0, span),))
+    report = engine.render_project(root, ("web",), draft=True, timeline=timeline)
+    luma = frame_yuv(report.outputs[0].path, 0.5)[0]
+    height, width = luma.shape
+    bright = luma > 140  # the white 样片 (70% opaque) on the dark flat picture (Y about 45)
+    corner = bright[: height // 3, width // 2 :].sum()
+    assert corner > 0.01 * (height // 3) * (width // 2), corner
+    assert bright.sum() == corner  # nothing bright anywhere else
