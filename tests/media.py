@@ -271,3 +271,36 @@ def channels_clip(
     path.parent.mkdir(parents=True, exist_ok=True)
     run_ffmpeg(args, outputs=[path], what=f"generating {path.name}")
     return path
+
+
+def spanned_recording(folder: Path, parts: int = 3, part_s: float = 1.0) -> list[Path]:
+    """One AVCHD-like take split the way cameras span it: 00001.MTS, 00002.MTS... with timestamps
+    running on across the files (the segment muxer without resetting timestamps)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    whole = folder / ".take.ts"
+    make_clip(whole, duration=parts * part_s, acodec="ac3", extra=("-g", "25", "-f", "mpegts"))
+    run_ffmpeg(
+        [
+            "-y",
+            "-i",
+            str(whole),
+            "-map",
+            "0",
+            "-c",
+            "copy",
+            "-f",
+            "segment",
+            "-segment_time",
+            str(part_s),
+            "-segment_format",
+            "mpegts",
+            "-reset_timestamps",
+            "0",
+            "-segment_start_number",
+            "1",
+            str(folder / "%05d.MTS"),
+        ],
+        what="spanning a take",
+    )
+    whole.unlink()
+    return sorted(folder.glob("*.MTS"))

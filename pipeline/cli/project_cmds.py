@@ -82,6 +82,12 @@ def init_cmd(
     help="Use only this channel of the audio stream as the speech, for transcription and render "
     "(e.g. 1 = the lavalier on a two-microphone camera) [default: all channels mixed].",
 )
+@click.option(
+    "--no-join",
+    is_flag=True,
+    help="Keep consecutive camera files (00001.MTS, 00002.MTS... of one spanned recording) as "
+    "separate clips instead of joining them into one.",
+)
 def ingest_cmd(
     project_dir: Path,
     files: tuple[Path, ...],
@@ -89,6 +95,7 @@ def ingest_cmd(
     link: str | None,
     audio_stream: int,
     audio_channel: int | None,
+    no_join: bool,
 ) -> None:
     """Copy footage into the project, probe it and record checksums (re-ingesting the same file is a no-op)."""
     from pipeline.media.ingest import ingest
@@ -106,10 +113,13 @@ def ingest_cmd(
             link=link or "copy",
             progress=lambda b: update(b / 1e6),
             audio=routing,
+            join=not no_join,
         )
     for clip in report.added:
         click.echo(f"{clip.clip_id}  {clip.original_name}  {describe_facts(clip.facts)}")
         click.echo(f"    {clip.facts.describe()}")
+        if clip.parts:
+            click.echo(f"    one recording joined from {len(clip.parts)} files without re-encoding")
         if role == "interview" and not routing.is_default:
             click.echo(f"    speech: {routing.describe()} (as [audio.{clip.clip_id}] in project.toml)")
     for source, clip_id in report.already:

@@ -21,6 +21,7 @@ from pipeline.errors import MediaError, ProjectError
 from pipeline.media.channels import channel_warnings, check_choice, pan_filter
 from pipeline.media.probe import MediaFacts, probe
 from pipeline.media.runner import run_ffmpeg
+from pipeline.media.spanned import concat_list, group_spanned, join_args
 from pipeline.project.files import atomic_write_bytes, temp_sibling
 from pipeline.project.footage import ID_PREFIX, ROLES, Clip, load_footage, save_footage, speech_audio_path
 from pipeline.project.model import AudioRouting, Project
@@ -37,6 +38,7 @@ class Offered:
     source: Path
     facts: MediaFacts
     sha256: str
+    parts: tuple[Offered, ...] = ()  # a spanned recording joined from these files (source is the join)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +110,11 @@ def ingest(
     link: str = "copy",
     progress: Callable[[int], None] | None = None,
     audio: AudioRouting | None = None,
+    join: bool = True,
 ) -> IngestReport:
     """`audio`: which audio stream and channel of every file is the speech (1-based; channel 0 =
-    the stream's channels mixed), recorded in project.toml as `[audio.<clip id>]` when not the default."""
+    the stream's channels mixed), recorded in project.toml as `[audio.<clip id>]` when not the default.
+    `join`: files continuing one camera recording (AVCHD/XAVC spanning) become one clip."""
     audio = audio or AudioRouting()
     if link not in LINK_MODES:
         raise ValueError(f"link must be one of {LINK_MODES}")
@@ -124,6 +128,14 @@ def ingest(
 
     already: list[tuple[Path, str]] = []
     fresh: list[Offered] = []
+    joined: list[Path] = []  # temporary joins under .cache/join/, moved into footage/ when added
+    try:
+        if join:
+            offered = _join_spanned(project, offered, existing, already, joined)
+    except BaseException:
+        for path in joined:
+            path.unlink(missing_ok=True)
+        raise
     for item in offered:
         if item.sha256 in by_hash:
             already.append((item.source, by_hash[item.sha256]))
@@ -140,19 +152,21 @@ def ingest(
         for item in fresh:
             clip_id = f"{ID_PREFIX[role]}-{next_number:03d}"
             next_number += 1
-            target = project.footage_dir / f"{clip_id}{item.source.suffix.lower()}"
-            mode = _place(item.source, target, link)
+            first = item.parts[0].source if item.parts else item.source
+            target = project.footage_dir / f"{clip_id}{first.suffix.lower()}"
+            mode = _place_joined(item.source, target) if item.parts else _place(item.source, target, link)
             created.append(target)
             clip = Clip(
                 clip_id=clip_id,
                 role=role,
                 file=str(target.relative_to(project.root)),
-                original_name=item.source.name,
-                source_path=str(item.source.resolve()),
+                original_name=" + ".join(p.source.name for p in item.parts) or item.source.name,
+                source_path=str(first.resolve()),
                 sha256=item.sha256,
                 facts=item.facts,
                 ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 linked="" if mode == "copy" else mode,
+                parts=tuple((p.source.name, p.sha256) for p in item.parts),
             )
             if role == "interview":
                 wav = extract_speech_audio(project, clip, audio)
@@ -168,7 +182,64 @@ def ingest(
         if project.file.read_bytes() != settings:
             atomic_write_bytes(project.file, settings)
         raise
+    finally:
+        for path in joined:  # moved into footage/ when added; otherwise not needed
+            path.unlink(missing_ok=True)
     return IngestReport(tuple(added), tuple(already), _audio_warnings(project, added, role, audio))
+
+
+def _join_spanned(
+    project: Project,
+    offered: Sequence[Offered],
+    existing: Sequence[Clip],
+    already: list[tuple[Path, str]],
+    created: list[Path],
+) -> list[Offered]:
+    """Files continuing one recording, joined (stream copy) into one offered file under .cache/join/."""
+    groups = group_spanned([(o.source, o.facts) for o in offered])
+    known = {sha: clip.clip_id for clip in existing for _, sha in clip.parts}
+    result: list[Offered] = []
+    for group in groups:
+        items = tuple(offered[i] for i in group)
+        if len(items) == 1:
+            result.append(items[0])
+        elif all(item.sha256 in known for item in items):
+            already += [(item.source, known[item.sha256]) for item in items]
+        else:
+            joined = join_parts(project, items)
+            created.append(joined)
+            result.append(Offered(joined, probe(joined), sha256_file(joined), parts=items))
+    return result
+
+
+def join_parts(project: Project, parts: Sequence[Offered]) -> Path:
+    """The parts joined without re-encoding into .cache/join/ (moved into footage/ by the caller)."""
+    folder = project.cache_dir / "join"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = temp_sibling(folder / f"joined{parts[0].source.suffix.lower()}")
+    listing = temp_sibling(folder / "parts.txt")
+    listing.write_text(concat_list([p.source for p in parts]), "utf-8")
+    try:
+        run_ffmpeg(
+            join_args(listing, target, parts[0].facts),
+            outputs=[target],
+            what=f"joining the spanned recording {parts[0].source.name} to {parts[-1].source.name}",
+        )
+    finally:
+        listing.unlink(missing_ok=True)
+    return target
+
+
+def _place_joined(joined: Path, target: Path) -> str:
+    """Move a joined recording (made by this run, on the project's disk) into footage/."""
+    if target.exists():
+        raise ProjectError(
+            f"{target}: already exists but is not in the footage index; "
+            "move it out of footage/ and ingest again"
+        )
+    os.chmod(joined, 0o444)  # footage is never modified after ingest
+    os.replace(joined, target)
+    return "copy"
 
 
 def _check_audio_choice(offered: Sequence[Offered], role: str, audio: AudioRouting) -> None:

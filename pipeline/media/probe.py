@@ -123,6 +123,7 @@ class MediaFacts:
     audio: AudioFacts | None  # the first audio stream
     audio_streams: tuple[AudioFacts, ...] = ()  # every audio stream, in file order
     timecode: str = ""  # the camera's start timecode, "10:00:00:00" ("10:00:00;00" drop-frame)
+    start_ms: int = 0  # the container's first timestamp (MPEG-TS runs on across a spanned recording)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -139,6 +140,7 @@ class MediaFacts:
             audio=audio,
             audio_streams=streams or ((audio,) if audio is not None else ()),
             timecode=data.get("timecode", ""),
+            start_ms=int(data.get("start_ms", 0)),
         )
 
     def describe(self) -> str:
@@ -214,6 +216,7 @@ def _facts(path: Path, size: int, container: av.container.InputContainer) -> Med
         audio=audio_streams[0] if audio_streams else None,
         audio_streams=audio_streams,
         timecode=_timecode(container, video_stream),
+        start_ms=int((container.start_time or 0) // 1000),
     )
 
 

@@ -32,6 +32,8 @@ class Clip:
     facts: MediaFacts
     ingested_at: str  # ISO 8601, UTC
     linked: str = ""  # "", "hard" or "soft"
+    # a spanned recording joined at ingest: (original file name, sha256) of each part, in order
+    parts: tuple[tuple[str, str], ...] = ()
 
     def path(self, project: Project) -> Path:
         return project.root / self.file
@@ -46,6 +48,7 @@ class Clip:
             "sha256": self.sha256,
             "ingested_at": self.ingested_at,
             "linked": self.linked,
+            **({"parts": [{"name": n, "sha256": h} for n, h in self.parts]} if self.parts else {}),
             "facts": self.facts.to_dict(),
         }
 
@@ -61,6 +64,7 @@ class Clip:
             facts=MediaFacts.from_dict(data["facts"]),
             ingested_at=data.get("ingested_at", ""),
             linked=data.get("linked", ""),
+            parts=tuple((p["name"], p["sha256"]) for p in data.get("parts", ())),
         )
 
 
