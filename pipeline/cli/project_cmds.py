@@ -47,7 +47,10 @@ def init_cmd(
         template=template,
     )
     click.echo(f"Created {project.file}")
-    click.echo("Next: record consent in [[people]], then `pipeline ingest DIR FILE... --role interview`")
+    click.echo(
+        "Next: record each signed consent form with `pipeline consent DIR NAME --form FILE`, "
+        "then `pipeline ingest DIR FILE... --role interview`"
+    )
 
 
 @click.command("ingest")
