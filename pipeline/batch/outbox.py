@@ -192,6 +192,8 @@ def publish_record(
             }
             for _, a in sorted(approvals.items())
         ],
+        # who is on screen and their consent: name, consent, at, by, form (a file in the project)
+        "consent": [person.record() for person in project.people],
         "qc": videos,
         "files": {f.name: f.sha256 for f in files},
     }

@@ -62,6 +62,7 @@ def _register() -> None:
     from pipeline.cli import (
         batch_cmds,
         cluster_cmds,
+        consent_cmds,
         demo_cmds,
         edit_cmds,
         project_cmds,
@@ -78,6 +79,7 @@ def _register() -> None:
         subs_cmds,
         review_cmds,
         edit_cmds,
+        consent_cmds,
         render_cmds,
         batch_cmds,
         publish_cmds,

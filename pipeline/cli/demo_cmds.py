@@ -7,11 +7,19 @@ from typing import Any
 
 import click
 
+from pipeline.demo import CARD_CACHE, CONSENT_FORM
+
 DEFAULT_DIR = Path("projects") / "sample"  # under the current folder
 DEMO_APPROVER = "示例审核员 (demo)"
+DEMO_PRODUCER = "示例制片 (demo)"
 
 # (heading, command path, parameters); each runs exactly as `pipeline <command> DIR ...` would
 STAGES: tuple[tuple[str, tuple[str, ...], dict[str, Any]], ...] = (
+    (
+        "record 王建华's signed consent form (in the office: the producer, when the form comes back)",
+        ("consent",),
+        {"name": "王建华", "form": CARD_CACHE / CONSENT_FORM, "by": DEMO_PRODUCER},
+    ),
     ("transcribe the interview takes (offline Whisper base)", ("transcribe",), {}),
     ("apply the safe subtitle fixes to the drafts", ("subs", "fix"), {}),
     ("check the subtitles (QC profile zh-CN)", ("subs", "lint"), {}),

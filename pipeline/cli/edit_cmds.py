@@ -62,9 +62,10 @@ def cut_cmd(project_dir: Path, target: int | None, fresh: bool) -> None:
     type=click.Choice(["otio", "edl", "fcpxml"]),
     required=True,
     help="otio: OpenTimelineIO (Resolve, and anything with an OTIO importer), full timeline; "
-    "fcpxml: Final Cut Pro X XML (Resolve, Premiere via converters), tracks and markers, "
-    "no dissolves; edl: CMX 3600 (EDIUS, Premiere, Resolve), the picture track only, "
-    "reel names from clip ids (int-001 -> INT001), no audio, cards or markers.",
+    "fcpxml: Final Cut Pro X XML (Resolve, Premiere via converters), tracks, dissolves, markers, "
+    "a format per source size and rate; edl: CMX 3600 (EDIUS, Premiere, Resolve), the picture "
+    "track only with cuts and dissolves, reel names from clip ids (int-001 -> INT001), no audio "
+    "or markers. All carry the cameras' start timecode; cards are PNG stills beside the file.",
 )
 @click.option(
     "--output",
@@ -82,14 +83,20 @@ def cut_cmd(project_dir: Path, target: int | None, fresh: bool) -> None:
 def export_cmd(project_dir: Path, format_name: str, output: Path | None, subtitles: str) -> None:
     """Write the episode's Timeline for finishing in an editing suite (EDIUS, Premiere, Resolve).
 
-    Tracks: V1 picture (interview and B-roll clips linked to the footage files; title and credits
-    cards as named gaps), A1 narration, A2 music; subtitles and the lower third as markers. EDL is
-    CMX 3600: one video track only (see --format).
+    Tracks: V1 picture (interview and B-roll clips linked to the footage files from their start
+    timecode; the title and credits cards as PNG stills written beside the export), A1 narration,
+    A2 music; subtitles and the lower third as markers. EDL is CMX 3600: one video track only.
     """
     from pipeline.edit.interchange import export_project
     from pipeline.project.model import load_project
+    from pipeline.render.graphics import Canvas, card_image
 
-    result = export_project(load_project(project_dir), format_name, output, subtitles=subtitles)
+    project = load_project(project_dir)
+
+    def draw_card(card, timeline):  # the cards as the render draws them, at the programme size
+        return card_image(card, timeline.style, Canvas(1920, 1080), project.cache_dir / "graphics")
+
+    result = export_project(project, format_name, output, subtitles=subtitles, draw_card=draw_card)
     click.echo(f"Wrote {result.path}")
     if result.length_note:
         click.echo(f"  Note: {result.length_note}")

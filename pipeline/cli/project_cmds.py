@@ -47,7 +47,10 @@ def init_cmd(
         template=template,
     )
     click.echo(f"Created {project.file}")
-    click.echo("Next: record consent in [[people]], then `pipeline ingest DIR FILE... --role interview`")
+    click.echo(
+        "Next: record each signed consent form with `pipeline consent DIR NAME --form FILE`, "
+        "then `pipeline ingest DIR FILE... --role interview`"
+    )
 
 
 @click.command("ingest")
@@ -68,20 +71,64 @@ def init_cmd(
     help="Hard-link instead of copying (symbolic link across file systems); the originals must stay put.",
 )
 @click.option("--symlink", "link", flag_value="soft", help="Symbolic-link instead of copying.")
-def ingest_cmd(project_dir: Path, files: tuple[Path, ...], role: str, link: str | None) -> None:
+@click.option(
+    "--audio-stream",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Which audio stream holds the speech (1 = the first).",
+)
+@click.option(
+    "--audio-channel",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Use only this channel of the audio stream as the speech, for transcription and render "
+    "(e.g. 1 = the lavalier on a two-microphone camera) [default: all channels mixed].",
+)
+@click.option(
+    "--no-join",
+    is_flag=True,
+    help="Keep consecutive camera files (00001.MTS, 00002.MTS... of one spanned recording) as "
+    "separate clips instead of joining them into one.",
+)
+def ingest_cmd(
+    project_dir: Path,
+    files: tuple[Path, ...],
+    role: str,
+    link: str | None,
+    audio_stream: int,
+    audio_channel: int | None,
+    no_join: bool,
+) -> None:
     """Copy footage into the project, probe it and record checksums (re-ingesting the same file is a no-op)."""
     from pipeline.progress import progress_bar
     from pipeline.project.ingest import ingest
-    from pipeline.project.model import load_project
+    from pipeline.project.model import AudioRouting, load_project
 
     project = load_project(project_dir)
     total = sum(f.stat().st_size for f in files if f.is_file())
+    routing = AudioRouting(audio_stream, audio_channel or 0)
     with progress_bar("checking footage", total / 1e6, unit="MB") as update:
-        report = ingest(project, files, role=role, link=link or "copy", progress=lambda b: update(b / 1e6))
+        report = ingest(
+            project,
+            files,
+            role=role,
+            link=link or "copy",
+            progress=lambda b: update(b / 1e6),
+            audio=routing,
+            join=not no_join,
+        )
     for clip in report.added:
         click.echo(f"{clip.clip_id}  {clip.original_name}  {describe_facts(clip.facts)}")
+        click.echo(f"    {clip.facts.describe()}")
+        if clip.parts:
+            click.echo(f"    one recording joined from {len(clip.parts)} files without re-encoding")
+        if role == "interview" and not routing.is_default:
+            click.echo(f"    speech: {routing.describe()} (as [audio.{clip.clip_id}] in project.toml)")
     for source, clip_id in report.already:
         click.echo(f"already ingested: {source} is {clip_id}")
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     click.echo(f"{len(report.added)} added, {len(report.already)} already there")
 
 

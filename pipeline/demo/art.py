@@ -102,6 +102,32 @@ def landscape_frame(path: Path, *, size: tuple[int, int], scene: str) -> Path:
     return path
 
 
+def consent_form(path: Path, *, name: str, date: str) -> Path:
+    """A phone photo of the signed portrait-use consent form (肖像使用授权书), as JPEG."""
+    from PIL import ImageFont
+
+    font = find_cjk_font()
+    img = Image.new("RGB", (1240, 1754), (246, 244, 236))
+    d = ImageDraw.Draw(img)
+    title = ImageFont.truetype(str(font.regular), size=64, index=font.regular_index)
+    body = ImageFont.truetype(str(font.regular), size=36, index=font.regular_index)
+    d.text((620, 160), "肖像使用授权书", font=title, fill=(20, 20, 20), anchor="mm")
+    lines = (
+        f"本人{name}同意县党员教育中心在《我是党员》节目中",
+        "使用本人的肖像、声音和讲述内容，用于网站、微信公众号",
+        "和视频号的发布，不另收取费用。",
+        "",
+        f"授权人签名：{name}",
+        f"日期：{date}",
+    )
+    for i, line in enumerate(lines):
+        d.text((140, 320 + i * 70), line, font=body, fill=(30, 30, 30))
+    d.line([(430, 705), (700, 690)], fill=(20, 40, 120), width=5)  # the signature's stroke
+    img = img.rotate(1.2, expand=False, fillcolor=(120, 110, 100)).filter(ImageFilter.GaussianBlur(0.6))
+    img.save(path, quality=85)
+    return path
+
+
 def _caption(img: Image.Image, text: str) -> None:
     from PIL import ImageFont
 

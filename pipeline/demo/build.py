@@ -1,9 +1,12 @@
-"""Build the sample project: five narration takes as camera clips, three B-roll clips, a music bed.
+"""Build the sample project: five narration takes as camera clips, four B-roll clips, a music bed.
 
 The narration is real Mandarin speech (assets/sample/narration, with the exact texts); the picture
 is generated (Pillow stills animated by ffmpeg) in the shapes an office's cameras produce: AVCHD
-.MTS 1080i50 with AC-3, DSLR .MOV with PCM, a phone's HEVC with variable frame rate and rotation,
-4K HEVC B-roll without sound. The generated "camera card" is cached, so rebuilding is quick.
+.MTS 1080i50 with AC-3 (one take anamorphic, 1440x1080 at SAR 4:3 as HDV and AVCHD LP record),
+DSLR .MOV with PCM, a phone's HEVC with variable frame rate and rotation, an iPhone-style HDR clip
+(HEVC Main10, BT.2020, HLG), 4K HEVC B-roll without sound. The subject's signed consent form is a
+drawn "scan" that `pipeline demo` records with `pipeline consent`. The generated "camera card" is
+cached, so rebuilding is quick.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.demo import art
+from pipeline.demo import CARD_CACHE, CONSENT_FORM, art
 from pipeline.errors import ProjectError
 from pipeline.media.runner import run_ffmpeg
 from pipeline.project.create import create_project
@@ -21,8 +24,7 @@ from pipeline.project.ingest import ingest
 from pipeline.project.model import Project
 from pipeline.resources import assets_dir
 
-# the generated camera card, kept between demos beside the speech-model cache (outside the package)
-CARD_CACHE = Path("~/.cache/party-video-pipeline/sample-card-v3")
+ANAMORPHIC_TAKE = 3  # from the camcorder in its LP mode: 1440x1080, shown 16:9
 MARKER = ".sample-project"
 TAKES = 5
 X264_FAST = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"]
@@ -58,8 +60,7 @@ def build_sample(dest: Path, *, say: Step = lambda message: None) -> Project:
         series="我是党员",
         episode=1,
         week="2026-W48",
-        extra={
-            "people": [{"name": "王建华", "consent": True}],
+        extra={  # [[people]] as `init` writes it: the subject, consent not yet recorded
             "glossary": {
                 "terms": [
                     "王建华",
@@ -107,11 +108,14 @@ def camera_card(say: Step) -> Path:
         still = art.interview_frame(
             work / f"take{k}.png", size=(2016, 1136), shade=4 * k, label=f"采访 第{k}条"
         )
-        _interview(still, narration / f"take{k}.opus", out, avchd=suffix == ".MTS")
+        _interview(
+            still, narration / f"take{k}.opus", out, avchd=suffix == ".MTS", anamorphic=k == ANAMORPHIC_TAKE
+        )
     scenes = (
         ("broll-1 村路.mp4", "road"),
         ("broll-2 大棚.mp4", "greenhouse"),
         ("broll-3 例会.MOV", "meeting"),
+        ("broll-4 手机HDR.MOV", "hdr"),
     )
     for name, scene in scenes:
         out = card / name
@@ -123,15 +127,21 @@ def camera_card(say: Step) -> Path:
     if not music.exists():
         say("generating the music bed")
         _music(music)
+    form = card / CONSENT_FORM
+    if not form.exists():
+        say("drawing the signed consent form")
+        art.consent_form(form, name="王建华", date="2026年11月20日")
     return card
 
 
-def _interview(still: Path, narration: Path, out: Path, *, avchd: bool) -> None:
+def _interview(still: Path, narration: Path, out: Path, *, avchd: bool, anamorphic: bool = False) -> None:
     # the still is decoded and converted once (loop filter), then drifts slowly like a handheld camera
     drift = (
         "format=yuv420p,loop=loop=-1:size=1:start=0,fps=25,setpts=N/25/TB,"
         "crop=1920:1080:'48+40*sin(t/7)':'28+20*sin(t/9)'"
     )
+    if anamorphic:  # squeezed to 1440 wide, pixels 4:3 wide: displays as 16:9 again
+        drift += ",scale=1440:1080,setsar=4/3"
     picture = ["-i", str(still)]
     if avchd:  # 1080i50, top field first, AC-3: what AVCHD camcorders write
         args = [
@@ -226,6 +236,39 @@ def _broll(work: Path, scene: str, out: Path) -> None:
         )
         tmp.unlink()
         return
+    elif scene == "hdr":  # iPhone: HEVC Main10, BT.2020 HLG (SDR white at 75%, BT.2408), 30 fps
+        still = art.landscape_frame(work / "hdr.png", size=(2400, 1080), scene="road")
+        args = [
+            "-loop",
+            "1",
+            "-framerate",
+            "30",
+            "-t",
+            "6",
+            "-i",
+            str(still),
+            "-f",
+            "lavfi",
+            "-t",
+            "6",
+            "-i",
+            "anoisesrc=color=pink:amplitude=0.02:sample_rate=48000",
+            "-vf",
+            "crop=1920:1080:'(iw-ow)*(1-t/6)':0,format=gbrp,"
+            "setparams=color_primaries=bt709:color_trc=bt709:colorspace=gbr:range=pc,"
+            "zscale=t=linear:npl=203,format=gbrpf32le,zscale=p=2020:t=arib-std-b67:m=2020_ncl:r=tv:npl=203,"
+            "format=yuv420p10le,"
+            "setparams=color_primaries=bt2020:color_trc=arib-std-b67:colorspace=bt2020nc:range=tv",
+            *X265_FAST[:-2],
+            "-pix_fmt",
+            "yuv420p10le",
+            "-tag:v",
+            "hvc1",
+            "-c:a",
+            "aac",
+            "-ac",
+            "2",
+        ]
     else:  # DSLR meeting shot with room tone
         still = art.landscape_frame(work / "meeting.png", size=(2400, 1080), scene="meeting")
         args = [

@@ -81,6 +81,11 @@ def compile_timeline(
         cues=cues,
         style=style(project, template),
         title=project.episode.title,
+        audio_routing=tuple(
+            (clip_id, routing.stream, routing.channel)
+            for clip_id, routing in sorted(project.audio.items())
+            if clip_id in narrated and not routing.is_default
+        ),
     )
 
 

@@ -119,3 +119,12 @@ class Timeline:
     cues: tuple[Cue, ...] = ()  # approved subtitles re-timed to output time
     style: Style = Style()
     title: str = ""  # episode title, for metadata and covers
+    # (clip id, audio stream, channel): the speech of clips not using the default (stream 1, all
+    # channels mixed), from project.toml's [audio.<clip id>]; both 1-based, channel 0 = mixed
+    audio_routing: tuple[tuple[str, int, int], ...] = ()
+
+    def routing_of(self, clip_id: str) -> tuple[int, int]:
+        for routed, stream, channel in self.audio_routing:
+            if routed == clip_id:
+                return stream, channel
+        return 1, 0

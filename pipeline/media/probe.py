@@ -1,8 +1,15 @@
 """Probe media with PyAV: the facts ingest records and render relies on.
 
 Facts are measured, not trusted from headers alone: frame-rate variability comes from packet
-timestamps, interlacing and rotation from the first decoded frame, and truncation from demuxing
-the end of the file.
+timestamps, interlacing, rotation and colour from the first decoded frame, and truncation from
+demuxing the end of the file.
+
+Besides size and rate, a clip's picture carries what a finishing editor checks before trusting it:
+the sample aspect ratio (1440x1080 HDV/AVCHD LP is stored with SAR 4:3 and shows as 16:9), the
+colour primaries, transfer, matrix and range, the bit depth, and from these its HDR kind (HLG
+`arib-std-b67`, PQ `smpte2084`, or SDR). Every audio stream is listed with its channel count and
+layout, and the camera's start timecode is read from the QuickTime `tmcd` track or a stream's or
+the container's `timecode` tag.
 """
 
 from __future__ import annotations
@@ -21,6 +28,27 @@ VFR_SAMPLE_PACKETS = 300
 TAIL_CHECK_S = 1.0
 TRUNCATION_SLACK_MS = 1000
 
+# FFmpeg's colour enums (libavutil/pixfmt.h, fixed by ITU-T H.273) under the names ffmpeg's options use
+PRIMARIES = {
+    1: "bt709",
+    4: "bt470m",
+    5: "bt470bg",
+    6: "smpte170m",
+    7: "smpte240m",
+    9: "bt2020",
+    11: "smpte431",
+    12: "smpte432",
+}
+TRANSFERS = {
+    1: "bt709", 4: "gamma22", 5: "gamma28", 6: "smpte170m", 7: "smpte240m", 8: "linear",
+    13: "iec61966-2-1", 14: "bt2020-10", 15: "bt2020-12", 16: "smpte2084", 18: "arib-std-b67",
+}  # fmt: skip
+MATRICES = {0: "gbr", 1: "bt709", 5: "bt470bg", 6: "smpte170m", 7: "smpte240m", 9: "bt2020nc", 10: "bt2020c"}
+RANGES = {1: "tv", 2: "pc"}
+HDR_KINDS = {"arib-std-b67": "HLG", "smpte2084": "PQ"}
+SD_MAX_HEIGHT = 576  # PAL/NTSC standard definition: BT.601 when untagged (as mpv and browsers guess)
+HD_MIN_WIDTH = 1280
+
 
 @dataclass(frozen=True, slots=True)
 class VideoFacts:
@@ -34,17 +62,48 @@ class VideoFacts:
     interlaced: bool
     rotation: int  # degrees from the display matrix (ffmpeg's sign), 0 when none
     pix_fmt: str
+    sar: str = "1:1"  # sample (pixel) aspect ratio, "4:3" for anamorphic 1440x1080
+    dar: str = ""  # display aspect ratio of the stored picture, "16:9"
+    color_primaries: str = ""  # ffmpeg names: bt709, bt2020, smpte170m...; "" when not tagged
+    color_transfer: str = ""  # bt709, arib-std-b67 (HLG), smpte2084 (PQ)...
+    color_matrix: str = ""  # bt709, bt2020nc, smpte170m, bt470bg...
+    color_range: str = ""  # tv (limited) or pc (full); "" when not tagged
+    bit_depth: int = 8
+    hdr: str = "SDR"  # HLG, PQ or SDR
 
     @property
     def fps(self) -> Fraction:
         return Fraction(self.frame_rate)
 
     @property
+    def pixel_aspect(self) -> Fraction:
+        num, _, den = self.sar.partition(":")
+        try:
+            value = Fraction(int(num), int(den or 1))
+        except (ValueError, ZeroDivisionError):
+            return Fraction(1)
+        return value if value > 0 else Fraction(1)
+
+    @property
     def display_size(self) -> tuple[int, int]:
-        """Width and height as the picture is meant to be seen (rotation applied)."""
+        """Width and height as the picture is meant to be seen: non-square pixels widened (or
+        narrowed) to square ones, then rotation applied. 1440x1080 at SAR 4:3 shows as 1920x1080."""
+        width = self.width
+        if self.pixel_aspect != 1:
+            width = max(2, int(round(self.width * self.pixel_aspect / 2)) * 2)
         if self.rotation % 180:
-            return self.height, self.width
-        return self.width, self.height
+            return self.height, width
+        return width, self.height
+
+    @property
+    def matrix(self) -> str:
+        """The YUV matrix the pixels were made with: as tagged, else BT.601 for SD, BT.709 above."""
+        if self.color_matrix:
+            return self.color_matrix
+        if self.hdr != "SDR":
+            return "bt2020nc"
+        sd = self.height <= SD_MAX_HEIGHT and self.width < HD_MIN_WIDTH
+        return "smpte170m" if sd else "bt709"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +111,7 @@ class AudioFacts:
     codec: str
     sample_rate: int
     channels: int
+    layout: str = ""  # ffmpeg's channel layout name: mono, stereo, 5.1(side)...
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,20 +120,45 @@ class MediaFacts:
     duration_ms: int
     size_bytes: int
     video: VideoFacts | None
-    audio: AudioFacts | None
+    audio: AudioFacts | None  # the first audio stream
+    audio_streams: tuple[AudioFacts, ...] = ()  # every audio stream, in file order
+    timecode: str = ""  # the camera's start timecode, "10:00:00:00" ("10:00:00;00" drop-frame)
+    start_ms: int = 0  # the container's first timestamp (MPEG-TS runs on across a spanned recording)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> MediaFacts:
+        audio = AudioFacts(**data["audio"]) if data.get("audio") else None
+        streams = tuple(AudioFacts(**a) for a in data.get("audio_streams") or ())
         return cls(
             container=data["container"],
             duration_ms=int(data["duration_ms"]),
             size_bytes=int(data["size_bytes"]),
             video=VideoFacts(**data["video"]) if data.get("video") else None,
-            audio=AudioFacts(**data["audio"]) if data.get("audio") else None,
+            audio=audio,
+            audio_streams=streams or ((audio,) if audio is not None else ()),
+            timecode=data.get("timecode", ""),
+            start_ms=int(data.get("start_ms", 0)),
         )
+
+    def describe(self) -> str:
+        """One line of what a finishing editor checks: shape, colour, sound, timecode."""
+        parts = []
+        v = self.video
+        if v is not None:
+            shape = f"{v.width}x{v.height}"
+            if v.sar != "1:1":
+                shape += f" SAR {v.sar} (shows {v.display_size[0]}x{v.display_size[1]})"
+            parts.append(f"{shape} DAR {v.dar}")
+            colour = "/".join(x or "?" for x in (v.color_primaries, v.color_transfer, v.color_matrix))
+            parts.append(f"{v.hdr} {v.bit_depth}-bit {colour} {v.color_range or '?'}-range")
+        for i, a in enumerate(self.audio_streams, 1):
+            parts.append(f"audio {i}: {a.channels} ch {a.layout or '?'}")
+        if self.timecode:
+            parts.append(f"TC {self.timecode}")
+        return ", ".join(parts)
 
 
 def probe(path: Path) -> MediaFacts:
@@ -115,6 +200,7 @@ def _facts(path: Path, size: int, container: av.container.InputContainer) -> Med
         (s for s in container.streams.video if not (s.disposition & av.stream.Disposition.attached_pic)), None
     )
     audio_stream = container.streams.audio[0] if container.streams.audio else None
+    audio_streams = tuple(_audio_facts(s) for s in container.streams.audio)
     main_stream = video_stream or audio_stream
     if main_stream is None:
         raise MediaError(f"{path}: has neither a video nor an audio stream; is it a media file?")
@@ -122,20 +208,45 @@ def _facts(path: Path, size: int, container: av.container.InputContainer) -> Med
     if duration_ms <= 0:
         raise MediaError(f"{path}: has no measurable duration; the file is probably truncated")
     video = _video_facts(path, container, video_stream) if video_stream is not None else None
-    audio = None
-    if audio_stream is not None:
-        cc = audio_stream.codec_context
-        audio = AudioFacts(
-            codec=cc.name, sample_rate=int(cc.sample_rate or 0), channels=int(cc.channels or 0)
-        )
     _check_tail(path, container, main_stream, duration_ms)
     return MediaFacts(
         container=container.format.name,
         duration_ms=duration_ms,
         size_bytes=size,
         video=video,
-        audio=audio,
+        audio=audio_streams[0] if audio_streams else None,
+        audio_streams=audio_streams,
+        timecode=_timecode(container, video_stream),
+        start_ms=int((container.start_time or 0) // 1000),
     )
+
+
+def _audio_facts(stream: av.audio.stream.AudioStream) -> AudioFacts:
+    cc = stream.codec_context
+    layout = ""
+    try:
+        layout = cc.layout.name or ""
+    except (AttributeError, ValueError):
+        pass
+    return AudioFacts(
+        codec=cc.name, sample_rate=int(cc.sample_rate or 0), channels=int(cc.channels or 0), layout=layout
+    )
+
+
+def _timecode(container: av.container.InputContainer, video: av.stream.Stream | None) -> str:
+    """The start timecode: the QuickTime/MP4 `tmcd` track (a data stream), the video stream's tag, any
+    stream's, then the container's (MXF, some MPEG-TS muxers)."""
+    streams = list(container.streams.data) + ([video] if video is not None else []) + list(container.streams)
+    for source in [*(s.metadata for s in streams), container.metadata]:
+        value = (source or {}).get("timecode", "")
+        if value and _is_timecode(value):
+            return value
+    return ""
+
+
+def _is_timecode(value: str) -> bool:
+    parts = value.replace(";", ":").replace(".", ":").split(":")
+    return len(parts) == 4 and all(p.isdigit() for p in parts)
 
 
 def _duration_ms(container: av.container.InputContainer, stream: av.stream.Stream) -> int:
@@ -167,7 +278,9 @@ def _video_facts(
         frame = None
     if frame is None:
         raise MediaError(f"{path}: no video frame could be decoded; the file is damaged or truncated")
+    colour = _colour(cc, frame)
     field_order = FIELD_ORDERS.get(int(cc.field_order or 0), "unknown")
+    sar = _sample_aspect(cc, stream)
     interlaced = bool(frame.interlaced_frame) or field_order in ("tt", "bb", "tb", "bt")
     if interlaced and field_order in ("unknown", "progressive"):
         field_order = "tt"
@@ -182,7 +295,51 @@ def _video_facts(
         interlaced=interlaced,
         rotation=int(round(frame.rotation or 0)) % 360,
         pix_fmt=str(cc.pix_fmt or ""),
+        sar=f"{sar.numerator}:{sar.denominator}",
+        dar=_ratio(Fraction(int(cc.width)) * sar / int(cc.height)),
+        bit_depth=_bit_depth(cc, frame),
+        **colour,
     )
+
+
+def _sample_aspect(cc: av.video.codeccontext.VideoCodecContext, stream: av.stream.Stream) -> Fraction:
+    # PyAV's stubs do not declare the stream's own sample_aspect_ratio (it is on video streams)
+    for value in (cc.sample_aspect_ratio, getattr(stream, "sample_aspect_ratio", None)):
+        if value and value > 0:
+            return Fraction(value.numerator, value.denominator)
+    return Fraction(1)
+
+
+def _ratio(value: Fraction) -> str:
+    """An aspect ratio as a editor writes it: 16:9, 4:3, 9:16; else the reduced fraction."""
+    return f"{value.numerator}:{value.denominator}"
+
+
+def _colour(cc: av.video.codeccontext.VideoCodecContext, frame: av.VideoFrame) -> dict[str, str]:
+    """Colour tags from the decoded frame (what the bitstream and container say), else the decoder's."""
+
+    def pick(attr: str, names: dict[int, str]) -> str:
+        for source in (frame, cc):
+            value = getattr(source, attr, None)
+            if value is not None and int(value) in names:
+                return names[int(value)]
+        return ""
+
+    transfer = pick("color_trc", TRANSFERS)
+    return {
+        "color_primaries": pick("color_primaries", PRIMARIES),
+        "color_transfer": transfer,
+        "color_matrix": pick("colorspace", MATRICES),
+        "color_range": pick("color_range", RANGES),
+        "hdr": HDR_KINDS.get(transfer, "SDR"),
+    }
+
+
+def _bit_depth(cc: av.video.codeccontext.VideoCodecContext, frame: av.VideoFrame) -> int:
+    try:
+        return max(int(c.bits) for c in frame.format.components)
+    except (AttributeError, ValueError):
+        return 8
 
 
 def _variable(pts: list[int]) -> bool:

@@ -15,13 +15,20 @@ SUBFOLDERS = ("footage", "transcripts", "subtitles", "exports")
 HEADER = """\
 # project.toml: one episode. Edit freely; `pipeline` reads it at every command.
 #
-# [[people]]        everyone who appears on screen; consent = true once their consent is recorded
+# [[people]]        everyone who appears on screen; consent = true once their consent is recorded:
+#                   `pipeline consent DIR NAME --form SCAN` sets it with consent_at, consent_by and
+#                   consent_form (the signed form, copied under consent/); render refuses publishable
+#                   files while anyone lacks it (`render --draft` still makes marked previews)
 # [glossary]        names, places and party terms: prompt the transcriber, checked by `subs lint`
 #   wrong_forms     the transcriber's known mistakes: "wrong" = "right"
 # credits           the outro card, in order: {role = "出品", name = "..."}
 # [assets]          logo, music... paths relative to this folder (or the repository's assets/)
 # [overrides]       any preset value, e.g. [overrides.platforms.web] crf = 21
 # [publish]         the WeChat article's comments: comments = true, comments_fans_only = false
+# [audio.<clip id>] which sound of an interview clip is the speech, for transcription and render:
+#                   stream = 1 (1 = the first audio stream), channel = 2 (1-based; 0 or absent = all
+#                   channels mixed, 5.1 with the centre at full level). `ingest --audio-stream K
+#                   --audio-channel N` writes it; changing it re-transcribes and re-renders the clip
 
 """
 

@@ -14,7 +14,7 @@ from typing import Any
 from pipeline.errors import ProjectError
 from pipeline.media.probe import MediaFacts
 from pipeline.project.files import atomic_write_json
-from pipeline.project.model import Project
+from pipeline.project.model import AudioRouting, Project
 
 INDEX_FILE = "index.json"
 ROLES = ("interview", "broll", "music")
@@ -32,6 +32,8 @@ class Clip:
     facts: MediaFacts
     ingested_at: str  # ISO 8601, UTC
     linked: str = ""  # "", "hard" or "soft"
+    # a spanned recording joined at ingest: (original file name, sha256) of each part, in order
+    parts: tuple[tuple[str, str], ...] = ()
 
     def path(self, project: Project) -> Path:
         return project.root / self.file
@@ -46,6 +48,7 @@ class Clip:
             "sha256": self.sha256,
             "ingested_at": self.ingested_at,
             "linked": self.linked,
+            **({"parts": [{"name": n, "sha256": h} for n, h in self.parts]} if self.parts else {}),
             "facts": self.facts.to_dict(),
         }
 
@@ -61,6 +64,7 @@ class Clip:
             facts=MediaFacts.from_dict(data["facts"]),
             ingested_at=data.get("ingested_at", ""),
             linked=data.get("linked", ""),
+            parts=tuple((p["name"], p["sha256"]) for p in data.get("parts", ())),
         )
 
 
@@ -96,6 +100,18 @@ def find_clip(project: Project, clip_id: str) -> Clip:
     raise ProjectError(f"{index_path(project)}: no clip {clip_id!r}; `pipeline ingest` it first")
 
 
-def speech_audio_path(project: Project, clip_id: str) -> Path:
-    """The 16 kHz mono WAV extracted at ingest for transcription (derived, in .cache)."""
-    return project.cache_dir / "audio" / f"{clip_id}.wav"
+def speech_audio_path(project: Project, clip_id: str, routing: AudioRouting | None = None) -> Path:
+    """The 16 kHz mono WAV extracted at ingest for transcription (derived, in .cache); named by its
+    audio routing, so choosing another channel in project.toml extracts (and transcribes) afresh."""
+    routing = routing or project.audio_routing(clip_id)
+    suffix = "" if routing.is_default else f"-s{routing.stream}c{routing.channel}"
+    return project.cache_dir / "audio" / f"{clip_id}{suffix}.wav"
+
+
+def speech_source(project: Project, clip: Clip) -> str:
+    """What a transcript is made from: the footage's checksum, plus the audio routing when it is not
+    the default (a transcript of another channel is not current)."""
+    routing = project.audio_routing(clip.clip_id)
+    if routing.is_default:
+        return clip.sha256
+    return f"{clip.sha256}+stream{routing.stream}channel{routing.channel}"

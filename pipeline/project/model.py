@@ -39,6 +39,36 @@ class Subject:
 class Person:
     name: str
     consent: bool
+    # the consent record (`pipeline consent`): when, who recorded it, the signed form in the project
+    consent_at: str = ""  # ISO 8601
+    consent_by: str = ""
+    consent_form: str = ""  # path relative to the project folder: consent/王建华.jpg
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "consent": self.consent,
+            "at": self.consent_at,
+            "by": self.consent_by,
+            "form": self.consent_form,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AudioRouting:
+    """Which sound of a clip is the speech: `[audio.<clip id>]` in project.toml (set by ingest's
+    --audio-stream/--audio-channel). Both 1-based; channel 0 = the stream's channels mixed."""
+
+    stream: int = 1
+    channel: int = 0
+
+    @property
+    def is_default(self) -> bool:
+        return self == AudioRouting()
+
+    def describe(self) -> str:
+        picked = f"channel {self.channel}" if self.channel else "all channels mixed"
+        return f"audio stream {self.stream}, {picked}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +104,7 @@ class Project:
     credits: tuple[Credit, ...] = ()
     publish: PublishSettings = PublishSettings()
     assets: Mapping[str, Path] = field(default_factory=lambda: MappingProxyType({}))
+    audio: Mapping[str, AudioRouting] = field(default_factory=lambda: MappingProxyType({}))
     # project-level overrides of preset values: {"platforms": {"web": {...}}, "template": {...}, "qc": {...}}
     overrides: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -109,6 +140,9 @@ class Project:
     @property
     def missing_consent(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.people if not p.consent)
+
+    def audio_routing(self, clip_id: str) -> AudioRouting:
+        return self.audio.get(clip_id, AudioRouting())
 
 
 class _Reader:
@@ -217,7 +251,15 @@ def parse_project(root: Path, data: Mapping[str, Any]) -> Project:
         consent = item.get("consent")
         if not isinstance(consent, bool):
             raise r.fail(f"{where} consent", f"for {name} must be true or false (was consent recorded?)")
-        people.append(Person(name=name, consent=consent))
+        people.append(
+            Person(
+                name=name,
+                consent=consent,
+                consent_at=r.text(item, f"people #{i}", "consent_at", required=False),
+                consent_by=r.text(item, f"people #{i}", "consent_by", required=False),
+                consent_form=r.text(item, f"people #{i}", "consent_form", required=False),
+            )
+        )
 
     template = r.text(data, "", "template", required=False, default="first-person")
     platforms = r.string_list(data, "platforms", "platforms") if "platforms" in data else KNOWN_PLATFORMS
@@ -265,6 +307,19 @@ def parse_project(root: Path, data: Mapping[str, Any]) -> Project:
             raise r.fail(f"[assets] {key}", "must be a quoted relative path")
         assets[key] = resolve_inside(root, value, what=f"[assets] {key}", allowed_roots=(assets_dir(),))
 
+    audio = {}
+    for clip_id, value in r.table("audio", required=False).items():
+        where = f"[audio.{clip_id}]"
+        if not isinstance(value, dict):
+            raise r.fail(where, "must be a table: stream = 1, channel = 2")
+        routing = AudioRouting(
+            r.integer(value, f"audio.{clip_id}", "stream", default=1),
+            r.integer(value, f"audio.{clip_id}", "channel", default=0),
+        )
+        if routing.stream < 1:
+            raise r.fail(f"{where} stream", "counts from 1 (the first audio stream)")
+        audio[clip_id] = routing
+
     overrides = r.table("overrides", required=False)
     return Project(
         root=root.resolve(),
@@ -277,5 +332,6 @@ def parse_project(root: Path, data: Mapping[str, Any]) -> Project:
         credits=tuple(credits),
         publish=publish,
         assets=MappingProxyType(assets),
+        audio=MappingProxyType(audio),
         overrides=MappingProxyType(dict(overrides)),
     )

@@ -12,6 +12,7 @@ from pipeline.media.runner import run_ffmpeg
 from pipeline.project.digest import content_key
 from pipeline.project.files import atomic_output
 from pipeline.render import fingerprint
+from pipeline.render.colour import still_filters
 from pipeline.render.filters import seconds
 from pipeline.render.graph import Artwork, shape_of
 from pipeline.render.graphics import Canvas, card_image, lower_third_image
@@ -51,23 +52,23 @@ def cover_frame(
     if span is None:
         return None, "no-frame"
     at_ms = span.in_ms + span.duration_ms // 2
-    key = content_key({"source": stamps[span.path], "at_ms": at_ms})[:16]
+    still = still_filters(facts[span.path].video)  # display aspect, SDR BT.709 (anamorphic, HDR too)
+    key = content_key({"source": stamps[span.path], "at_ms": at_ms, "look": still})[:16]
     path = cache / f"frame-{key}.png"
     if not path.exists():
-        video = facts[span.path].video
-        interlaced = video is not None and video.interlaced
         with atomic_output(path) as temp:
             run_ffmpeg(
-                cover_frame_args(span.path, at_ms, temp, interlaced=interlaced),
+                cover_frame_args(span.path, at_ms, temp, filters=still),
                 outputs=[temp],
                 what=f"taking a cover frame from {span.clip_id}",
             )
     return path, key
 
 
-def cover_frame_args(source: Path, at_ms: int, target: Path, *, interlaced: bool) -> list[str]:
-    """ffmpeg arguments for one still of `source` at `at_ms`, deinterlaced when the source is."""
-    steps = ["-vf", "bwdif=mode=send_frame"] if interlaced else []
+def cover_frame_args(source: Path, at_ms: int, target: Path, *, filters: Sequence[str] = ()) -> list[str]:
+    """ffmpeg arguments for one still of `source` at `at_ms`, through `filters` (see
+    `colour.still_filters`: deinterlaced, at the display aspect, in SDR BT.709)."""
+    steps = ["-vf", ",".join(filters)] if filters else []
     return [
         "-y",
         "-ss",

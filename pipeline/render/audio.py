@@ -3,14 +3,20 @@
 Everything is 48 kHz stereo float inside, and lengths are counted in samples: one millisecond is
 exactly 48 samples, so the narration lands where the Timeline says, to the sample, and the mix is
 exactly as long as the programme.
+
+Narration is dialogue: the chosen audio stream's chosen channel (project.toml `[audio.<clip id>]`),
+or its channels mixed to mono (5.1 with the centre at full level, see `media.channels`), placed in
+the centre of the stereo mix. A second microphone on the other channel never leaks in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from pipeline.edit.timeline import AudioPiece, MusicBed, Timeline
+from pipeline.errors import RenderError
+from pipeline.media.channels import pan_filter
 from pipeline.render.filters import FilterGraph, InputSpec, f, number, seconds, stream
 from pipeline.render.sources import Facts, facts_for, needed_lengths, span_input
 
@@ -29,7 +35,7 @@ def samples(ms: int) -> int:
 def programme_audio(graph: FilterGraph, timeline: Timeline, facts: Facts) -> str:
     """Build the programme mix (narration plus the ducked music bed); returns its pad name."""
     needed = needed_lengths(timeline)
-    narration = _narration(graph, timeline.audio, timeline.duration_ms, needed, facts)
+    narration = _narration(graph, timeline.audio, timeline.duration_ms, needed, facts, timeline.routing_of)
     if timeline.music is None:
         return narration
     bed = _music_bed(graph, timeline.music, timeline.duration_ms)
@@ -46,17 +52,18 @@ def _narration(
     total_ms: int,
     needed: Mapping[tuple[Path, int], int],
     facts: Facts,
+    routing: Callable[[str], tuple[int, int]] = lambda clip_id: (1, 0),
 ) -> str:
     ordered = sorted(pieces, key=lambda p: p.start_ms)
     overlapping = any(b.start_ms < a.end_ms for a, b in zip(ordered, ordered[1:]))
     if overlapping:
-        return _mixed_narration(graph, ordered, total_ms, needed, facts)
+        return _mixed_narration(graph, ordered, total_ms, needed, facts, routing)
     parts: list[str] = []
     cursor = 0
     for piece in ordered:
         if piece.start_ms > cursor:
             parts.append(silence(graph, piece.start_ms - cursor))
-        parts.append(_piece(graph, piece, needed, facts))
+        parts.append(_piece(graph, piece, needed, facts, routing(piece.source.clip_id)))
         cursor = piece.end_ms
     if cursor < total_ms:
         parts.append(silence(graph, total_ms - cursor))
@@ -75,11 +82,12 @@ def _mixed_narration(
     total_ms: int,
     needed: Mapping[tuple[Path, int], int],
     facts: Facts,
+    routing: Callable[[str], tuple[int, int]],
 ) -> str:
     """Pieces that overlap (an edit that lets two sounds run together) are placed and summed."""
     placed = []
     for piece in ordered:
-        label = _piece(graph, piece, needed, facts)
+        label = _piece(graph, piece, needed, facts, routing(piece.source.clip_id))
         if piece.start_ms:
             label = graph.chain((label,), (f("adelay", delays=piece.start_ms, all=1),), "placed")
         placed.append(label)
@@ -88,21 +96,33 @@ def _mixed_narration(
 
 
 def _piece(
-    graph: FilterGraph, piece: AudioPiece, needed: Mapping[tuple[Path, int], int], facts: Facts
+    graph: FilterGraph,
+    piece: AudioPiece,
+    needed: Mapping[tuple[Path, int], int],
+    facts: Facts,
+    routing: tuple[int, int] = (1, 0),
 ) -> str:
     span = piece.source
-    if facts_for(facts, span.path).audio is None:
+    clip = facts_for(facts, span.path)
+    if clip.audio is None:
         return silence(graph, span.duration_ms)
+    number_, channel = routing
+    streams = clip.audio_streams or (clip.audio,)
+    if number_ > len(streams) or channel > streams[number_ - 1].channels:
+        raise RenderError(
+            f"{span.path}: {span.clip_id} has no audio stream {number_} channel {channel}; fix "
+            f"[audio.{span.clip_id}] in project.toml (it has {len(streams)} stream(s))"
+        )
     opened = span_input(span, needed, facts)
     index = graph.input(opened.spec)
-    steps = [PCM, "asetpts=N/SR/TB"]
+    steps = [pan_filter(streams[number_ - 1].channels, channel, layout="stereo"), PCM, "asetpts=N/SR/TB"]
     if opened.skip_ms:
         steps += [f("atrim", start_sample=samples(opened.skip_ms)), "asetpts=N/SR/TB"]
     steps += _exact_length(span.duration_ms)
     if piece.gain_db:
         steps.append(f("volume", f"{number(piece.gain_db)}dB"))
     steps += cut_fades(span.duration_ms)
-    return graph.chain((stream(index, "a"),), steps, "piece")
+    return graph.chain((f"{stream(index, 'a')}:{routing[0] - 1}",), steps, "piece")
 
 
 def cut_fades(length_ms: int) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from pipeline.render.colour import encoder_tags
 from pipeline.render.platforms import PlatformPreset
 
 
@@ -27,7 +28,8 @@ def gop_frames(preset: PlatformPreset) -> int:
 
 def video_args(preset: PlatformPreset, capped: CappedSize | None = None) -> list[str]:
     """libx264 settings: High profile, yuv420p always (an RGB card would otherwise make the encoder
-    pick 4:4:4), a fixed GOP of `gop_seconds` (no scene-cut keyframes: HLS segments stay exact)."""
+    pick 4:4:4), a fixed GOP of `gop_seconds` (no scene-cut keyframes: HLS segments stay exact),
+    tagged SDR BT.709 limited range in the stream and the container."""
     v = preset.video
     gop = str(gop_frames(preset))
     args = ["-c:v", v.codec, "-preset", v.preset, "-profile:v", v.profile, "-pix_fmt", v.pix_fmt]
@@ -37,7 +39,7 @@ def video_args(preset: PlatformPreset, capped: CappedSize | None = None) -> list
         k = capped.video_kbps
         args += ["-b:v", f"{k}k", "-maxrate", f"{k * 3 // 2}k", "-bufsize", f"{k * 2}k"]
     args += ["-g", gop, "-keyint_min", gop, "-sc_threshold", "0", "-bf", str(v.bframes)]
-    return args
+    return args + encoder_tags()
 
 
 def audio_args(preset: PlatformPreset, capped: CappedSize | None = None) -> list[str]:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pipeline.edit.compile import compile_timeline
 from pipeline.edit.timeline import Timeline
+from pipeline.errors import RenderError
 from pipeline.media.runner import run_ffmpeg
 from pipeline.project.files import atomic_outputs
 from pipeline.project.lock import exclusive
@@ -113,6 +114,8 @@ def _render_locked(
     progress: Progress | None,
     timeline: Timeline | None,
 ) -> RenderReport:
+    if not draft:
+        check_consent(project)
     presets = select_presets(project, platforms, draft=draft)
     if timeline is None:
         timeline = compile_timeline(project, subtitles="working" if draft else "approved")
@@ -145,6 +148,17 @@ def _render_locked(
             if report.rendered and report.entry is not None and report.entry.passed:
                 fingerprint.record(project, planned.final, planned.fingerprint, sha256=report.entry.sha256)
     return RenderReport(project.root, timeline.duration_ms, tuple(reports), tuple(notes))
+
+
+def check_consent(project: Project) -> None:
+    """Publishable files only when everyone in [[people]] has consent recorded; drafts are marked 样片."""
+    missing = project.missing_consent
+    if missing:
+        names = ", ".join(missing)
+        raise RenderError(
+            f"{project.file}: no consent recorded for {names} ([[people]]); record each signed form with "
+            f"`pipeline consent {project.root} NAME --form FILE`, or render a marked preview with --draft"
+        )
 
 
 def _render(job: RenderJob, stale: Sequence[Planned], progress: Progress | None) -> list[str]:

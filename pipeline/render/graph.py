@@ -18,9 +18,10 @@ from pathlib import Path
 
 from pipeline.edit.timeline import Card, Overlay, Timeline
 from pipeline.errors import RenderError
+from pipeline.media.fonts import CJK_FAMILY
 from pipeline.render.audio import programme_audio
 from pipeline.render.encode import CappedSize, output_args
-from pipeline.render.filters import FilterGraph, f, rate
+from pipeline.render.filters import FilterGraph, f, rate, text
 from pipeline.render.loudness import Normalisation, measure_filter
 from pipeline.render.platforms import Loudness, PlatformPreset
 from pipeline.render.sources import Facts
@@ -150,8 +151,27 @@ def _picture_branches(
                     steps.append(f("scale", w=out.capped.width, h=out.capped.height))
                 if Fraction(out.preset.picture.fps) != timeline.fps:
                     steps.append(f("fps", rate(out.preset.picture.fps)))
+                if out.preset.mark:
+                    steps.append(mark_filter(out.preset.mark, shape.height))
                 pads[out.name] = graph.chain((pad_out,), steps, f"{out.name}_v") if steps else pad_out
     return pads
+
+
+def mark_filter(mark: str, height: int) -> str:
+    """A large, half-transparent mark (a draft's 样片) in the top-right corner, outlined so it shows
+    on light and dark pictures alike; the CJK family by name (fontconfig), as the subtitles use."""
+    margin = even(height / 20)
+    return f(
+        "drawtext",
+        text=text(mark),
+        font=text(CJK_FAMILY),
+        fontsize=even(height / 6),
+        fontcolor="white@0.7",
+        borderw=max(2, height // 200),
+        bordercolor="black@0.7",
+        x=f"w-tw-{margin}",
+        y=margin,
+    )
 
 
 def _sound_branches(

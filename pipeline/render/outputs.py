@@ -24,6 +24,7 @@ UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
 MAX_STEM = 80
 DRAFT_LANDSCAPE = (640, 360)
 DRAFT_VERTICAL = (360, 640)
+DRAFT_MARK = "样片"  # "sample, not for release": drafts may show people whose consent is not recorded yet
 DRAFT_CRF_STEP = 8  # drafts are for checking the edit, not the picture
 # x264's fastest preset that still makes High profile (ultrafast turns CABAC and 8x8 transforms off,
 # so the stream reads Constrained Baseline and a draft would fail its platform's profile check)
@@ -64,7 +65,9 @@ def draft_preset(preset: PlatformPreset) -> PlatformPreset:
     video = dataclasses.replace(
         preset.video, preset=DRAFT_X264_PRESET, crf=min(51, preset.video.crf + DRAFT_CRF_STEP)
     )
-    return dataclasses.replace(preset, picture=picture, video=video, covers=(), size_cap=None)
+    return dataclasses.replace(
+        preset, picture=picture, video=video, covers=(), size_cap=None, mark=DRAFT_MARK
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,6 +100,7 @@ class PlatformPreset:
     covers: tuple[Cover, ...] = ()
     size_cap: SizeCap | None = None
     source: Path | None = None  # the preset file, for error messages
+    mark: str = ""  # drawn across the picture (drafts: 样片), "" for none
 
 
 def platform_names() -> tuple[str, ...]:

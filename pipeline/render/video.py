@@ -1,8 +1,8 @@
 """The picture side of the render graph.
 
 The programme picture (16:9) is composed once: every shot becomes a segment of an exact number of
-frames, normalised from its probe facts (deinterlaced, constant frame rate, scaled and padded to the
-programme size, square pixels, yuv420p); two shots joined by a crossfade are `xfade`d (just those
+frames, normalised from its probe facts (deinterlaced, constant frame rate, scaled by its display
+aspect and padded to the programme size, square pixels, SDR BT.709 yuv420p, see `colour`); two shots joined by a crossfade are `xfade`d (just those
 two segments, so the blend touches seconds of frames, not the whole programme), and all of it is
 concatenated once. Each output shape then takes its own copy: scaled for landscape platforms, or
 framed for vertical ones, with the lower thirds drawn at that size.
@@ -17,6 +17,8 @@ from pathlib import Path
 
 from pipeline.edit.timeline import Card, Overlay, SourceSpan, Timeline
 from pipeline.errors import RenderError
+from pipeline.media.probe import VideoFacts
+from pipeline.render.colour import BT709_TAGS, hdr_to_sdr, is_hdr, scale_colour_options
 from pipeline.render.filters import FilterGraph, InputSpec, f, number, rate, stream, text
 from pipeline.render.sources import (
     Facts,
@@ -122,7 +124,14 @@ def _source_segment(
     length_ms = int(Fraction(frames * 1000) / fps)
     pad_end = runs_short(span, length_ms, facts, fps)
     steps = segment_steps(
-        video.interlaced, video.display_size, size, fps, frames, pad_end=pad_end, skip_ms=opened.skip_ms
+        video.interlaced,
+        video.display_size,
+        size,
+        fps,
+        frames,
+        pad_end=pad_end,
+        skip_ms=opened.skip_ms,
+        source=video,
     )
     return graph.chain((stream(index, "v"),), steps, "seg")
 
@@ -136,6 +145,7 @@ def segment_steps(
     *,
     pad_end: bool = False,
     skip_ms: int = 0,
+    source: VideoFacts | None = None,
 ) -> tuple[str, ...]:
     """Filters that turn one camera's frames into exactly `frames` programme frames.
 
@@ -144,7 +154,10 @@ def segment_steps(
     programme frame, so frames the edit does not use are never scaled (a 4K B-roll is scaled once,
     straight to the programme size). Rotation needs no filter: ffmpeg applies the display matrix
     when it decodes (`display_size` is already turned). `pad_end` repeats the last frame when the
-    file ends before the span does.
+    file ends before the span does. `source` (its probe facts) brings in the pixel aspect and the
+    colour: anamorphic pictures are scaled to their display shape, HDR is tone-mapped after the
+    scale (float maths on programme-sized frames, never on 4K ones), SD's BT.601 matrix and full
+    range are converted by the scale itself; every segment leaves tagged BT.709 limited.
     """
     steps: list[str] = []
     if interlaced:
@@ -158,18 +171,39 @@ def segment_steps(
     else:
         steps.append(f("trim", end_frame=frames))
     steps.append("setpts=PTS-STARTPTS")
-    steps += _fit_steps(display_size, size)
-    steps += ["setsar=1", f("format", "yuv420p")]
+    steps += _fit_steps(display_size, size, source)
+    steps += ["setsar=1", f("format", "yuv420p"), BT709_TAGS]
     return tuple(steps)
 
 
-def _fit_steps(display_size: tuple[int, int], size: tuple[int, int]) -> list[str]:
-    width, height = size
-    if display_size == size:
-        return []
-    steps = [f("scale", w=width, h=height, force_original_aspect_ratio="decrease", force_divisible_by=2)]
+def fitted_size(display_size: tuple[int, int], size: tuple[int, int]) -> tuple[int, int]:
+    """The largest picture of `display_size`'s shape inside `size` (even numbers)."""
     src_w, src_h = display_size
-    if src_w * height != src_h * width:  # another shape (a phone held upright, 4:3): centre it on black
+    width, height = size
+    if src_w * height == src_h * width:
+        return size
+    if src_w * height > src_h * width:  # wider than the frame: full width
+        return width, min(height, even(width * src_h / src_w))
+    return min(width, even(height * src_w / src_h)), height
+
+
+def _fit_steps(
+    display_size: tuple[int, int], size: tuple[int, int], source: VideoFacts | None = None
+) -> list[str]:
+    """Scale to the display shape (never the stored one: 1440x1080 at SAR 4:3 is 16:9), centred on
+    black when the shape differs (a phone held upright, 4:3)."""
+    width, height = size
+    fit_w, fit_h = fitted_size(display_size, size)
+    stored = display_size
+    if source is not None:
+        stored = (source.height, source.width) if source.rotation % 180 else (source.width, source.height)
+    options = scale_colour_options(source)
+    steps = []
+    if stored != (fit_w, fit_h) or options or (source is not None and source.pixel_aspect != 1):
+        steps.append(f("scale", w=fit_w, h=fit_h, **options))
+    if source is not None and is_hdr(source):
+        steps += hdr_to_sdr(source)
+    if (fit_w, fit_h) != size:
         steps.append(f("pad", w=width, h=height, x="(ow-iw)/2", y="(oh-ih)/2", color="black"))
     return steps
 
@@ -193,7 +227,14 @@ def _card_segment(
             f"no drawn image for the {card.kind} card; this is a bug in the render stage"
         ) from None
     index = graph.input(card_input(path, fps))
-    steps = (f("format", "yuv420p"), "setsar=1", *hold_steps(frames, fps))
+    # a drawn RGB card to YUV with the BT.709 matrix (swscale's default for RGB is BT.601)
+    steps = (
+        f("scale", out_color_matrix="bt709", out_range="tv"),
+        f("format", "yuv420p"),
+        "setsar=1",
+        BT709_TAGS,
+        *hold_steps(frames, fps),
+    )
     return graph.chain((stream(index, "v"),), steps, "card")
 
 
@@ -249,7 +290,11 @@ def overlay_graphics(
         index = graph.input(card_input(placed.path, fps))
         length = Fraction(frames) / fps
         fade = min(Fraction(overlay.fade_ms, 1000), length / 2)
-        steps = [f("format", "yuva420p"), *hold_steps(frames, fps)]
+        steps = [
+            f("scale", out_color_matrix="bt709", out_range="tv"),
+            f("format", "yuva420p"),
+            *hold_steps(frames, fps),
+        ]
         if fade > 0:
             steps += [
                 f("fade", t="in", st=0, d=number(fade), alpha=1),

@@ -4,7 +4,9 @@ Camera originals (1080i AVCHD, HEVC from phones, PCM audio in .MOV) are heavy or
 browser, so the page plays `.cache/proxy/<clip_id>.mp4`: H.264 baseline + AAC, at most 640x360
 (360x640 for upright pictures), deinterlaced, a keyframe every second (seeking lands quickly),
 `+faststart` (playback starts before the file is read to the end). ffmpeg applies the rotation
-matrix while decoding, so a phone held upright comes out upright.
+matrix while decoding, so a phone held upright comes out upright; anamorphic pictures (1440x1080 at
+SAR 4:3) are sized by their display aspect, and HDR phone clips tone-mapped to SDR BT.709 as in the
+render, so the producer sees the colours the programme will have.
 
 Timestamps keep their origin: the proxy starts at 0 exactly as the speech audio extracted at
 ingest does, so subtitle times (source time) line up with the proxy's.
@@ -24,14 +26,17 @@ from pathlib import Path
 from typing import Final, Literal
 
 from pipeline.errors import PipelineError
+from pipeline.media.channels import pan_filter
 from pipeline.media.probe import MediaFacts
 from pipeline.media.runner import run_ffmpeg
 from pipeline.project.files import atomic_output, atomic_write_json
 from pipeline.project.footage import Clip, find_clip
-from pipeline.project.model import Project, load_project
+from pipeline.project.model import AudioRouting, Project, load_project
+from pipeline.render.colour import BT709_TAGS, encoder_tags, hdr_to_sdr, is_hdr, scale_colour_options
+from pipeline.render.filters import f
 
 PROXY_BOX = (640, 360)  # landscape; upright pictures get the same box turned
-RECIPE = "h264-baseline-640x360-crf28-aac64k-mono-v1"  # change when proxy_args changes meaningfully
+RECIPE = "h264-baseline-640x360-crf28-aac64k-mono-bt709-v2"  # change when proxy_args changes meaningfully
 
 
 def proxy_path(project: Project, clip_id: str) -> Path:
@@ -50,13 +55,20 @@ def proxy_size(display_size: tuple[int, int]) -> tuple[int, int]:
     return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
 
 
-def proxy_args(source: Path, target: Path, facts: MediaFacts) -> list[str]:
-    """The ffmpeg arguments that turn `source` into the proxy at `target` (pure: tested without ffmpeg)."""
+def proxy_args(
+    source: Path, target: Path, facts: MediaFacts, routing: AudioRouting | None = None
+) -> list[str]:
+    """The ffmpeg arguments that turn `source` into the proxy at `target` (pure: tested without ffmpeg).
+    `routing`: the speech's audio stream and channel (project.toml [audio.<clip id>])."""
+    routing = routing or AudioRouting()
     args = ["-y", "-i", str(source), "-map_metadata", "-1", "-sn", "-dn"]
     if facts.video is not None:
         width, height = proxy_size(facts.video.display_size)
         steps = ["bwdif=mode=send_frame"] if facts.video.interlaced else []
-        steps += [f"scale={width}:{height}", "setsar=1", "format=yuv420p"]
+        steps.append(f("scale", width, height, **scale_colour_options(facts.video)))
+        if is_hdr(facts.video):
+            steps += hdr_to_sdr(facts.video)
+        steps += ["setsar=1", "format=yuv420p", BT709_TAGS]
         args += [
             "-map",
             "0:v:0",
@@ -72,14 +84,25 @@ def proxy_args(source: Path, target: Path, facts: MediaFacts) -> list[str]:
             "28",
             "-force_key_frames",
             "expr:gte(t,n_forced*1)",
+            *encoder_tags(),
         ]
     else:
         args += ["-vn"]
-    if facts.audio is not None:
-        args += ["-map", "0:a:0", "-c:a", "aac", "-b:a", "64k", "-ac", "1", "-ar", "48000"]
+    streams = facts.audio_streams or ((facts.audio,) if facts.audio is not None else ())
+    if facts.audio is not None and routing.stream <= len(streams):
+        channels = streams[routing.stream - 1].channels
+        args += ["-map", f"0:a:{routing.stream - 1}"]
+        if channels > 1:
+            args += ["-af", pan_filter(channels, min(routing.channel, channels))]
+        args += ["-c:a", "aac", "-b:a", "64k", "-ac", "1", "-ar", "48000"]
     else:
         args += ["-an"]
     return [*args, "-movflags", "+faststart", "-f", "mp4", str(target)]
+
+
+def _recipe(project: Project, clip: Clip) -> str:
+    routing = project.audio_routing(clip.clip_id)
+    return RECIPE if routing.is_default else f"{RECIPE}-s{routing.stream}c{routing.channel}"
 
 
 def proxy_is_current(project: Project, clip: Clip) -> bool:
@@ -93,7 +116,7 @@ def proxy_is_current(project: Project, clip: Clip) -> bool:
     return (
         isinstance(stamp, dict)
         and stamp.get("source_sha256") == clip.sha256
-        and stamp.get("recipe") == RECIPE
+        and stamp.get("recipe") == _recipe(project, clip)
     )
 
 
@@ -104,12 +127,14 @@ def make_proxy(project: Project, clip: Clip, progress: Callable[[int], None] | N
         return target
     with atomic_output(target) as tmp:
         run_ffmpeg(
-            proxy_args(clip.path(project), tmp, clip.facts),
+            proxy_args(clip.path(project), tmp, clip.facts, project.audio_routing(clip.clip_id)),
             outputs=[tmp],
             progress=progress,
             what=f"making the review proxy of {clip.clip_id}",
         )
-    atomic_write_json(_stamp_path(project, clip.clip_id), {"source_sha256": clip.sha256, "recipe": RECIPE})
+    atomic_write_json(
+        _stamp_path(project, clip.clip_id), {"source_sha256": clip.sha256, "recipe": _recipe(project, clip)}
+    )
     return target
 
 

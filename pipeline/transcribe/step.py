@@ -19,7 +19,7 @@ from typing import Literal
 from pipeline.errors import MediaError, ProjectError
 from pipeline.project.digest import content_key
 from pipeline.project.files import atomic_write_json
-from pipeline.project.footage import Clip, clips_by_role, index_path, speech_audio_path
+from pipeline.project.footage import Clip, clips_by_role, index_path, speech_audio_path, speech_source
 from pipeline.project.glossary import project_glossary
 from pipeline.project.ingest import extract_speech_audio
 from pipeline.project.model import Glossary, Project
@@ -82,7 +82,8 @@ def load_transcript(project: Project, clip_id: str) -> Transcript | None:
 def current_transcript(project: Project, clip: Clip) -> Transcript | None:
     """The clip's transcript if it was made from the clip's current footage."""
     existing = load_transcript(project, clip.clip_id)
-    return existing if existing is not None and existing.source_sha256 == clip.sha256 else None
+    current = speech_source(project, clip)
+    return existing if existing is not None and existing.source_sha256 == current else None
 
 
 def is_up_to_date(project: Project, clip: Clip) -> bool:
@@ -110,10 +111,10 @@ def options_for(
     )
 
 
-def cache_key(clip: Clip, options: TranscribeOptions, model_identity: str) -> str:
+def cache_key(clip: Clip, options: TranscribeOptions, model_identity: str, source: str = "") -> str:
     material = {
         "format": CACHE_FORMAT,
-        "clip": clip.sha256,
+        "clip": source or clip.sha256,
         "options": options.resolved().result_fields(),
         "model": model_identity,
     }
@@ -176,12 +177,13 @@ def _transcribe_clip(
     options: TranscribeOptions,
     on_audio: Callable[[int], None] | None,
 ) -> tuple[Transcript, ClipResult]:
-    key = cache_key(clip, options, engine.identity)
+    source = speech_source(project, clip)
+    key = cache_key(clip, options, engine.identity, source)
     cached = project.cache_dir / "transcripts" / f"{key}.json"
     try:
         stored = Transcript.from_dict(json.loads(cached.read_text("utf-8")))
         transcript = Transcript(
-            clip.clip_id, stored.language, stored.model, stored.segments, stored.options, clip.sha256
+            clip.clip_id, stored.language, stored.model, stored.segments, stored.options, source
         )
         return transcript, ClipResult(
             clip.clip_id, "cached", clip.facts.duration_ms, words=len(transcript.words)
@@ -199,7 +201,7 @@ def _transcribe_clip(
         model=engine.identity,
         segments=heard.segments,
         options=options.resolved(),
-        source_sha256=clip.sha256,
+        source_sha256=source,
     )
     atomic_write_json(cached, transcript.to_dict())
     return transcript, ClipResult(

@@ -81,6 +81,7 @@ def test_package_holds_linked_files_and_the_publish_record(episode, week_root):
         }
     ]
     assert [(a["clip_id"], a["by"]) for a in record["approvals"]] == [("int-001", "李编辑")]
+    assert [(p["name"], p["consent"]) for p in record["consent"]] == [("王建华", True)]
     qc = record["qc"][0]
     assert (
         qc["loudness_lufs"],

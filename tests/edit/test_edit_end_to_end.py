@@ -47,7 +47,7 @@ def test_ingested_footage_to_cut_timeline_and_otio(project, camera_card):
     result = runner.invoke(cli, ["export", str(project.root), "--format", "otio", "--subtitles", "none"])
     assert result.exit_code == 0, result.output
     document = otio.adapters.read_from_file(str(project.exports_dir / "timeline.otio"))
-    clip = document.find_clips()[0]
+    clip = next(c for c in document.find_clips() if "card" not in c.metadata["pipeline"])
     probed = clips["interview"].facts.duration_ms
     assert clip.media_reference.available_range.duration.to_seconds() == pytest.approx(
         probed / 1000, abs=0.02

@@ -6,7 +6,7 @@ import media
 import pytest
 
 from pipeline.errors import MediaError
-from pipeline.media.probe import probe
+from pipeline.media.probe import MediaFacts, probe
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +87,64 @@ def test_truncated_faststart_mp4_is_refused(tmp_path):
     cut.write_bytes(data[: len(data) // 3])
     with pytest.raises(MediaError, match="truncated"):
         probe(cut)
+
+
+@pytest.fixture(scope="module")
+def camera_facts(tmp_path_factory):
+    d = tmp_path_factory.mktemp("colour")
+    return {
+        "anamorphic": probe(media.anamorphic_clip(d / "00001.MTS", duration=0.5)),
+        "hlg": probe(media.hdr_clip(d / "IMG_0001.MOV", "hlg", duration=0.4)),
+        "pq": probe(media.hdr_clip(d / "VID_pq.mp4", "pq", duration=0.4)),
+        "sd": probe(media.sd_601_clip(d / "sd.mov", duration=0.4)),
+        "tc": probe(
+            media.make_clip(
+                d / "tc.mov",
+                duration=0.4,
+                channels=6,
+                extra=("-timecode", "10:00:00:00", "-color_primaries", "bt709"),
+            )
+        ),
+    }
+
+
+def test_anamorphic_sample_and_display_aspect(camera_facts):
+    v = camera_facts["anamorphic"].video
+    assert (v.width, v.height, v.sar, v.dar) == (1440, 1080, "4:3", "16:9")
+    assert v.display_size == (1920, 1080)
+
+
+def test_hdr_kind_colour_and_bit_depth(camera_facts):
+    hlg, pq = camera_facts["hlg"].video, camera_facts["pq"].video
+    assert (hlg.hdr, hlg.color_primaries, hlg.color_transfer, hlg.color_matrix) == (
+        "HLG",
+        "bt2020",
+        "arib-std-b67",
+        "bt2020nc",
+    )
+    assert (hlg.color_range, hlg.bit_depth) == ("tv", 10)
+    assert (pq.hdr, pq.color_transfer, pq.bit_depth) == ("PQ", "smpte2084", 10)
+
+
+def test_sd_bt601_and_plain_sdr(camera_facts):
+    sd = camera_facts["sd"].video
+    assert (sd.hdr, sd.color_matrix, sd.matrix, sd.bit_depth) == ("SDR", "bt470bg", "bt470bg", 8)
+    assert (sd.sar, sd.dar, sd.display_size) == ("16:15", "4:3", (768, 576))
+
+
+def test_timecode_and_audio_layout_per_stream(camera_facts):
+    f = camera_facts["tc"]
+    assert f.timecode == "10:00:00:00"
+    assert [(a.channels, a.layout) for a in f.audio_streams] == [(6, "5.1")]
+    assert "TC 10:00:00:00" in f.describe() and "audio 1: 6 ch 5.1" in f.describe()
+
+
+def test_facts_round_trip_and_old_index_entries_still_load(camera_facts):
+    f = camera_facts["hlg"]
+    assert MediaFacts.from_dict(f.to_dict()) == f
+    old = f.to_dict()
+    for key in ("sar", "dar", "color_primaries", "color_transfer", "color_matrix", "color_range", "hdr"):
+        del old["video"][key]
+    del old["audio_streams"], old["timecode"]
+    loaded = MediaFacts.from_dict(old)
+    assert loaded.video.sar == "1:1" and loaded.video.hdr == "SDR" and loaded.audio_streams == (loaded.audio,)

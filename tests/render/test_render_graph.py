@@ -286,7 +286,7 @@ def test_mpegts_spans_seek_early_and_cut_the_pre_roll():
     assert PRE_ROLL_MS == 3000
     graph = graph_of(args)
     assert "trim=start=3:end=5," in next(c for c in graph if c.startswith("[3:v]"))
-    assert "atrim=start_sample=144000," in next(c for c in graph if c.startswith("[3:a]"))
+    assert "atrim=start_sample=144000," in next(c for c in graph if c.startswith("[3:a:0]"))
 
 
 def test_vertical_framing_blur_and_crop():
@@ -432,4 +432,4 @@ def test_a_clip_without_sound_under_narration_is_silence():
         loudness=fake_loudness("web"),
         fonts_dir=FONTS,
     )
-    assert "[4:a]" not in " ".join(graph_of(args))
+    assert "[4:a" not in " ".join(graph_of(args))

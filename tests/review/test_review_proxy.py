@@ -49,7 +49,7 @@ def test_closing_the_maker_abandons_the_encode_and_its_partial_file(review_proje
     monkeypatch.setattr(
         proxy_module,
         "proxy_args",
-        lambda source, target, facts: [
+        lambda source, target, facts, *routing: [
             "-y",
             "-re",
             "-f",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from pipeline.media.probe import AudioFacts, MediaFacts, VideoFacts
@@ -96,7 +98,10 @@ def test_proxy_size(display, size):
 
 def test_proxy_args_for_interlaced_camcorder_footage(tmp_path):
     args = proxy_args(tmp_path / "in.mts", tmp_path / "out.mp4", facts(interlaced=True))
-    assert args[args.index("-vf") + 1] == "bwdif=mode=send_frame,scale=640:360,setsar=1,format=yuv420p"
+    assert args[args.index("-vf") + 1] == (
+        "bwdif=mode=send_frame,scale=640:360,setsar=1,format=yuv420p,"
+        "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
+    )
     assert args[args.index("-profile:v") + 1] == "baseline" and args[args.index("-c:a") + 1] == "aac"
     assert args[args.index("-movflags") + 1] == "+faststart" and args[-1] == str(tmp_path / "out.mp4")
     assert "-noautorotate" not in args  # ffmpeg turns rotated phone pictures upright while decoding
@@ -195,3 +200,22 @@ def test_every_finding_reads_in_chinese():
     assert labels["overlap"] == "与上一条字幕时间重叠：请改正时间"
     for label in labels.values():
         assert not any(c.isascii() and c.isalpha() for c in label), label
+
+
+def test_proxy_args_show_anamorphic_at_display_aspect_and_tone_map_hdr(tmp_path):
+    anamorphic = facts(1440, 1080)
+    anamorphic = dataclasses.replace(anamorphic, video=dataclasses.replace(anamorphic.video, sar="4:3"))
+    args = proxy_args(tmp_path / "in.mts", tmp_path / "out.mp4", anamorphic)
+    assert args[args.index("-vf") + 1].startswith("scale=640:360,setsar=1")
+    hlg = dataclasses.replace(
+        anamorphic.video,
+        sar="1:1",
+        hdr="HLG",
+        color_primaries="bt2020",
+        color_transfer="arib-std-b67",
+        color_matrix="bt2020nc",
+    )
+    chain = proxy_args(tmp_path / "in.mov", tmp_path / "out.mp4", dataclasses.replace(anamorphic, video=hlg))
+    vf = chain[chain.index("-vf") + 1]
+    assert "tonemap=tonemap=mobius" in vf and vf.endswith("range=tv")
+    assert chain[chain.index("-color_trc") + 1] == "bt709"
