@@ -53,6 +53,11 @@ def _tokenizer():
     return tokenizer
 
 
+def jieba_tokenizer():
+    """The one jieba tokenizer of the process (its dictionary is shared with the correction stage)."""
+    return _tokenizer()
+
+
 def words(text: str) -> tuple[str, ...]:
     """The jieba words of `text` (spaces and punctuation are words of their own)."""
     return tuple(_tokenizer().cut(text, HMM=True))
