@@ -136,6 +136,6 @@ def test_transcribe_settings_default_and_validate(tmp_path):
         ({"model": 3}, "[transcribe] model must be a quoted string, not 3"),
     ):
         root = write(tmp_path / "c", {**VALID, "transcribe": table})
-        with pytest.raises(ProjectError, match="") as err:
+        with pytest.raises(ProjectError) as err:
             load_project(root)
         assert message in str(err.value)
