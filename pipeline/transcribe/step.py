@@ -29,6 +29,7 @@ from pipeline.transcribe.chinese import simplify_transcription
 from pipeline.transcribe.correct import correct_transcript
 from pipeline.transcribe.engine import TranscribeOptions, Transcriber, WhisperTranscriber
 from pipeline.transcribe.models import resolve_model
+from pipeline.transcribe.style import style_transcript
 from pipeline.transcribe.transcript import Transcript
 
 DEFAULT_MODEL = "base"
@@ -169,7 +170,9 @@ def transcribe_project(
             on_audio = None if progress is None else (lambda ms, base=done_s: progress(base + ms / 1000))
             transcript, result = _transcribe_clip(project, clip, engine, options, on_audio)
             model_used = engine.identity
-            if project.transcribe.corrections:  # on the words as heard: the cache keeps those
+            # numbers and punctuation, then corrections, on the words as heard (the cache keeps those)
+            transcript = style_transcript(transcript)
+            if project.transcribe.corrections:
                 transcript = correct_transcript(transcript, glossary)
         write_draft(project, clip.clip_id, draft_cues(transcript.words, profile, glossary))
         # the transcript goes last: it marks the clip done, so a failure above means "do it again"
