@@ -392,6 +392,12 @@ def _covering(words: tuple[Word, ...], start: int, end: int) -> list[Word]:
     return covering or [words[0]]
 
 
+@functools.lru_cache(maxsize=4)
+def corrector_for(glossary: Glossary, lexicon: Lexicon) -> Corrector:
+    """One corrector per glossary and lexicon (building one reads the pinyin of every term)."""
+    return Corrector(glossary, lexicon)
+
+
 def correct_transcript(
     transcript: Transcript, glossary: Glossary, lexicon: Lexicon | None = None
 ) -> Transcript:
@@ -401,6 +407,6 @@ def correct_transcript(
     corrected before."""
     if transcript.language not in ("zh", "yue"):
         return transcript
-    corrector = Corrector(glossary, lexicon if lexicon is not None else load_lexicon())
+    corrector = corrector_for(glossary, lexicon if lexicon is not None else load_lexicon())
     segments, corrections = correct_segments(transcript.segments, corrector)
     return replace(transcript, segments=segments, corrections=transcript.corrections + corrections)
