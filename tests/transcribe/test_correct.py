@@ -23,7 +23,8 @@ from pipeline.transcribe.transcript import Segment, Transcript, Word
 
 GLOSSARY = Glossary(terms=("王建华", "邹城市", "石墙镇", "两委"), wrong_forms=(("两为", "两委"),))
 LEXICON = Lexicon(
-    terms=("党龄", "乡村振兴", "主心骨", "驻村", "老党员", "留守儿童"), places=("峄山镇", "唐村镇")
+    terms=("党龄", "乡村振兴", "主心骨", "驻村", "老党员", "留守儿童", "低保", "党委"),
+    places=("峄山镇", "唐村镇"),
 )
 
 
@@ -85,6 +86,9 @@ def test_a_dictionary_word_replaces_a_non_word_only_on_strong_evidence(corrector
         "修通了3.5公里的硬化路，用了15年",  # numbers
         "王建华是邹城市的驻村干部",  # terms already right
         "党员就是要服从组织安排",  # an everyday sentence
+        "打开我的包看看",  # 的包 sounds like 低保, but 的 + 包 is the likelier reading
+        "他年轻时去过特里尼达",  # a foreign name: no dictionary name stands in for it
+        "当尾注已经存在时",  # 当尾 sounds like 党委, but 当 + 尾注 reads better by a wide margin
     ],
 )
 def test_leaves_right_text_alone(corrector, text):
