@@ -14,6 +14,12 @@ then the totals, the corrections' precision (changes that fixed an error / all c
 fixed an error when undoing it alone would add errors) and the pipeline's overhead over bare
 faster-whisper (it must stay under 10%). Last, the English check: WER of tests/data/real_speech/
 jfk.flac with and without the correction stage (which leaves other languages alone).
+
+    .venv/bin/python bench/transcribe.py --false-alarms
+
+instead runs only the correction stage over text that is right as it stands: every translated
+message of the system's zh_CN catalogues (/usr/share/locale/zh_CN/LC_MESSAGES/*.mo, some 400,000
+characters on Debian), and prints each change it would make there (every one is a false alarm).
 Both run on the same audio, alternately take by take so that a busy machine slows both alike;
 with --repeat N each figure is the fastest of N runs. Model loading is not timed.
 """
@@ -21,6 +27,8 @@ with --repeat N each figure is the fastest of N runs. Model loading is not timed
 from __future__ import annotations
 
 import argparse
+import gettext
+import re
 import sys
 import tempfile
 import time
@@ -40,7 +48,7 @@ from pipeline.transcribe.engine import (
     seed_sampler,
     whisper_kwargs,
 )
-from pipeline.transcribe.glossary import project_glossary
+from pipeline.transcribe.glossary import load_office_glossary, project_glossary
 from pipeline.transcribe.lexicon import load_lexicon
 from pipeline.transcribe.models import resolve_model
 from pipeline.transcribe.step import options_for
@@ -123,6 +131,39 @@ def time_bare(model: WhisperModel, audio: Path, options: TranscribeOptions) -> t
     return time.perf_counter() - started, text
 
 
+CATALOGUES = Path("/usr/share/locale/zh_CN/LC_MESSAGES")
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
+
+
+def false_alarms() -> int:
+    """The correction stage over correct text: the translated messages of the system's programs."""
+    sentences = []
+    for catalogue in sorted(CATALOGUES.glob("*.mo")):
+        try:
+            with catalogue.open("rb") as fh:
+                messages = gettext.GNUTranslations(fh)._catalog.values()
+        except (OSError, gettext.error, UnicodeDecodeError):
+            continue
+        sentences.extend(m for m in messages if isinstance(m, str) and HAN_RUN.search(m))
+    if not sentences:
+        print(f"no zh_CN message catalogues in {CATALOGUES}", file=sys.stderr)
+        return 1
+    corrector = Corrector(load_office_glossary(), load_lexicon())
+    characters = sum(1 for m in sentences for c in m if "\u4e00" <= c <= "\u9fff")
+    changes = 0
+    started = time.perf_counter()
+    for message in sentences:
+        for p in corrector.propose(message):
+            changes += 1
+            context = message[max(0, p.start - 6) : p.end + 6].replace("\n", " ")
+            print(f"  {p.original} -> {p.replacement}  ({p.reason}, score {p.score})  {context}")
+    print(
+        f"{changes} changes in {characters} Chinese characters of correct text ({len(sentences)} messages), "
+        f"one per {characters // max(changes, 1)} characters; {time.perf_counter() - started:.0f} s"
+    )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default="base", help="model name or CTranslate2 folder (default: base)")
@@ -131,7 +172,14 @@ def main() -> int:
     parser.add_argument(
         "--hotwords", action="store_true", help="also pass the glossary as hotwords (off in the pipeline)"
     )
+    parser.add_argument(
+        "--false-alarms",
+        action="store_true",
+        help="only count the correction stage's changes to correct text (the system's zh_CN messages)",
+    )
     args = parser.parse_args()
+    if args.false_alarms:
+        return false_alarms()
 
     resolved = resolve_model(args.model)
     sample = parse_project(Path(tempfile.gettempdir()), SAMPLE_PROJECT)

@@ -7,9 +7,10 @@ terms, nearly the same) makes the sentence much more probable:
 
 - candidates come from the project glossary (its terms, and its wrong forms, which are replaced
   outright), the office lexicon and the region's place names (`lexicon.py`), and, for stretches
-  that are no word at all, jieba's dictionary (a word that differs in one or two characters, read
-  the same);
-- pronunciations come from pypinyin (tones ignored; every reading of a polyphone counts);
+  that are no word at all, jieba's dictionary (a common word, not a name, that differs in one
+  character and reads the same);
+- pronunciations come from pypinyin (tones ignored; a character's reading in its sentence and its
+  most common reading count, its rare ones do not);
 - the judge is a word-unigram model over a few characters of context: the best segmentation's log
   probability with jieba's dictionary frequencies, the glossary and lexicon added with high counts.
   A replacement is applied only when it raises the context's log probability by a margin (higher
@@ -38,8 +39,9 @@ GLOSSARY_COUNT = 5000
 LEXICON_COUNT = 1000
 PLACE_COUNT = 1000
 # Margins, in natural-log units of the context's probability (4.0: 55 times more probable).
-# The margins were set against false alarms on correct text (420,000 characters of the system's
-# zh_CN message catalogues: 的包 is no 低保, 当尾注 no 党委), not on the sample narration.
+# EXACT_MARGIN was raised from 3 to 4 against false alarms on correct text (`bench/transcribe.py
+# --false-alarms`: 当尾注 is no 党委); DICTIONARY_MARGIN is far above the wrong dictionary
+# proposals seen on the sample's drafts (up to 10.6): jieba's dictionary knows too many words.
 EXACT_MARGIN = 4.0  # an office or glossary term, same pinyin
 NEAR_MARGIN = 6.0  # an office or glossary term, near pinyin (zh/z, ing/in ...)
 DICTIONARY_MARGIN = 12.0  # a jieba word, same pinyin, where the draft has no word: near-certain only
