@@ -21,6 +21,8 @@ HEADER = """\
 # credits           the outro card, in order: {role = "出品", name = "..."}
 # [assets]          logo, music... paths relative to this folder (or the repository's assets/)
 # [overrides]       any preset value, e.g. [overrides.platforms.web] crf = 21
+# [transcribe]      model = "small" (or a model folder); corrections = false turns the homophone
+#                   corrections off (on by default)
 
 """
 
