@@ -285,6 +285,8 @@ def test_flagged_words_are_highlighted_restored_and_the_choice_saved(page, revie
     )
     page.reload()
     page.wait_for_selector("body[data-ready=true]")
+    # the proxy video must be there for the jumps to move it (a seek before it loads is ignored)
+    page.wait_for_function("document.getElementById('video').readyState >= 2", timeout=60_000)
 
     # highlighted: the correction and the low-confidence word; hovering the button shows the original
     assert row(page, 1).locator(".backdrop span.flag-corrected").text_content() == "党龄"
