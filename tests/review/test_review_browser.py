@@ -294,6 +294,7 @@ def test_flagged_words_are_highlighted_restored_and_the_choice_saved(page, revie
     chip = row(page, 1).locator(".flags button.flag.corrected")
     assert "党领" in chip.get_attribute("title")
     chip.hover()
+    assert "“党龄”原为“党领”" in row(page, 1).locator("textarea").get_attribute("title")  # hovering the text
     assert "待查 2 处" in page.text_content("#flag-count")
 
     # Alt+N jumps to the first flagged place, with the word selected; Alt+K restores the original
