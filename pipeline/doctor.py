@@ -10,6 +10,7 @@ from pathlib import Path
 from pipeline.errors import PipelineError
 from pipeline.media.ffmpeg_bin import ffmpeg_exe, ffmpeg_lists, ffmpeg_version
 from pipeline.media.fonts import find_cjk_font
+from pipeline.project.model import load_project
 
 MIN_FREE_GB = 5.0  # a 4-minute episode with three platforms and its cache needs about 2 GB
 
@@ -63,13 +64,23 @@ def check_font() -> Check:
     return Check("CJK font", True, f"{font.family}: {font.regular}")
 
 
-def check_model() -> Check:
+def check_model(project_dir: Path | None = None) -> Check:
+    """The active speech model: [transcribe] model in the project's project.toml, else base."""
     try:
         from pipeline.transcribe.models import model_status
+        from pipeline.transcribe.step import DEFAULT_MODEL, model_spec
     except ImportError:  # transcription not installed in this build
         return Check("speech model", False, "transcription module missing; reinstall the pipeline")
+    spec, origin = DEFAULT_MODEL, "default"
+    if project_dir is not None and (project_dir / "project.toml").is_file():
+        try:
+            project = load_project(project_dir)
+        except PipelineError as exc:
+            return Check("speech model", False, str(exc))
+        if project.transcribe.model:
+            spec, origin = model_spec(project), "project.toml"
     try:
-        return Check("speech model", True, model_status())
+        return Check("speech model", True, f"active ({origin}): {model_status(spec)}")
     except PipelineError as exc:
         return Check("speech model", False, str(exc))
 
@@ -89,7 +100,7 @@ def run_checks(project_dir: Path | None = None) -> list[Check]:
         check_ffmpeg,
         check_pyav,
         check_font,
-        check_model,
+        lambda: check_model(project_dir),
         lambda: check_disk(project_dir or Path.cwd()),
     ]
     results: list[Check] = []

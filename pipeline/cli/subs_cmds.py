@@ -28,9 +28,10 @@ def lint_cmd(project_dir: Path, as_json: bool, vertical: bool) -> None:
     """
     from pipeline.project.model import load_project
     from pipeline.subtitles.checks import lint_project
+    from pipeline.transcribe.flags import with_flag_findings
 
     project = load_project(project_dir)
-    results = lint_project(project, vertical=vertical)
+    results = with_flag_findings(project, lint_project(project, vertical=vertical))
     findings = [f for r in results for f in r.findings]
     if as_json:
         click.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
@@ -179,7 +180,7 @@ def _lint_table(root: Path, results) -> list[str]:
     lines = []
     for result in results:
         errors = sum(f.severity == "error" for f in result.findings)
-        warnings = len(result.findings) - errors
+        warnings = sum(f.severity == "warning" for f in result.findings)
         where = _relative(root, result.path) or "no subtitles"
         lines.append(
             f"{result.clip_id}  {where}: {errors} error{'s' * (errors != 1)}, "

@@ -14,11 +14,11 @@ from pipeline.cli.options import project_dir
 @click.option(
     "--model",
     "model",
-    default="base",
-    show_default=True,
+    default=None,
     metavar="NAME|PATH",
     help="Speech model: a name (base, small...) from the local cache or the installed model "
-    "package, or the path of a CTranslate2 Whisper folder.",
+    "package, or the path of a CTranslate2 Whisper folder. Default: [transcribe] model in "
+    "project.toml, else base.",
 )
 @click.option(
     "--language",
@@ -33,7 +33,7 @@ from pipeline.cli.options import project_dir
     help="Transcribe every interview clip again and rewrite the drafts (instant when the cached "
     "result for the same model and settings exists).",
 )
-def transcribe_cmd(project_dir: Path, model: str, language: str, force: bool) -> None:
+def transcribe_cmd(project_dir: Path, model: str | None, language: str, force: bool) -> None:
     """Transcripts and subtitle drafts for every interview clip not yet transcribed."""
     from pipeline.progress import progress_bar
     from pipeline.project.model import load_project

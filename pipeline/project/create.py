@@ -29,6 +29,8 @@ HEADER = """\
 #                   stream = 1 (1 = the first audio stream), channel = 2 (1-based; 0 or absent = all
 #                   channels mixed, 5.1 with the centre at full level). `ingest --audio-stream K
 #                   --audio-channel N` writes it; changing it re-transcribes and re-renders the clip
+# [transcribe]      model = "small" (or a model folder); corrections = false turns the homophone
+#                   corrections off (on by default)
 
 """
 

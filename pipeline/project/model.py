@@ -79,6 +79,14 @@ class Glossary:
 
 
 @dataclass(frozen=True, slots=True)
+class TranscribeSettings:
+    """[transcribe] in project.toml (issue 14): the speech model and the correction stage."""
+
+    model: str = ""  # a model name (base, small ...) or a CTranslate2 folder; "" for the default
+    corrections: bool = True  # homophone corrections from glossary, lexicon and dictionary
+
+
+@dataclass(frozen=True, slots=True)
 class Credit:
     role: str  # 出品, 监制, 摄像, 剪辑 ...
     name: str
@@ -107,6 +115,7 @@ class Project:
     audio: Mapping[str, AudioRouting] = field(default_factory=lambda: MappingProxyType({}))
     # project-level overrides of preset values: {"platforms": {"web": {...}}, "template": {...}, "qc": {...}}
     overrides: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    transcribe: TranscribeSettings = TranscribeSettings()
 
     # the folder layout of the README's "Project folder"
     @property
@@ -321,6 +330,7 @@ def parse_project(root: Path, data: Mapping[str, Any]) -> Project:
         audio[clip_id] = routing
 
     overrides = r.table("overrides", required=False)
+    transcribe = _transcribe_settings(r)
     return Project(
         root=root.resolve(),
         episode=episode,
@@ -334,4 +344,19 @@ def parse_project(root: Path, data: Mapping[str, Any]) -> Project:
         assets=MappingProxyType(assets),
         audio=MappingProxyType(audio),
         overrides=MappingProxyType(dict(overrides)),
+        transcribe=transcribe,
+    )
+
+
+def _transcribe_settings(r: _Reader) -> TranscribeSettings:
+    """[transcribe]: model = "small" or a folder path; corrections = true | false."""
+    table = r.table("transcribe", required=False)
+    unknown = sorted(set(table) - {"model", "corrections"})
+    if unknown:
+        raise r.fail(f"[transcribe] {unknown[0]}", "is not a setting; use model or corrections")
+    corrections = table.get("corrections", True)
+    if not isinstance(corrections, bool):
+        raise r.fail("[transcribe] corrections", f"must be true or false, not {corrections!r}")
+    return TranscribeSettings(
+        model=r.text(table, "transcribe", "model", required=False).strip(), corrections=corrections
     )

@@ -238,6 +238,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
         project = self._project()
         opened = open_clip(project, clip_id)
         answer = wire.subtitles_json(opened)
+        answer["flags"] = wire.clip_flags_json(project, clip_id)
         answer["proxy"] = wire.proxy_json(
             clip_id, self.server.proxies.want(project, opened.clip, urgent=True)
         )

@@ -19,6 +19,8 @@ from pipeline.subtitles.cue import Cue
 from pipeline.subtitles.profile import QCProfile
 from pipeline.subtitles.qc import Finding
 from pipeline.subtitles.store import Approval
+from pipeline.transcribe.flags import Flag, transcript_flags
+from pipeline.transcribe.step import load_transcript
 
 MAX_CUES = 5000
 MAX_TEXT = 500  # characters in one cue: far beyond any legal subtitle, short of abuse
@@ -165,3 +167,25 @@ def project_json(project: Project, profile: QCProfile, glossary: Glossary) -> di
             "wrong_forms": [[wrong, right] for wrong, right in glossary.wrong_forms],
         },
     }
+
+
+def flags_json(flags: Sequence[Flag]) -> list[dict[str, Any]]:
+    """The places a producer should look (machine corrections, low-confidence words), in time order."""
+    return [
+        {
+            "kind": f.kind,
+            "start_ms": f.start_ms,
+            "end_ms": f.end_ms,
+            "text": f.text,
+            "original": f.original,
+            "reason": f.reason,
+            "score": f.score,
+        }
+        for f in flags
+    ]
+
+
+def clip_flags_json(project: Project, clip_id: str) -> list[dict[str, Any]]:
+    """The clip's flags from its transcript; none when it has no transcript yet."""
+    transcript = load_transcript(project, clip_id)
+    return flags_json(transcript_flags(transcript)) if transcript is not None else []

@@ -54,6 +54,11 @@ def _tokenizer() -> Any:
     return tokenizer
 
 
+def jieba_tokenizer() -> Any:
+    """The one jieba tokenizer of the process (its dictionary is shared with the correction stage)."""
+    return _tokenizer()
+
+
 def words(text: str) -> tuple[str, ...]:
     """The jieba words of `text` (spaces and punctuation are words of their own)."""
     return tuple(_tokenizer().cut(text, HMM=True))

@@ -183,6 +183,25 @@ def _require_complete(folder: Path) -> None:
             f"{folder}: not a complete CTranslate2 Whisper model (missing {', '.join(missing)}); "
             "delete or complete the folder, or use --model base"
         )
+    if not is_whisper_config(folder / "config.json"):
+        raise ModelError(
+            f"{folder}: not a CTranslate2 Whisper model (its config.json has no Whisper settings such as "
+            "lang_ids); copy a faster-whisper model folder (e.g. Systran/faster-whisper-small), or use --model base"
+        )
+
+
+def is_whisper_config(config: Path) -> bool:
+    """Whether config.json is the one CTranslate2 writes for a Whisper model (language ids and
+    suppressed tokens: other model types have neither)."""
+    try:
+        data = json.loads(config.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(data, dict) and "lang_ids" in data and "suppress_ids" in data
+
+
+def model_size_mb(folder: Path) -> float:
+    return (folder / "model.bin").stat().st_size / 1e6
 
 
 # --- installed model-data packages -------------------------------------------------------------
@@ -341,12 +360,14 @@ def model_status(name: str = "base", *, cache_dir: Path | None = None) -> str:
 
     Raises ModelError, saying how to get one, when it cannot be found.
     """
+    if _looks_like_path(name):
+        folder = _explicit_folder(Path(name).expanduser()).path
+        return f"{folder} ({model_size_mb(folder):.0f} MB)"
     cache = cache_dir if cache_dir is not None else model_cache_dir()
     cached = cache / name
     if cached.is_dir():
         _require_complete(cached)
-        size_mb = (cached / "model.bin").stat().st_size / 1e6
-        return f"{name}: {cached} ({size_mb:.0f} MB)"
+        return f"{name}: {cached} ({model_size_mb(cached):.0f} MB)"
     package = next((p for p in MODEL_PACKAGES if p.name == name), None)
     if package is not None and package_installed(package):
         versions = ", ".join(f"{d} {v}" for d, v in _versions(package).items())

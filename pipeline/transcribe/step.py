@@ -28,10 +28,13 @@ from pipeline.subtitles.profile import project_profile
 from pipeline.subtitles.store import draft_path, write_draft
 from pipeline.transcribe import glossary as terms
 from pipeline.transcribe.chinese import simplify_transcription
+from pipeline.transcribe.correct import correct_transcript
 from pipeline.transcribe.engine import TranscribeOptions, Transcriber, WhisperTranscriber
 from pipeline.transcribe.models import resolve_model
+from pipeline.transcribe.style import style_transcript
 from pipeline.transcribe.transcript import Transcript
 
+DEFAULT_MODEL = "base"
 CACHE_FORMAT = 2  # bump when what is cached changes shape or meaning (2: Chinese punctuation)
 SecondsProgress = Callable[[float], None]  # audio seconds done in this run, absolute
 
@@ -111,6 +114,20 @@ def options_for(
     )
 
 
+def model_spec(project: Project, model: str | None = None) -> str:
+    """The model to use: `--model` if given, else `[transcribe] model` in project.toml, else base.
+
+    A relative folder in project.toml is taken from the project folder."""
+    if model:
+        return model
+    configured = project.transcribe.model
+    if not configured:
+        return DEFAULT_MODEL
+    if "/" in configured or "\\" in configured or configured.startswith((".", "~")):
+        return str((project.root / Path(configured).expanduser()).resolve())
+    return configured
+
+
 def cache_key(clip: Clip, options: TranscribeOptions, model_identity: str, source: str = "") -> str:
     material = {
         "format": CACHE_FORMAT,
@@ -124,7 +141,7 @@ def cache_key(clip: Clip, options: TranscribeOptions, model_identity: str, sourc
 def transcribe_project(
     project: Project,
     *,
-    model: str = "base",
+    model: str | None = None,
     language: str | None = "zh",
     force: bool = False,
     transcriber: Transcriber | None = None,
@@ -155,10 +172,14 @@ def transcribe_project(
             result = ClipResult(clip.clip_id, "redrafted", clip.facts.duration_ms, words=len(kept.words))
         else:
             if engine is None:
-                engine = WhisperTranscriber(resolve_model(model))
+                engine = WhisperTranscriber(resolve_model(model_spec(project, model)))
             on_audio = None if progress is None else (lambda ms, base=done_s: progress(base + ms / 1000))
             transcript, result = _transcribe_clip(project, clip, engine, options, on_audio)
             model_used = engine.identity
+            # numbers and punctuation, then corrections, on the words as heard (the cache keeps those)
+            transcript = style_transcript(transcript)
+            if project.transcribe.corrections:
+                transcript = correct_transcript(transcript, glossary)
         assert profile is not None  # loaded whenever a clip is pending
         write_draft(project, clip.clip_id, draft_cues(transcript.words, profile, glossary))
         # the transcript goes last: it marks the clip done, so a failure above means "do it again"

@@ -30,6 +30,20 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """One change the correction stage made to the recogniser's words (see `correct.py`)."""
+
+    segment: int  # index of the segment changed
+    offset: int  # character offset in the segment's joined word texts
+    start_ms: int  # the words it touches, in source time
+    end_ms: int
+    original: str  # what the recogniser wrote
+    replacement: str  # what the transcript says now
+    reason: str
+    score: float  # how much more probable the context became (natural log); 99 for a wrong form
+
+
+@dataclass(frozen=True, slots=True)
 class Transcript:
     clip_id: str
     language: str
@@ -37,6 +51,7 @@ class Transcript:
     segments: tuple[Segment, ...]
     options: TranscribeOptions = TranscribeOptions()  # what the engine was asked, for the record
     source_sha256: str = ""
+    corrections: tuple[Correction, ...] = ()  # machine corrections applied to the words
 
     @property
     def words(self) -> tuple[Word, ...]:
@@ -67,4 +82,5 @@ class Transcript:
             segments=segments,
             options=TranscribeOptions.from_dict(data.get("options") or {}),
             source_sha256=data.get("source_sha256", ""),
+            corrections=tuple(Correction(**c) for c in data.get("corrections", ())),
         )

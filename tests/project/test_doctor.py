@@ -34,7 +34,7 @@ def ready(monkeypatch):
     monkeypatch.setattr(doctor, "ffmpeg_version", lambda: "ffmpeg 7.0.2")
     font = CjkFont("Noto Sans CJK SC", Path("/fonts/NotoSansCJK.ttc"), Path("/fonts/NotoSansCJK-Bold.ttc"))
     monkeypatch.setattr(doctor, "find_cjk_font", lambda: font)
-    monkeypatch.setattr(models, "model_status", lambda: "base: /models/base (75 MB)")
+    monkeypatch.setattr(models, "model_status", lambda spec="base": f"{spec}: /models/base (75 MB)")
     monkeypatch.setattr(shutil, "disk_usage", lambda path: DiskUsage(10**12, 10**11, 9 * 10**11))
     return monkeypatch
 
@@ -95,3 +95,24 @@ def test_too_little_disk_space(ready, tmp_path):
     ready.setattr(shutil, "disk_usage", lambda path: DiskUsage(10**12, 10**12, 10**9))
     check = doctor.check_disk(tmp_path)
     assert not check.ok and "free at least 5 GB" in check.detail
+
+
+def test_doctor_shows_the_projects_model_and_its_size(tmp_path):
+    from pipeline.project.create import create_project
+
+    project = create_project(tmp_path / "p", title="驻村路上", subject_name="王建华", subject_role="队员")
+    folder = project.root / "models" / "small"
+    folder.mkdir(parents=True)
+    (folder / "model.bin").write_bytes(b"x" * 2_000_000)
+    (folder / "config.json").write_text('{"lang_ids": [50259], "suppress_ids": [1]}', "utf-8")
+    (folder / "tokenizer.json").write_text("{}", "utf-8")
+    project.file.write_text(
+        project.file.read_text("utf-8") + '\n[transcribe]\nmodel = "models/small"\n', "utf-8"
+    )
+
+    check = doctor.check_model(project.root)
+    assert check.ok and check.detail == f"active (project.toml): {folder} (2 MB)"
+    (folder / "config.json").write_text("{}", "utf-8")
+    check = doctor.check_model(project.root)
+    assert not check.ok and "not a CTranslate2 Whisper model" in check.detail
+    assert doctor.check_model(tmp_path).detail.startswith("active (default): base")

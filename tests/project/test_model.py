@@ -126,3 +126,21 @@ def test_atomic_output_keeps_the_old_file_on_failure(tmp_path):
             raise RuntimeError("crash")
     assert target.read_text() == "good"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_transcribe_settings_default_and_validate(tmp_path):
+    project = load_project(write(tmp_path / "a", VALID))
+    assert project.transcribe.model == "" and project.transcribe.corrections is True
+    project = load_project(
+        write(tmp_path / "b", {**VALID, "transcribe": {"model": "models/small", "corrections": False}})
+    )
+    assert project.transcribe.model == "models/small" and project.transcribe.corrections is False
+    for table, message in (
+        ({"corrections": "yes"}, "[transcribe] corrections must be true or false, not 'yes'"),
+        ({"modle": "small"}, "[transcribe] modle is not a setting; use model or corrections"),
+        ({"model": 3}, "[transcribe] model must be a quoted string, not 3"),
+    ):
+        root = write(tmp_path / "c", {**VALID, "transcribe": table})
+        with pytest.raises(ProjectError) as err:
+            load_project(root)
+        assert message in str(err.value)

@@ -256,3 +256,74 @@ def test_a_page_that_fell_behind_is_told_to_reload(page, client, review_project)
     assert producer_path(review_project, "int-001").read_bytes() == theirs
     page.click("#message-reload")
     page.wait_for_function("document.querySelector('#cue-list textarea').value === '另一个窗口改的'")
+
+
+def test_flagged_words_are_highlighted_restored_and_the_choice_saved(page, review_project):
+    from pipeline.project.files import atomic_write_json
+    from pipeline.subtitles.store import write_draft
+    from pipeline.transcribe.step import transcript_path
+    from pipeline.transcribe.transcript import Correction, Segment, Transcript, Word
+
+    words = (
+        Word(0, 500, "有着", 0.9),
+        Word(500, 900, "十五年", 0.9),
+        Word(900, 1400, "党龄，", 0.8),
+        Word(1600, 2100, "何林", 0.2),  # low confidence
+        Word(2100, 2600, "军来了。", 0.9),
+    )
+    corrections = (Correction(0, 5, 900, 1400, "党领", "党龄", "office term, same sound", 7.5),)
+    transcript = Transcript(
+        "int-001",
+        "zh",
+        "fake",
+        (Segment(0, 2600, "有着十五年党龄，何林军来了。", words),),
+        corrections=corrections,
+    )
+    atomic_write_json(transcript_path(review_project, "int-001"), transcript.to_dict())
+    write_draft(
+        review_project, "int-001", (Cue(0, 1500, ("有着十五年党龄",)), Cue(1600, 2600, ("何林军来了",)))
+    )
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    # the proxy video must be there for the jumps to move it (a seek before it loads is ignored)
+    page.wait_for_function("document.getElementById('video').readyState >= 2", timeout=60_000)
+
+    # highlighted: the correction and the low-confidence word; hovering the button shows the original
+    assert row(page, 1).locator(".backdrop span.flag-corrected").text_content() == "党龄"
+    assert row(page, 2).locator(".backdrop span.flag-uncertain").text_content() == "何林"
+    chip = row(page, 1).locator(".flags button.flag.corrected")
+    assert "党领" in chip.get_attribute("title")
+    chip.hover()
+    assert "“党龄”原为“党领”" in row(page, 1).locator("textarea").get_attribute("title")  # hovering the text
+    assert "待查 2 处" in page.text_content("#flag-count")
+
+    # Alt+N jumps to the first flagged place, with the word selected; Alt+K restores the original
+    page.click("#clip-name")
+    page.keyboard.press("Alt+n")
+    page.wait_for_function("document.activeElement && document.activeElement.tagName === 'TEXTAREA'")
+    selected = page.evaluate(
+        "(() => { const t = document.activeElement; return t.value.slice(t.selectionStart, t.selectionEnd); })()"
+    )
+    assert selected == "党龄"
+    page.keyboard.press("Alt+k")
+    assert row(page, 1).locator("textarea").input_value() == "有着十五年党领"
+    assert row(page, 1).locator(".flags button.flag.restored").text_content() == "已还原“党领”"
+    assert "".join(row(page, 1).locator(".backdrop span.flag-restored").all_text_contents()) == "党领"
+
+    # the next flag is the uncertain word in cue 2, and the video goes where it is said
+    page.click("#next-flag")
+    page.wait_for_function("Math.abs(document.getElementById('video').currentTime - 1.6) < 0.05")
+    assert "current" in row(page, 2).locator(".flags button.flag.uncertain").get_attribute("class")
+
+    # one click corrects it again, another restores it; the producer's choice is what is saved
+    row(page, 1).locator(".flags button.flag").click()
+    assert row(page, 1).locator("textarea").input_value() == "有着十五年党龄"
+    row(page, 1).locator(".flags button.flag").click()
+    assert row(page, 1).locator("textarea").input_value() == "有着十五年党领"
+    page.keyboard.press("Control+s")
+    page.wait_for_selector("#message.ok")
+    saved = read_srt(producer_path(review_project, "int-001"))
+    assert [c.text for c in saved] == ["有着十五年党领", "何林军来了"]
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    assert row(page, 1).locator(".flags button.flag.restored").text_content() == "已还原“党领”"

@@ -384,3 +384,29 @@ def test_video_is_served_with_byte_ranges(client, review_project):
     assert tail.status == 206 and tail.body == data[-10:]
     past = client.get("/video/int-001.mp4", headers={"Range": f"bytes={size}-"})
     assert past.status == 416 and past.headers["content-range"] == f"bytes */{size}"
+
+
+def test_a_clip_comes_with_its_flags_from_the_transcript(client, review_project):
+    from pipeline.project.files import atomic_write_json
+    from pipeline.transcribe.step import transcript_path
+    from pipeline.transcribe.transcript import Correction, Segment, Transcript, Word
+
+    assert opened(client)["flags"] == []  # no transcript yet: nothing to flag
+    words = (Word(0, 500, "我是", 0.95), Word(500, 1000, "王建", 0.3), Word(1000, 1500, "华", 0.9))
+    correction = Correction(0, 2, 500, 1500, "王见华", "王建华", "glossary term, same sound", 8.2)
+    transcript = Transcript(
+        "int-001", "zh", "fake", (Segment(0, 1500, "我是王建华", words),), corrections=(correction,)
+    )
+    atomic_write_json(transcript_path(review_project, "int-001"), transcript.to_dict())
+
+    assert opened(client)["flags"] == [
+        {
+            "kind": "corrected",
+            "start_ms": 500,
+            "end_ms": 1500,
+            "text": "王建华",
+            "original": "王见华",
+            "reason": "glossary term, same sound",
+            "score": 8.2,
+        }
+    ]  # the low-confidence 王建 lies inside the correction: flagged once

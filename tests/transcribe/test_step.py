@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from pipeline.errors import ModelError, ProjectError
 from pipeline.project.footage import speech_audio_path
 from pipeline.project.glossary import project_glossary
+from pipeline.project.model import TranscribeSettings, load_project
 from pipeline.subtitles.srt_io import read_srt
 from pipeline.subtitles.store import draft_path, producer_path
 from pipeline.transcribe import step
@@ -45,7 +47,11 @@ def test_transcribes_only_interview_clips_and_writes_transcripts_and_drafts(foot
     assert transcript.model == "fake@1"
     assert transcript.source_sha256 == step.clips_by_role(footage_project, "interview")[0].sha256
     assert transcript.options.language == "zh"
-    assert transcript.text == "我是党员，在祝村工作队。"  # simplified; wrong forms stay in the transcript
+    # simplified, and the glossary's wrong form corrected by the correction stage, which records it
+    assert transcript.text == "我是党员，在驻村工作队。"
+    assert [(c.original, c.replacement, c.start_ms, c.end_ms) for c in transcript.corrections] == [
+        ("祝村", "驻村", 900, 1300)
+    ]
     assert [(w.start_ms, w.end_ms) for w in transcript.words] == [
         (0, 400),
         (400, 900),
@@ -236,3 +242,22 @@ def test_transcript_round_trips_through_json(footage_project, fake):
     transcribe_project(footage_project, transcriber=fake)
     data = json.loads(transcript_path(footage_project, "int-001").read_text("utf-8"))
     assert json.loads(json.dumps(Transcript.from_dict(data).to_dict())) == data
+
+
+def test_corrections_can_be_switched_off_in_project_toml(footage_project, fake):
+    toml = footage_project.file
+    toml.write_text(toml.read_text("utf-8") + "\n[transcribe]\ncorrections = false\n", "utf-8")
+    project = load_project(footage_project.root)
+    transcribe_project(project, transcriber=fake)
+    transcript = load_transcript(project, "int-001")
+    assert transcript.text == "我是党员，在祝村工作队。" and transcript.corrections == ()
+
+
+def test_the_model_comes_from_the_option_then_project_toml_then_base(footage_project):
+    assert step.model_spec(footage_project) == "base"
+    assert step.model_spec(footage_project, "small") == "small"
+    project = replace(footage_project, transcribe=TranscribeSettings(model="models/small"))
+    assert step.model_spec(project) == str(footage_project.root / "models" / "small")
+    assert (
+        step.model_spec(replace(footage_project, transcribe=TranscribeSettings(model="medium"))) == "medium"
+    )

@@ -2,7 +2,7 @@
 // changes from the draft drawn behind the text), the draft it came from, and its QC findings.
 // All text goes into the page with textContent or input values, never as HTML.
 
-import { characterMarks, compareWithDraft, formatTime, runs } from "./text.js";
+import { characterMarks, compareWithDraft, flagPlaces, formatTime, runs } from "./text.js";
 
 const SEVERITY = { error: "错误", warning: "提示" };
 
@@ -22,7 +22,7 @@ function button(label, className, title) {
 
 export class CueList {
   // handlers: onSelect(i), onText(i, text), onTime(i, "start"|"end", text) -> bool,
-  //           onDelete(i), onRestore(i)
+  //           onDelete(i), onRestore(i), onFlag(i, flagIndex) (a flag's button clicked)
   constructor(list, handlers) {
     this.list = list;
     this.handlers = handlers;
@@ -71,8 +71,9 @@ export class CueList {
     editor.append(backdrop, textarea);
 
     const draft = element("div", "draft");
+    const flags = element("div", "flags");
     const findings = element("ul", "findings");
-    root.append(head, editor, draft, findings);
+    root.append(head, editor, flags, draft, findings);
 
     const index = () => Number(root.dataset.index);
     root.addEventListener("click", (event) => {
@@ -91,7 +92,7 @@ export class CueList {
       });
     }
     remove.addEventListener("click", () => this.handlers.onDelete(index()));
-    return { root, number, start, end, duration, badge, backdrop, textarea, draft, findings };
+    return { root, number, start, end, duration, badge, backdrop, textarea, flags, draft, findings };
   }
 
   // Redraw everything about row i except what the producer is typing into.
@@ -109,9 +110,12 @@ export class CueList {
     row.duration.textContent = `${((cue.end_ms - cue.start_ms) / 1000).toFixed(2)} 秒`;
 
     const difference = compareWithDraft(cue, context.draft);
-    const marks = characterMarks(cue.text, context.glossary, difference.added);
+    const places = flagPlaces(cue, context.flags);
+    const marks = characterMarks(cue.text, context.glossary, difference.added, places);
     row.backdrop.replaceChildren(...runs(cue.text, marks).map(([text, cls]) => element("span", cls, text)));
     row.backdrop.append(document.createTextNode("\n"));  // a trailing newline in a textarea takes a line
+
+    this.drawFlags(row, places, context);
 
     const labels = { edited: "已修改", retimed: "时间已改", new: "新增" };
     row.badge.textContent = labels[difference.kind] || "";
@@ -136,6 +140,33 @@ export class CueList {
       const restore = button("还原", "link", "恢复为原稿的文字和时间");
       restore.addEventListener("click", () => this.handlers.onRestore(Number(row.root.dataset.index)));
       row.draft.append(restore);
+    }
+  }
+
+  // One button per flagged place: a correction shows the original on hover and restores it on a
+  // click (a restored one can be corrected again); a low-confidence word jumps to where it is said.
+  drawFlags(row, places, context) {
+    row.flags.replaceChildren();
+    const corrections = places.filter((p) => p.state === "corrected").map((p) => context.flags[p.flag]);
+    row.textarea.title = corrections.map((f) => `机器更正：“${f.text}”原为“${f.original}”`).join("\n");
+    for (const place of places) {
+      const flag = context.flags[place.flag];
+      let label, title;
+      if (place.state === "corrected") {
+        label = `${flag.text} ⟲`;
+        title = `机器更正：原为“${flag.original}”。点击还原为原文（Alt+K）`;
+      } else if (place.state === "restored") {
+        label = `已还原“${flag.original}”`;
+        title = `点击改回机器更正的“${flag.text}”（Alt+K）`;
+      } else {
+        label = `${flag.text}？`;
+        title = `识别把握不大（${Math.round(flag.score * 100)}%）：请听一下这里`;
+      }
+      const chip = button(label, `flag ${place.state}${context.flagAt === place.flag ? " current" : ""}`, title);
+      chip.dataset.flag = String(place.flag);
+      chip.dataset.original = flag.original || "";
+      chip.addEventListener("click", () => this.handlers.onFlag(Number(row.root.dataset.index), place.flag));
+      row.flags.append(chip);
     }
   }
 
@@ -183,6 +214,15 @@ export class CueList {
     row.textarea.focus({ preventScroll: true });
     const at = caret === undefined ? row.textarea.value.length : caret;
     row.textarea.setSelectionRange(at, at);
+    row.root.scrollIntoView({ block: "nearest" });
+  }
+
+  // Focus row i's text with characters from..to selected (a flagged place).
+  selectText(i, from, to) {
+    const row = this.rows[i];
+    if (!row) return;
+    row.textarea.focus({ preventScroll: true });
+    row.textarea.setSelectionRange(from, to);
     row.root.scrollIntoView({ block: "nearest" });
   }
 

@@ -8,7 +8,7 @@ import { drawClipList, STATUS, STATUS_CLASS } from "./clips.js";
 import { CueList } from "./cues.js";
 import { mergeCues, restoreFromDraft, splitCue } from "./edits.js";
 import { Player } from "./player.js";
-import { parseTime } from "./text.js";
+import { flagPlaces, parseTime, switchFlag } from "./text.js";
 
 const APPROVER_KEY = "pipeline-review.approver";
 const LINT_DELAY_MS = 250;
@@ -27,6 +27,8 @@ const state = {
   cues: [],
   draft: [],
   findings: [],
+  flags: [],  // machine corrections and low-confidence words from the transcript (server order: time)
+  flagAt: -1,  // the flag last jumped to
   saved: "[]",  // the cues as last loaded or saved, to tell unsaved edits
   current: -1,  // the cue under the playhead
   selected: -1,  // the cue being worked on
@@ -60,6 +62,12 @@ const cueList = new CueList($("cue-list"), {
     restructured(Math.min(i, state.cues.length - 1));
   },
   onRestore: restoreDraft,
+  onFlag: (i, index) => {
+    const flag = state.flags[index];
+    state.flagAt = index;
+    if (flag && flag.kind === "corrected") switchFlagAt(i, index);
+    else goToFlag(i, index);
+  },
 });
 
 // ---- messages -----------------------------------------------------------------------------------
@@ -91,6 +99,8 @@ function context() {
     draft: state.draft,
     glossary: state.project ? state.project.glossary : null,
     findings: state.findings,
+    flags: state.flags,
+    flagAt: state.flagAt,
     current: state.current,
     selected: state.selected,
     emptyText: state.source === "none" ? "这个片段还没有字幕：请剪辑人员先运行转写（pipeline transcribe）" : "没有字幕",
@@ -130,6 +140,8 @@ async function openClip(clipId, { force = false } = {}) {
   state.cues = data.cues.map((c) => ({ ...c }));
   state.draft = data.draft;
   state.findings = data.findings;
+  state.flags = data.flags || [];
+  state.flagAt = -1;
   state.saved = snapshot();
   state.current = -1;
   state.selected = -1;
@@ -167,6 +179,11 @@ function drawCounts() {
   counts.classList.toggle("bad", errors > 0);
   const changed = document.querySelectorAll("#cue-list li.cue.changed").length;
   $("cue-summary").textContent = `共 ${state.cues.length} 条 · 与原稿相比改动 ${changed} 条${dirty() ? " · 有未保存的修改" : ""}`;
+  const places = allFlagPlaces();
+  const corrected = places.filter((p) => p.state === "corrected").length;
+  const uncertain = places.filter((p) => p.state === "uncertain").length;
+  $("flag-count").textContent = places.length ? `待查 ${corrected + uncertain} 处（机器更正 ${corrected}，把握不大 ${uncertain}）` : "没有待查的地方";
+  $("next-flag").disabled = places.length === 0;
   const general = $("clip-findings");
   general.replaceChildren();
   for (const finding of state.findings.filter((f) => !f.cue)) {
@@ -297,6 +314,62 @@ function restoreDraft(i) {
   restructured(restored.at);
 }
 
+// ---- flags: the machine's corrections and the words it was unsure of --------------------------------
+
+function allFlagPlaces() {
+  return state.cues.flatMap((cue, i) => flagPlaces(cue, state.flags).map((p) => ({ ...p, cue: i })));
+}
+
+function goToFlag(i, index) {
+  const place = flagPlaces(state.cues[i], state.flags).find((p) => p.flag === index);
+  if (!place) return;
+  state.flagAt = index;
+  state.selected = i;
+  cueList.setSelected(i);
+  cueList.refresh(i, state.cues[i], context());
+  cueList.selectText(i, place.from, place.to);
+  player.seek(state.flags[index].start_ms);
+}
+
+// Alt+N / Alt+P and the button: the next (previous) flagged place, in cue order, round the end.
+function stepFlag(step) {
+  const places = allFlagPlaces();
+  if (!places.length) return say("这个片段没有待查的地方", "info");
+  const at = places.findIndex((p) => p.flag === state.flagAt);
+  const previous = at >= 0 ? places[at].cue : -1;
+  const next = places[(at + step + places.length) % places.length] || places[0];
+  goToFlag(next.cue, next.flag);
+  if (previous >= 0 && previous !== next.cue) cueList.refresh(previous, state.cues[previous], context());
+  const flag = state.flags[next.flag];
+  const where = `第 ${places.indexOf(next) + 1} / ${places.length} 处`;
+  say(next.state === "uncertain" ? `${where}：识别把握不大，请听一下`
+    : next.state === "corrected" ? `${where}：机器把“${flag.original}”改成了“${flag.text}”（Alt+K 还原）`
+      : `${where}：已还原为“${flag.original}”（Alt+K 改回“${flag.text}”）`, "info");
+}
+
+// Restore a machine correction to the recogniser's original, or correct it again.
+function switchFlagAt(i, index) {
+  const text = switchFlag(state.cues[i], state.flags, index);
+  if (text === null) return;
+  remember(`第 ${i + 1} 条的机器更正`, i);
+  state.cues[i] = { ...state.cues[i], text };
+  state.flagAt = index;
+  cueList.refresh(i, state.cues[i], context());
+  const place = flagPlaces(state.cues[i], state.flags).find((p) => p.flag === index);
+  if (place) cueList.selectText(i, place.from, place.to);
+  edited();
+}
+
+// Alt+K: the flag last jumped to, else the first correction in the cue being worked on.
+function switchCurrentFlag() {
+  const i = workingIndex();
+  if (i < 0) return say("请先用 Alt+N 跳到一处机器更正", "error");
+  const places = flagPlaces(state.cues[i], state.flags).filter((p) => p.state !== "uncertain");
+  const place = places.find((p) => p.flag === state.flagAt) || places[0];
+  if (!place) return say(`第 ${i + 1} 条没有机器更正`, "error");
+  switchFlagAt(i, place.flag);
+}
+
 // Undo of the structural edits (typing in a box has the browser's own Ctrl+Z).
 const UNDO_DEPTH = 100;
 
@@ -415,6 +488,9 @@ document.addEventListener("keydown", (event) => {
     KeyS: splitCurrent,
     KeyM: mergeCurrent,
     KeyZ: undoLast,
+    KeyN: () => stepFlag(1),
+    KeyP: () => stepFlag(-1),
+    KeyK: switchCurrentFlag,
     KeyR: replayCue,
     BracketLeft: () => setEdge("start"),
     BracketRight: () => setEdge("end"),
@@ -436,6 +512,7 @@ function blurAfterClick(button, action) {
 }
 
 blurAfterClick($("undo"), undoLast);
+$("next-flag").addEventListener("click", () => stepFlag(1));
 blurAfterClick($("save"), save);
 blurAfterClick($("approve"), approve);
 $("message-close").addEventListener("click", () => { $("message").hidden = true; });

@@ -54,8 +54,8 @@ function occurrences(text, needle) {
 
 // Per character, the set of classes to draw behind it: "term" (a glossary term), "wrong" (a wrong
 // form the glossary corrects, unless it is part of the right form: 王建 inside 王建华), "added"
-// (not in the draft).
-export function characterMarks(text, glossary, added) {
+// (not in the draft), "flag-corrected" / "flag-restored" / "flag-uncertain" (see flagPlaces).
+export function characterMarks(text, glossary, added, places) {
   const marks = Array.from({ length: text.length }, () => new Set());  // UTF-16 units, as indexOf counts
   const terms = glossary ? glossary.terms : [];
   for (const term of terms) {
@@ -72,6 +72,9 @@ export function characterMarks(text, glossary, added) {
   }
   if (added) {
     added.forEach((isAdded, i) => { if (isAdded) marks[i].add("added"); });
+  }
+  for (const place of places || []) {
+    for (let i = place.from; i < place.to; i++) marks[i].add(`flag-${place.state}`);
   }
   return marks;
 }
@@ -142,4 +145,43 @@ export function compareWithDraft(cue, draft) {
     gone: keptDraft.map((k) => !k),
     added: keptMine.map((k, i) => !k && mine[i] !== "\n"),
   };
+}
+
+// ---- flags: machine corrections and low-confidence words ------------------------------------------
+
+// Where the clip's flags stand in one cue: [{ flag, from, to, state }], state "corrected" (the
+// machine's replacement is there), "restored" (the producer put the original back) or "uncertain"
+// (a word the recogniser was unsure of). A flag counts in the cue shown while it was said, at the
+// first place of its text not taken by an earlier flag.
+export function flagPlaces(cue, flags) {
+  const places = [];
+  const taken = [];
+  const free = (from, to) => !taken.some(([a, b]) => from < b && to > a);
+  const find = (needle) => {
+    for (const [from, to] of occurrences(cue.text, needle)) if (free(from, to)) return [from, to];
+    return null;
+  };
+  (flags || []).forEach((flag, index) => {
+    if (!(flag.start_ms < cue.end_ms && cue.start_ms < flag.end_ms)) return;
+    let at = find(flag.text);
+    let state = flag.kind === "corrected" ? "corrected" : "uncertain";
+    if (!at && flag.kind === "corrected" && flag.original) {
+      at = find(flag.original);
+      state = "restored";
+    }
+    if (!at) return;
+    taken.push(at);
+    places.push({ flag: index, from: at[0], to: at[1], state });
+  });
+  return places.sort((a, b) => a.from - b.from);
+}
+
+// The cue's text with one flag switched: a correction restored to the original, or a restored one
+// corrected again. Null when the flag is not in the cue or is not a correction.
+export function switchFlag(cue, flags, index) {
+  const place = flagPlaces(cue, flags).find((p) => p.flag === index);
+  if (!place || place.state === "uncertain") return null;
+  const flag = flags[index];
+  const put = place.state === "corrected" ? flag.original : flag.text;
+  return cue.text.slice(0, place.from) + put + cue.text.slice(place.to);
 }
