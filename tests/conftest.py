@@ -12,6 +12,13 @@ sys.path.insert(0, str(Path(__file__).parent))  # `import media` from any test f
 from pipeline.project.create import create_project  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def english_interface(monkeypatch):
+    """Tests read the English messages unless they choose a language: the machine's locale (a
+    Chinese desktop, say) must not change what they see."""
+    monkeypatch.setenv("PIPELINE_LANG", "en")
+
+
 @pytest.fixture
 def project(tmp_path: Path):
     """A fresh project with consent recorded for its subject."""
