@@ -90,17 +90,12 @@ def file_stamp(path: Path, *, root: Path) -> FileStamp:
 
 
 def clip_stamp(project: ProjectLike, clip: Clip) -> FileStamp:
-    """Footage is identified by the sha256 recorded at ingest, after checking that the file still
-    holds that content (from the hash cache: a stat when unchanged, one re-hash after a copy)."""
+    """Ingested footage, identified by its content as it is on disk now: normally the sha256 recorded
+    at ingest (found again from the hash cache: a stat, or one re-hash after a copy). A file changed
+    after ingest (a disk fault, a replacement) gets another stamp, so the render is redone and
+    ffmpeg reports what it finds."""
     root = project_root(project)
-    stamp = file_stamp(root / clip.file, root=root)
-    if stamp.sha256 != clip.sha256:
-        raise PipelineError(
-            f"{root / clip.file}: this is not the footage ingested as {clip.clip_id} (its content "
-            "changed since ingest, and footage is never modified); put the original file back, "
-            "or ingest the new file as a new clip"
-        )
-    return FileStamp(clip.file, clip.facts.size_bytes, clip.sha256)
+    return dataclasses.replace(file_stamp(root / clip.file, root=root), path=clip.file)
 
 
 @functools.cache

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import PipelineError
 from pipeline.project.digest import canonical_json, content_key, sha256_file
 from pipeline.render import fingerprint as fpmod
 from pipeline.render.checks import Problem
@@ -79,7 +78,7 @@ def test_file_stamp_is_content_not_mtime_nor_place(tmp_path: Path) -> None:
     assert file_stamp(f, root=project) != before
 
 
-def test_clip_stamp_uses_the_ingest_checksum_and_checks_the_file(tmp_path: Path) -> None:
+def test_clip_stamp_is_the_footage_content(tmp_path: Path) -> None:
     from pipeline.media.probe import MediaFacts
     from pipeline.project.footage import Clip
 
@@ -102,8 +101,8 @@ def test_clip_stamp_uses_the_ingest_checksum_and_checks_the_file(tmp_path: Path)
     stat = footage.stat()
     footage.write_bytes(b"\x48" * 1234)
     os.utime(footage, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    with pytest.raises(PipelineError, match=r"int-001.mts: this is not the footage ingested as int-001"):
-        clip_stamp(tmp_path, clip)
+    assert footage.stat().st_mtime_ns == stat.st_mtime_ns
+    assert clip_stamp(tmp_path, clip) == FileStamp("footage/int-001.mts", 1234, sha256_file(footage))
 
 
 def test_tool_versions(tmp_path: Path) -> None:
