@@ -1,7 +1,10 @@
 """Fingerprints make re-renders incremental: an output is rebuilt only when something it shows changed.
 
-A fingerprint is the `project.digest.content_key` (sha256 of the canonical JSON) of everything an output depends on (its inputs'
-identities, the timeline and preset parameters, tool versions). After a render that passed its
+A fingerprint is the `project.digest.content_key` (sha256 of the canonical JSON) of everything an
+output depends on (its inputs' contents, the timeline and preset parameters, tool versions). Inputs
+are named by project-relative path and sha256, never by mtime or absolute path, so a project copied
+or moved elsewhere (Explorer, `cp -r`, rsync) re-renders nothing; the hashes come from
+`project.digest.cached_sha256`, one re-hash per copied file. After a render that passed its
 checks, `record` stores it in `.cache/render/<output path>.json` with the output's sha256, size and
 mtime; `is_up_to_date` then answers from a stat and two small JSON files, re-hashing the output only
 when its size or mtime changed (a touched but identical file stays up to date).
