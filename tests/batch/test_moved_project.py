@@ -7,6 +7,7 @@ transcriber counts its calls. Timing plays no part.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -14,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from batch_projects import SMALL_WEB, TEMPLATE
+from batch_projects import SLUGS, SMALL_WEB, TEMPLATE, WEEK, project_folder
+from click.testing import CliRunner
 from media import make_clip
 
+from pipeline.cli import cli
 from pipeline.edit.cut import update_cut_list
 from pipeline.media import runner
 from pipeline.project import digest
@@ -24,7 +27,7 @@ from pipeline.project.create import create_project
 from pipeline.project.digest import HASH_CACHE
 from pipeline.project.footage import clips_by_role
 from pipeline.project.ingest import ingest
-from pipeline.project.model import Project, load_project
+from pipeline.project.model import load_project
 from pipeline.render import engine
 from pipeline.review.proxy import make_proxy, proxy_is_current, proxy_path
 from pipeline.subtitles import store
@@ -84,14 +87,14 @@ def finished(tmp_path_factory) -> Path:
     return root
 
 
-def copy_resetting_mtimes(source: Path, target: Path) -> Project:
+def copy_resetting_mtimes(source: Path, target: Path) -> Path:
     """What Explorer or `cp -r` (no -p) does: the bytes only; then every file touched once more."""
     shutil.copytree(source, target, copy_function=shutil.copyfile)
     later = time.time_ns() + 3_600_000_000_000
     for path in target.rglob("*"):
         if path.is_file():
             os.utime(path, ns=(later, later))
-    return load_project(target)
+    return target
 
 
 def refuse_ffmpeg(args):
@@ -99,7 +102,7 @@ def refuse_ffmpeg(args):
 
 
 def test_a_copied_project_with_new_mtimes_runs_nothing_again(finished, tmp_path, monkeypatch):
-    copied = copy_resetting_mtimes(finished, tmp_path / "共享盘 share" / "E01 驻村路上")
+    copied = load_project(copy_resetting_mtimes(finished, tmp_path / "共享盘 share" / "E01 驻村路上"))
     clip = clips_by_role(copied, "interview")[0]
     proxy_before = proxy_path(copied, clip.clip_id).read_bytes()
     monkeypatch.setattr(runner, "build_command", refuse_ffmpeg)  # every ffmpeg run, whichever module
@@ -135,7 +138,7 @@ def counted_ffmpeg(monkeypatch) -> list[list[str]]:
 
 
 def test_one_byte_of_an_approved_subtitle_re_renders(finished, tmp_path, monkeypatch):
-    copied = copy_resetting_mtimes(finished, tmp_path / "moved")
+    copied = load_project(copy_resetting_mtimes(finished, tmp_path / "moved"))
     clip = clips_by_role(copied, "interview")[0]
     srt = store.working_path(copied, clip.clip_id)
     assert srt is not None
@@ -154,7 +157,7 @@ def test_one_byte_of_an_approved_subtitle_re_renders(finished, tmp_path, monkeyp
 
 
 def test_other_footage_of_the_same_size_and_mtime_re_renders(finished, tmp_path, monkeypatch):
-    copied = copy_resetting_mtimes(finished, tmp_path / "moved")
+    copied = load_project(copy_resetting_mtimes(finished, tmp_path / "moved"))
     engine.render_project(copied.root, PLATFORMS)  # the copy's stats are in its hash cache now
     music = copied.root / clips_by_role(copied, "music")[0].file
     stat = music.stat()
@@ -168,3 +171,18 @@ def test_other_footage_of_the_same_size_and_mtime_re_renders(finished, tmp_path,
     report = engine.render_project(copied.root, PLATFORMS)
     assert len(report.rendered) == 2, report.failure_message()
     assert any("libx264" in args for args in calls)
+
+
+def test_a_week_copied_to_the_shared_drive_is_up_to_date_in_batch(week_root, tmp_path):
+    """The batch machine's view: the episodes and their outbox copied over, every mtime new."""
+    bed = make_clip(tmp_path / "bed.wav", video=False, duration=3.0, tone_hz=220, acodec="pcm_s16le")
+    ingest(load_project(project_folder(week_root, 1)), [bed], role="music")  # a bed read by path
+    first = CliRunner().invoke(cli, ["batch", str(week_root), "--week", WEEK])
+    assert first.exit_code == 0, first.output
+    shared = copy_resetting_mtimes(week_root, tmp_path / "共享盘 share" / "周播")
+    second = CliRunner().invoke(cli, ["batch", str(shared), "--week", WEEK])
+    assert second.exit_code == 0, second.output
+    summary = json.loads((shared / "outbox" / WEEK / "summary.json").read_text("utf-8"))
+    assert {e["episode"]: e["status"] for e in summary["episodes"]} == dict.fromkeys(SLUGS, "up to date")
+    for slug in SLUGS:
+        assert f"up to date {slug}: outputs and package up to date" in second.stdout
