@@ -28,6 +28,7 @@ from pipeline.media.fonts import find_cjk_font
 from pipeline.project.digest import cached_sha256, sha256_file
 from pipeline.project.files import atomic_write_json
 from pipeline.project.footage import Clip
+from pipeline.render.filters import escape_value
 from pipeline.render.manifest import ProjectLike, load_manifest, project_relative, project_root
 
 RECORD_DIR = Path(".cache") / "render"
@@ -67,8 +68,10 @@ class RenderRecord:
 
 
 def without_root(args: Sequence[str], root: Path) -> list[str]:
-    """Arguments without the project's location (moving the folder changes no fingerprint)."""
-    return [arg.replace(str(root), "$PROJECT") for arg in args]
+    """Arguments without the project's location (moving the folder changes no fingerprint): as
+    written in a plain argument, and as escaped inside a filtergraph (a folder named "E01, 终版")."""
+    escaped = escape_value(str(root))
+    return [arg.replace(escaped, "$PROJECT").replace(str(root), "$PROJECT") for arg in args]
 
 
 def file_stamp(path: Path, *, root: Path) -> FileStamp:

@@ -195,3 +195,15 @@ def test_manifest_must_agree(project, rendered: Path) -> None:
 def test_record_hashes_when_not_told(project, rendered: Path) -> None:
     record(project, rendered, "f1")
     assert is_up_to_date(project, rendered, "f1")
+
+
+def test_without_root_removes_the_folder_plain_and_filter_escaped() -> None:
+    root = Path("/srv/共享盘/E01 驻村路上 [终版], it's")
+    args = ["-i", f"{root}/footage/int-001.mp4", "-filter_complex", f"subtitles=filename={root}/x.ass[v]"]
+    args[3] = args[3].replace(str(root), fpmod.escape_value(str(root)))
+    assert fpmod.without_root(args, root) == [
+        "-i",
+        "$PROJECT/footage/int-001.mp4",
+        "-filter_complex",
+        "subtitles=filename=$PROJECT/x.ass[v]",
+    ]
