@@ -30,6 +30,7 @@ from pipeline.project.files import atomic_write_json
 from pipeline.project.footage import Clip
 from pipeline.render.filters import escape_value
 from pipeline.render.manifest import ProjectLike, load_manifest, project_relative, project_root
+from pipeline.resources import assets_dir
 
 RECORD_DIR = Path(".cache") / "render"
 
@@ -68,10 +69,20 @@ class RenderRecord:
 
 
 def without_root(args: Sequence[str], root: Path) -> list[str]:
-    """Arguments without the project's location (moving the folder changes no fingerprint): as
-    written in a plain argument, and as escaped inside a filtergraph (a folder named "E01, 终版")."""
-    escaped = escape_value(str(root))
-    return [arg.replace(escaped, "$PROJECT").replace(str(root), "$PROJECT") for arg in args]
+    """Arguments without the project's location, nor the pipeline's assets folder (a template's
+    music bed): moving the project, or rendering it on a machine where the pipeline is installed
+    elsewhere, changes no fingerprint. Each is removed as written in a plain argument and as escaped
+    inside a filtergraph (a folder named "E01, 终版")."""
+    places = sorted(
+        ((str(root), "$PROJECT"), (str(assets_dir().resolve()), "$ASSETS")),
+        key=lambda place: -len(place[0]),  # the deeper folder first, when one holds the other
+    )
+    out = []
+    for arg in args:
+        for folder, name in places:
+            arg = arg.replace(escape_value(folder), name).replace(folder, name)
+        out.append(arg)
+    return out
 
 
 def file_stamp(path: Path, *, root: Path) -> FileStamp:

@@ -207,3 +207,13 @@ def test_without_root_removes_the_folder_plain_and_filter_escaped() -> None:
         "-filter_complex",
         "subtitles=filename=$PROJECT/x.ass[v]",
     ]
+
+
+def test_without_root_removes_the_assets_folder_too(monkeypatch, tmp_path: Path) -> None:
+    """A template's music bed lives in the pipeline's assets: another install path, same fingerprint."""
+    for install in ("/opt/pipeline", "/home/li/pipeline, v2"):
+        monkeypatch.setattr(fpmod, "assets_dir", lambda install=install: Path(install) / "assets")
+        assert fpmod.without_root(["-i", f"{install}/assets/music/bed.m4a"], tmp_path) == [
+            "-i",
+            "$ASSETS/music/bed.m4a",
+        ]
