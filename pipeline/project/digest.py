@@ -16,6 +16,7 @@ with its old mtime forced is still re-hashed. Deleting the cache loses nothing b
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import hashlib
@@ -52,7 +53,7 @@ def cached_sha256(path: Path, root: Path) -> str:
     (size, mtime, ctime, inode: a copy, a touch, a replacement) costs one re-hash, never a wrong
     answer. Raises OSError when the file cannot be read."""
     stat = os.stat(path)
-    seen = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+    seen = _stat_key(stat)
     name = _cache_name(Path(path), Path(root))
     cache_file = Path(root) / HASH_CACHE
     entries = _read_hash_cache(cache_file)
@@ -62,11 +63,27 @@ def cached_sha256(path: Path, root: Path) -> str:
     digest = sha256_file(path)
     entries = _read_hash_cache(cache_file)  # re-read: another process may have added entries meanwhile
     entries[name] = {"stat": seen, "sha256": digest}
-    try:
+    with contextlib.suppress(OSError):  # a read-only project still renders; it hashes again next time
         atomic_write_json(cache_file, entries)
-    except OSError:
-        pass  # a read-only project still renders; it just hashes again next time
     return digest
+
+
+def _stat_key(stat: os.stat_result) -> list[int]:
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+def remember_sha256(path: Path, root: Path, sha256: str) -> None:
+    """Record a hash already known for `path` as it is now (ingest hashed the footage it placed),
+    so the first render reads a stat instead of the whole file again."""
+    stat = os.stat(path)
+    cache_file = Path(root) / HASH_CACHE
+    entries = _read_hash_cache(cache_file)
+    entries[_cache_name(Path(path), Path(root))] = {
+        "stat": _stat_key(stat),
+        "sha256": sha256,
+    }
+    with contextlib.suppress(OSError):
+        atomic_write_json(cache_file, entries)
 
 
 def _cache_name(path: Path, root: Path) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from pipeline.errors import MediaError, ProjectError
 from pipeline.media.probe import MediaFacts, probe
 from pipeline.media.runner import run_ffmpeg
-from pipeline.project.digest import sha256_file
+from pipeline.project.digest import remember_sha256, sha256_file
 from pipeline.project.files import atomic_output, temp_sibling
 from pipeline.project.footage import ID_PREFIX, ROLES, Clip, load_footage, save_footage, speech_audio_path
 from pipeline.project.model import Project
@@ -120,6 +120,7 @@ def ingest(
             next_number += 1
             target = project.footage_dir / f"{clip_id}{item.source.suffix.lower()}"
             mode = _place(item.source, target, link)
+            remember_sha256(target, project.root, item.sha256)  # issue 18: the first render only stats it
             created.append(target)
             clip = Clip(
                 clip_id=clip_id,

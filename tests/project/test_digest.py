@@ -81,3 +81,15 @@ def test_a_broken_or_unwritable_cache_costs_time_not_answers(tmp_path: Path, mon
     monkeypatch.setattr(digest, "atomic_write_json", full_disk)
     f.write_bytes(b"abcd")
     assert cached_sha256(f, tmp_path) == sha256_file(f)  # a read-only project still gets answers
+
+
+def test_ingest_leaves_its_checksum_so_the_first_render_only_stats(project, media_dir, hashed) -> None:
+    from media import make_clip
+
+    from pipeline.project.ingest import ingest
+
+    clip = ingest(project, [make_clip(media_dir / "take.mp4", size="160x120", duration=1.0)], role="broll")
+    first = clip.added[0]
+    hashed.clear()
+    assert cached_sha256(first.path(project), project.root) == first.sha256
+    assert hashed == []
