@@ -21,7 +21,7 @@ from pipeline.media.channels import channel_warnings, check_choice, pan_filter
 from pipeline.media.probe import MediaFacts, probe
 from pipeline.media.runner import run_ffmpeg
 from pipeline.media.spanned import concat_list, group_spanned, join_args
-from pipeline.project.digest import sha256_file
+from pipeline.project.digest import remember_sha256, sha256_file
 from pipeline.project.files import atomic_output, atomic_write_bytes, temp_sibling
 from pipeline.project.footage import ID_PREFIX, ROLES, Clip, load_footage, save_footage, speech_audio_path
 from pipeline.project.model import AudioRouting, Project
@@ -142,6 +142,7 @@ def ingest(
             first = item.parts[0].source if item.parts else item.source
             target = project.footage_dir / f"{clip_id}{first.suffix.lower()}"
             mode = _place_joined(item.source, target) if item.parts else _place(item.source, target, link)
+            remember_sha256(target, project.root, item.sha256)  # the first render then only stats it
             created.append(target)
             clip = Clip(
                 clip_id=clip_id,

@@ -44,7 +44,7 @@ def burn_in_files(
                 "terms": terms,
                 "look": look,
                 "duration": timeline.duration_ms,
-                "tools": fingerprint.tool_versions().pipeline,
+                "tools": fingerprint.tool_versions(project.root).pipeline,
             }
         )[:16]
         path = cache / f"subtitles-{key}.ass"

@@ -1,7 +1,10 @@
 """Fingerprints make re-renders incremental: an output is rebuilt only when something it shows changed.
 
-A fingerprint is the `project.digest.content_key` (sha256 of the canonical JSON) of everything an output depends on (its inputs'
-identities, the timeline and preset parameters, tool versions). After a render that passed its
+A fingerprint is the `project.digest.content_key` (sha256 of the canonical JSON) of everything an
+output depends on (its inputs' contents, the timeline and preset parameters, tool versions). Inputs
+are named by project-relative path and sha256, never by mtime or absolute path, so a project copied
+or moved elsewhere (Explorer, `cp -r`, rsync) re-renders nothing; the hashes come from
+`project.digest.cached_sha256`, one re-hash per copied file. After a render that passed its
 checks, `record` stores it in `.cache/render/<output path>.json` with the output's sha256, size and
 mtime; `is_up_to_date` then answers from a stat and two small JSON files, re-hashing the output only
 when its size or mtime changed (a touched but identical file stays up to date).
@@ -22,22 +25,24 @@ from pipeline import __version__
 from pipeline.errors import PipelineError
 from pipeline.media.ffmpeg_bin import ffmpeg_version
 from pipeline.media.fonts import find_cjk_font
-from pipeline.project.digest import sha256_file
+from pipeline.project.digest import cached_sha256, sha256_file
 from pipeline.project.files import atomic_write_json
 from pipeline.project.footage import Clip
+from pipeline.render.filters import escape_value
 from pipeline.render.manifest import ProjectLike, load_manifest, project_relative, project_root
+from pipeline.resources import assets_dir
 
 RECORD_DIR = Path(".cache") / "render"
 
 
 @dataclass(frozen=True, slots=True)
 class FileStamp:
-    """A cheap identity for an input file."""
+    """An input file's identity: its content. Never its mtime, never an absolute path: a project
+    copied to a shared drive (new path, new mtimes) has the same stamps and re-renders nothing."""
 
-    path: str  # project-relative when inside the project (moving the project changes nothing)
+    path: str  # project-relative when inside the project; the bare file name when outside (fonts)
     size_bytes: int
-    mtime_ns: int = 0  # 0 when the file is identified by its content
-    sha256: str = ""  # content hash when known (footage: recorded at ingest)
+    sha256: str  # of the bytes: recorded at ingest (footage), else `project.digest.cached_sha256`
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,40 +69,60 @@ class RenderRecord:
 
 
 def without_root(args: Sequence[str], root: Path) -> list[str]:
-    """Arguments without the project's location (moving the folder changes no fingerprint)."""
-    return [arg.replace(str(root), "$PROJECT") for arg in args]
+    """Arguments without the project's location, nor the pipeline's assets folder (a template's
+    music bed): moving the project, or rendering it on a machine where the pipeline is installed
+    elsewhere, changes no fingerprint. Each is removed as written in a plain argument and as escaped
+    inside a filtergraph (a folder named "E01, 终版")."""
+    places = sorted(
+        ((str(root), "$PROJECT"), (str(assets_dir().resolve()), "$ASSETS")),
+        key=lambda place: -len(place[0]),  # the deeper folder first, when one holds the other
+    )
+    out = []
+    for arg in args:
+        for folder, name in places:
+            arg = arg.replace(escape_value(folder), name).replace(folder, name)
+        out.append(arg)
+    return out
 
 
-def file_stamp(path: Path, *, root: Path | None = None, hash_content: bool = False) -> FileStamp:
-    """Identify an input by path, size and mtime (or by content, for small files: `hash_content`)."""
+def file_stamp(path: Path, *, root: Path) -> FileStamp:
+    """Identify an input by its content (sha256 remembered in `root`/.cache against its stat, so an
+    unchanged file costs a stat and a copied or touched one a single re-hash)."""
     path = Path(path)
     try:
-        stat = path.stat()
+        size = path.stat().st_size
+        sha256 = cached_sha256(path, root)
     except FileNotFoundError:
         raise PipelineError(
             f"{path}: input file not found; restore it or re-ingest it, then render again"
         ) from None
-    shown = path.as_posix()
-    if root is not None:
-        with contextlib.suppress(ValueError):
-            shown = path.resolve().relative_to(Path(root).resolve()).as_posix()
-    if hash_content:
-        return FileStamp(shown, stat.st_size, 0, sha256_file(path))
-    return FileStamp(shown, stat.st_size, stat.st_mtime_ns)
+    except OSError as exc:
+        raise PipelineError(
+            f"{path}: input file cannot be read ({exc.strerror}); check its permissions, then render again"
+        ) from None
+    shown = path.name
+    with contextlib.suppress(ValueError):
+        shown = path.resolve().relative_to(Path(root).resolve()).as_posix()
+    return FileStamp(shown, size, sha256)
 
 
-def clip_stamp(clip: Clip) -> FileStamp:
-    """Footage is identified by the sha256 recorded at ingest: never re-hashed, never re-stat'ed
-    (ingested files are not modified afterwards)."""
-    return FileStamp(clip.file, clip.facts.size_bytes, 0, clip.sha256)
+def clip_stamp(project: ProjectLike, clip: Clip) -> FileStamp:
+    """Ingested footage, identified by its content as it is on disk now: normally the sha256 recorded
+    at ingest (found again from the hash cache: a stat, or one re-hash after a copy). A file changed
+    after ingest (a disk fault, a replacement) gets another stamp, so the render is redone and
+    ffmpeg reports what it finds."""
+    root = project_root(project)
+    return dataclasses.replace(file_stamp(root / clip.file, root=root), path=clip.file)
 
 
 @functools.cache
-def tool_versions() -> ToolVersions:
+def tool_versions(root: Path) -> ToolVersions:
+    """The tools, the fonts by content (their hashes cached in the project at `root`: a project
+    rendered on another machine with the same font files sees the same tools)."""
     fonts: tuple[FileStamp, ...] = ()
     with contextlib.suppress(PipelineError):  # no CJK font: burn-in will fail later with its own message
         font = find_cjk_font()
-        fonts = tuple(file_stamp(p) for p in dict.fromkeys((font.regular, font.bold)))
+        fonts = tuple(file_stamp(p, root=root) for p in dict.fromkeys((font.regular, font.bold)))
     return ToolVersions(
         ffmpeg=ffmpeg_version(),
         pipeline=__version__,

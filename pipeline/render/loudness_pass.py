@@ -34,7 +34,7 @@ def measure_mix(
         {
             "args": fingerprint.without_root(args, project.root),
             "inputs": sorted(stamps.values(), key=lambda s: s.path),
-            "ffmpeg": fingerprint.tool_versions().ffmpeg,
+            "ffmpeg": fingerprint.tool_versions(project.root).ffmpeg,
         }
     )
     cached = CachedMeasurement(project.cache_dir / "loudness" / f"{key[:24]}.json")

@@ -148,9 +148,12 @@ def source_facts(
         clip = clips.get(span.clip_id)
         copied = remuxed_clip(project, clips, span)
         if copied is not None:  # a seekable copy of ingested footage: the ingest facts still hold
-            facts[span.path], stamps[span.path] = remuxed_facts(copied), fingerprint.clip_stamp(copied)
+            facts[span.path], stamps[span.path] = (
+                remuxed_facts(copied),
+                fingerprint.clip_stamp(project, copied),
+            )
         elif clip is not None and os.path.samefile(clip.path(project), span.path):
-            facts[span.path], stamps[span.path] = clip.facts, fingerprint.clip_stamp(clip)
+            facts[span.path], stamps[span.path] = clip.facts, fingerprint.clip_stamp(project, clip)
         else:
             stamps[span.path] = fingerprint.file_stamp(span.path, root=project.root)
             facts[span.path] = cached_probe(project, span.path, stamps[span.path])
@@ -162,8 +165,9 @@ def source_facts(
 
 
 def cached_probe(project: Project, path: Path, stamp: fingerprint.FileStamp) -> MediaFacts:
-    """Probe facts of a file that is not ingested footage (the music bed), kept in .cache/probe/."""
-    key = content_key({"stamp": stamp, "path": path})[:24]
+    """Probe facts of a file that is not ingested footage (the music bed), kept in .cache/probe/ by
+    the file's content (its stamp), so a moved or copied project finds them."""
+    key = content_key({"stamp": stamp})[:24]
     cached = project.cache_dir / "probe" / f"{key}.json"
     try:
         return MediaFacts.from_dict(json.loads(cached.read_text("utf-8")))
@@ -189,6 +193,6 @@ def output_fingerprint(job: RenderJob, plan: OutputPlan) -> str:
         {
             "args": fingerprint.without_root(args, job.project.root),
             "inputs": sorted(job.stamps.values(), key=lambda s: s.path),
-            "tools": fingerprint.tool_versions(),
+            "tools": fingerprint.tool_versions(job.project.root),
         }
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.project.digest import canonical_json, content_key
+from pipeline.project.digest import canonical_json, content_key, sha256_file
 from pipeline.render import fingerprint as fpmod
 from pipeline.render.checks import Problem
 from pipeline.render.fingerprint import (
@@ -62,38 +62,59 @@ def test_fingerprint_refuses_opaque_objects() -> None:
         content_key({"x": object()})
 
 
-def test_file_stamp_follows_touch_unless_hashing(tmp_path: Path) -> None:
-    f = tmp_path / "sub.srt"
+def test_file_stamp_is_content_not_mtime_nor_place(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    f = project / "subtitles" / "sub.srt"
+    f.parent.mkdir(parents=True)
     f.write_text("1\n00:00:00,000 --> 00:00:01,000\n一\n", "utf-8")
-    before, before_hashed = file_stamp(f, root=tmp_path), file_stamp(f, root=tmp_path, hash_content=True)
-    assert before.path == "sub.srt" and before.size_bytes == f.stat().st_size
+    before = file_stamp(f, root=project)
+    assert before == FileStamp("subtitles/sub.srt", f.stat().st_size, sha256_file(f))
     os.utime(f, ns=(time.time_ns(), f.stat().st_mtime_ns + 5_000_000_000))
-    assert file_stamp(f, root=tmp_path) != before
-    assert file_stamp(f, root=tmp_path, hash_content=True) == before_hashed
+    assert file_stamp(f, root=project) == before  # touched: same content, same stamp
+    moved = tmp_path / "shared" / "p"
+    shutil.copytree(project, moved, copy_function=shutil.copyfile)  # new path, new mtimes
+    assert file_stamp(moved / "subtitles" / "sub.srt", root=moved) == before
     f.write_text("1\n00:00:00,000 --> 00:00:01,000\n二\n", "utf-8")
-    assert file_stamp(f, root=tmp_path, hash_content=True) != before_hashed
+    assert file_stamp(f, root=project) != before
 
 
-def test_clip_stamp_uses_the_ingest_checksum() -> None:
+def test_clip_stamp_is_the_footage_content(tmp_path: Path) -> None:
     from pipeline.media.probe import MediaFacts
     from pipeline.project.footage import Clip
 
+    footage = tmp_path / "footage" / "int-001.mts"
+    footage.parent.mkdir()
+    footage.write_bytes(b"\x47" * 1234)
     facts = MediaFacts("mpegts", 2000, 1234, None, None)
     clip = Clip(
-        "int-001", "interview", "footage/int-001.mts", "00001.MTS", "/card/00001.MTS", "ab" * 32, facts, "t"
+        "int-001",
+        "interview",
+        "footage/int-001.mts",
+        "00001.MTS",
+        "/card/00001.MTS",
+        sha256_file(footage),
+        facts,
+        "t",
     )
-    assert clip_stamp(clip) == FileStamp("footage/int-001.mts", 1234, 0, "ab" * 32)
+    assert clip_stamp(tmp_path, clip) == FileStamp("footage/int-001.mts", 1234, clip.sha256)
+    # another file of the same size, its mtime forced back: still found out (ctime cannot be forced)
+    stat = footage.stat()
+    footage.write_bytes(b"\x48" * 1234)
+    os.utime(footage, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert footage.stat().st_mtime_ns == stat.st_mtime_ns
+    assert clip_stamp(tmp_path, clip) == FileStamp("footage/int-001.mts", 1234, sha256_file(footage))
 
 
-def test_tool_versions() -> None:
-    tools = tool_versions()
+def test_tool_versions(tmp_path: Path) -> None:
+    tools = tool_versions(tmp_path)
     assert tools.ffmpeg and tools.ffmpeg != "unknown"
     assert tools.pipeline == __import__("pipeline").__version__
     assert tools.pillow != "none"
     # only what shapes the output: upgrading a benchmark-only library (moviepy) re-renders nothing
     assert {f.name for f in dataclasses.fields(tools)} == {"ffmpeg", "pipeline", "pillow", "fonts"}
     assert "moviepy" not in canonical_json({"tools": tools})
-    assert all(stamp.size_bytes > 0 for stamp in tools.fonts)
+    assert all(stamp.size_bytes > 0 and len(stamp.sha256) == 64 for stamp in tools.fonts)
+    assert all("/" not in stamp.path for stamp in tools.fonts)  # fonts by content, wherever installed
     content_key({"tools": tools})  # serialisable
 
 
@@ -174,3 +195,25 @@ def test_manifest_must_agree(project, rendered: Path) -> None:
 def test_record_hashes_when_not_told(project, rendered: Path) -> None:
     record(project, rendered, "f1")
     assert is_up_to_date(project, rendered, "f1")
+
+
+def test_without_root_removes_the_folder_plain_and_filter_escaped() -> None:
+    root = Path("/srv/共享盘/E01 驻村路上 [终版], it's")
+    args = ["-i", f"{root}/footage/int-001.mp4", "-filter_complex", f"subtitles=filename={root}/x.ass[v]"]
+    args[3] = args[3].replace(str(root), fpmod.escape_value(str(root)))
+    assert fpmod.without_root(args, root) == [
+        "-i",
+        "$PROJECT/footage/int-001.mp4",
+        "-filter_complex",
+        "subtitles=filename=$PROJECT/x.ass[v]",
+    ]
+
+
+def test_without_root_removes_the_assets_folder_too(monkeypatch, tmp_path: Path) -> None:
+    """A template's music bed lives in the pipeline's assets: another install path, same fingerprint."""
+    for install in ("/opt/pipeline", "/home/li/pipeline, v2"):
+        monkeypatch.setattr(fpmod, "assets_dir", lambda install=install: Path(install) / "assets")
+        assert fpmod.without_root(["-i", f"{install}/assets/music/bed.m4a"], tmp_path) == [
+            "-i",
+            "$ASSETS/music/bed.m4a",
+        ]
