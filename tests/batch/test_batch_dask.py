@@ -2,16 +2,12 @@
 
 import json
 import logging
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from batch_projects import SLUGS, WEEK, corrupt_footage, project_folder
 from click.testing import CliRunner
+from dask_processes import dask_processes
 
 from pipeline.cli import cli
 
@@ -66,71 +62,8 @@ def test_on_a_local_dask_cluster(week_root):
 
 @pytest.fixture
 def dask_cluster(tmp_path):
-    """`dask scheduler` and `dask worker` as separate processes on loopback; killed afterwards."""
-    scheduler_file = tmp_path / "scheduler.json"
-    common = {
-        "cwd": tmp_path,
-        "stdout": subprocess.DEVNULL,
-        "stderr": subprocess.DEVNULL,
-        "start_new_session": True,
-    }
-    started = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "distributed.cli.dask_scheduler",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--no-dashboard",
-                "--scheduler-file",
-                str(scheduler_file),
-            ],
-            **common,
-        )
-    ]
-    try:
-        deadline = time.monotonic() + 60
-        while not scheduler_file.exists():
-            assert time.monotonic() < deadline and started[0].poll() is None, (
-                "the Dask scheduler did not start"
-            )
-            time.sleep(0.1)
-        time.sleep(0.2)  # the file is written in one go, but give the writer a moment to close it
-        address = json.loads(scheduler_file.read_text("utf-8"))["address"]
-        started.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "distributed.cli.dask_worker",
-                    address,
-                    "--nworkers",
-                    "1",
-                    "--nthreads",
-                    "1",
-                    "--no-dashboard",
-                    "--host",
-                    "127.0.0.1",
-                    "--local-directory",
-                    str(tmp_path / "worker"),
-                ],
-                **common,
-            )
-        )
-        yield address  # the batch itself waits (--connect-timeout) for the worker to register
-    finally:
-        for process in reversed(started):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)  # the worker's nanny and its process too
-        for process in started:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+    with dask_processes(tmp_path) as address:
+        yield address
 
 
 def test_on_a_dask_cluster_started_as_separate_processes(week_root, dask_cluster):

@@ -4,16 +4,12 @@ processes with the office's certificates (`pipeline cluster certs`), and clients
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from batch_projects import SLUGS, WEEK
 from click.testing import CliRunner
+from dask_processes import dask_processes
 
 from pipeline.batch.cluster import make_office_certificates, role_files
 from pipeline.cli import cli
@@ -39,74 +35,9 @@ def tls_cluster(tmp_path):
     """(address, certificate folder): scheduler and worker processes on loopback, TLS only."""
     certs = tmp_path / "office-certs"
     make_office_certificates(certs, hosts=("127.0.0.1",))
-    scheduler_file = tmp_path / "scheduler.json"
-    common = {
-        "cwd": tmp_path,
-        "stdout": subprocess.DEVNULL,
-        "stderr": subprocess.DEVNULL,
-        "start_new_session": True,
-    }
-    started = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "distributed.cli.dask_scheduler",
-                "--protocol",
-                "tls",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--no-dashboard",
-                "--scheduler-file",
-                str(scheduler_file),
-                *tls_args(certs, "scheduler"),
-            ],
-            **common,
-        )
-    ]
-    try:
-        deadline = time.monotonic() + 60
-        while not scheduler_file.exists():
-            assert time.monotonic() < deadline and started[0].poll() is None, (
-                "the Dask scheduler did not start"
-            )
-            time.sleep(0.1)
-        time.sleep(0.2)
-        address = json.loads(scheduler_file.read_text("utf-8"))["address"]
-        started.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "distributed.cli.dask_worker",
-                    address,
-                    "--nworkers",
-                    "1",
-                    "--nthreads",
-                    "1",
-                    "--no-dashboard",
-                    "--host",
-                    "127.0.0.1",
-                    "--local-directory",
-                    str(tmp_path / "worker"),
-                    *tls_args(certs, "worker"),
-                ],
-                **common,
-            )
-        )
+    scheduler = ["--protocol", "tls", *tls_args(certs, "scheduler")]
+    with dask_processes(tmp_path, scheduler, tls_args(certs, "worker")) as address:
         yield address, certs
-    finally:
-        for process in reversed(started):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in started:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
 
 
 def test_batch_on_a_tls_cluster_and_clients_refused(week_root, tls_cluster, tmp_path):
