@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipeline.edit.clock import format_clock, parse_clock
 from pipeline.errors import EditError
+from pipeline.i18n import _
 from pipeline.project.files import atomic_write_text
 from pipeline.project.model import Project
 
@@ -129,7 +130,9 @@ def parse_cut_list(text: str, source: Path | str = "cut.md") -> CutList:
     comment_from = 0
 
     def fail(number: int, problem: str) -> EditError:
-        return EditError(f"{source} line {number}: {problem}")
+        return EditError(
+            _("{source} line {number}: {problem}").format(source=source, number=number, problem=problem)
+        )
 
     def close_entry() -> None:
         if entries and marks:
@@ -163,26 +166,28 @@ def parse_cut_list(text: str, source: Path | str = "cut.md") -> CutList:
             if not stripped.startswith("broll"):
                 raise fail(
                     number,
-                    f"cannot read {stripped!r}; an indented line must be a B-roll mark "
-                    "like `    broll broll-001 00:00.00-00:04.00`",
+                    _(
+                        "cannot read {stripped!r}; an indented line must be a B-roll mark like `    broll broll-001 00:00.00-00:04.00`"
+                    ).format(stripped=stripped),
                 )
             if not entries:
-                raise fail(number, "a B-roll mark must sit under a sentence line; move it below one")
+                raise fail(number, _("a B-roll mark must sit under a sentence line; move it below one"))
             marks.append(_parse_broll(stripped, number, fail))
             continue
         if stripped.startswith("broll"):
-            raise fail(number, "indent the B-roll mark under its sentence: `    broll CLIP IN-OUT`")
+            raise fail(number, _("indent the B-roll mark under its sentence: `    broll CLIP IN-OUT`"))
         bullet = BULLET_RE.match(stripped)
         if not bullet:
             raise fail(
                 number,
-                f"cannot read {_short(stripped)!r}; sentence lines look like "
-                "`- [x] int-001 00:01.20-00:04.80 text`",
+                _(
+                    "cannot read {stripped!r}; sentence lines look like `- [x] int-001 00:01.20-00:04.80 text`"
+                ).format(stripped=_short(stripped)),
             )
         close_entry()
         entries.append(_parse_entry(bullet, number, fail))
     if comment_from:
-        raise fail(comment_from, "the comment opened here with <!-- is never closed; add -->")
+        raise fail(comment_from, _("the comment opened here with <!-- is never closed; add -->"))
     close_entry()
     return CutList(tuple(entries))
 
@@ -190,7 +195,7 @@ def parse_cut_list(text: str, source: Path | str = "cut.md") -> CutList:
 def _parse_entry(bullet: re.Match[str], number: int, fail: Fail) -> CutEntry:
     tick = bullet["tick"]
     if tick not in (" ", "", "x", "X"):
-        raise fail(number, f"the tick box [{tick}] must be [x] (keep) or [ ] (leave out)")
+        raise fail(number, _("the tick box [{tick}] must be [x] (keep) or [ ] (leave out)").format(tick=tick))
     rest = bullet["rest"]
     note = ""
     note_match = NOTE_RE.search(rest)
@@ -200,7 +205,7 @@ def _parse_entry(bullet: re.Match[str], number: int, fail: Fail) -> CutEntry:
     parts = rest.split(maxsplit=2)
     if len(parts) < 2:
         raise fail(
-            number, "expected a clip id and IN-OUT after the tick box, like `int-001 00:01.20-00:04.80`"
+            number, _("expected a clip id and IN-OUT after the tick box, like `int-001 00:01.20-00:04.80`")
         )
     clip_id, span = parts[0], parts[1]
     in_ms, out_ms = _parse_span(span, number, fail)
@@ -220,15 +225,19 @@ def _parse_broll(stripped: str, number: int, fail: Fail) -> BrollMark:
     if not match:
         raise fail(
             number,
-            f"cannot read the B-roll mark {stripped!r}; write it like "
-            "`    broll broll-001 00:00.00-00:04.00` (optionally ` @00:01.00`)",
+            _(
+                "cannot read the B-roll mark {stripped!r}; write it like `    broll broll-001 00:00.00-00:04.00` (optionally ` @00:01.00`)"
+            ).format(stripped=stripped),
         )
     in_ms, out_ms = _parse_span(match["span"], number, fail)
     at_ms = None
     if match["at"] is not None:
         at_ms = parse_clock(match["at"])
         if at_ms is None:
-            raise fail(number, f"cannot read the start offset @{match['at']}; write it like @00:01.50")
+            raise fail(
+                number,
+                _("cannot read the start offset @{at}; write it like @00:01.50").format(at=match["at"]),
+            )
     return BrollMark(clip_id=match["clip"], in_ms=in_ms, out_ms=out_ms, at_ms=at_ms, line=number)
 
 
@@ -238,16 +247,29 @@ def _parse_span(span: str, number: int, fail: Fail) -> tuple[int, int]:
             first, second = span.split(separator)
             break
     else:
-        raise fail(number, f"cannot read the time span {span!r}; write it as IN-OUT like 00:01.20-00:04.80")
+        raise fail(
+            number,
+            _("cannot read the time span {span!r}; write it as IN-OUT like 00:01.20-00:04.80").format(
+                span=span
+            ),
+        )
     in_ms, out_ms = parse_clock(first), parse_clock(second)
     for raw, value in ((first, in_ms), (second, out_ms)):
         if value is None:
             raise fail(
-                number, f"cannot read the time {raw!r}; write minutes:seconds.hundredths like 00:04.80"
+                number,
+                _("cannot read the time {raw!r}; write minutes:seconds.hundredths like 00:04.80").format(
+                    raw=raw
+                ),
             )
     assert in_ms is not None and out_ms is not None  # the loop above raised otherwise
     if out_ms <= in_ms:
-        raise fail(number, f"the span ends ({second}) before it starts ({first}); swap or fix the times")
+        raise fail(
+            number,
+            _("the span ends ({second}) before it starts ({first}); swap or fix the times").format(
+                second=second, first=first
+            ),
+        )
     return in_ms, out_ms
 
 
@@ -266,7 +288,7 @@ def read_cut_list(project: Project) -> CutList | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise EditError(
-            f"{path}: is not UTF-8 text; save it as UTF-8 (your editor's encoding menu)"
+            _("{path}: is not UTF-8 text; save it as UTF-8 (your editor's encoding menu)").format(path=path)
         ) from None
     return parse_cut_list(text, path)
 

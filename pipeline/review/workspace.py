@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from pipeline.errors import SubtitleError
+from pipeline.i18n import _
 from pipeline.project.files import atomic_write_bytes
 from pipeline.project.footage import Clip, clips_by_role
 from pipeline.project.glossary import project_glossary
@@ -102,7 +103,11 @@ def review_clip(project: Project, clip_id: str) -> Clip:
     for clip in clips_by_role(project, "interview"):
         if clip.clip_id == clip_id:
             return clip
-    raise UnknownClip(f"{project.footage_dir}: no interview clip {clip_id!r}; reload the review page")
+    raise UnknownClip(
+        _("{path}: no interview clip {clip!r}; reload the review page").format(
+            path=project.footage_dir, clip=clip_id
+        )
+    )
 
 
 def list_clips(project: Project) -> tuple[ClipSummary, ...]:
@@ -180,7 +185,9 @@ def save_cues(project: Project, clip_id: str, cues: Sequence[Cue], base_version:
     if parse_srt_bytes(data, str(target)) != tuple(cues):
         # e.g. a text line that reads as a timing line: the file would not give these cues back
         raise SubtitleError(
-            f"{target}: these cues would not read back as written; check the text for --> or numbers-only lines"
+            _(
+                "{target}: these cues would not read back as written; check the text for --> or numbers-only lines"
+            ).format(target=target)
         )
     relative = target.relative_to(project.root).as_posix()
     previous = target.read_bytes() if target.exists() else None
@@ -199,8 +206,9 @@ def approve_clip(project: Project, clip_id: str, by: str, base_version: str) -> 
     path = working_path(project, clip_id)
     if path is None:
         raise SubtitleError(
-            f"{draft_path(project, clip_id)}: no subtitles for {clip_id} yet; "
-            f"run `pipeline transcribe {project.root}` first"
+            _("{path}: no subtitles for {clip} yet; run `pipeline transcribe {project}` first").format(
+                path=draft_path(project, clip_id), clip=clip_id, project=project.root
+            )
         )
     cues = read_srt(path)
     findings = check_cues(project, clip_id, cues)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from pipeline.errors import MediaError, ProjectError
+from pipeline.i18n import _
 from pipeline.project.digest import content_key
 from pipeline.project.files import atomic_write_json
 from pipeline.project.footage import Clip, clips_by_role, index_path, speech_audio_path, speech_source
@@ -238,6 +239,8 @@ def _speech_audio(project: Project, clip: Clip) -> Path:
     footage = clip.path(project)
     if not footage.exists():
         raise MediaError(
-            f"{footage}: footage of {clip.clip_id} is missing; restore the file or ingest it again"
+            _("{footage}: footage of {clip_id} is missing; restore the file or ingest it again").format(
+                footage=footage, clip_id=clip.clip_id
+            )
         )
     return extract_speech_audio(project, clip)
