@@ -109,8 +109,8 @@ def _beat_shots(
         if at >= f1:
             raise EditError(
                 _(
-                    "{source} line {line}: the B-roll would start after its sentence ends (the sentence lasts {value}); move the mark or shorten its @ offset"
-                ).format(source=source, line=cutaway.line, value=format_clock(ms_at(f1, fps) - t0))
+                    "{source} line {line}: the B-roll would start after its sentence ends (the sentence lasts {length}); move the mark or shorten its @ offset"
+                ).format(source=source, line=cutaway.line, length=format_clock(ms_at(f1, fps) - t0))
             )
         end = min(f1, at + frames_for(cutaway.span.duration_ms, fps))
         if at > position:

