@@ -215,7 +215,11 @@ def approve_clip(project: Project, clip_id: str, by: str, base_version: str) -> 
     if has_errors(findings):
         errors = [f for f in findings if f.severity == "error"]
         raise ErrorsRemain(
-            f"{path}: {len(errors)} QC error(s) remain; correct them before approving", cues, findings
+            _("{path}: {n} QC error(s) remain; correct them before approving").format(
+                path=path, n=len(errors)
+            ),
+            cues,
+            findings,
         )
     return approve(project, by, [clip_id])[0]
 
@@ -238,8 +242,10 @@ def _keep_history(project: Project, clip_id: str, data: bytes) -> str:
 def _require_version(project: Project, clip_id: str, base_version: str) -> None:
     if current_version(project, clip_id) != base_version:
         raise StaleVersion(
-            f"{producer_path(project, clip_id)}: changed since the page loaded it "
-            "(another tab or program); reload the page, then make the edit again"
+            _(
+                "{path}: changed since the page loaded it (another tab or program); "
+                "reload the page, then make the edit again"
+            ).format(path=producer_path(project, clip_id))
         )
 
 

@@ -388,23 +388,27 @@ def model_status(name: str = "base", *, cache_dir: Path | None = None) -> str:
     """
     if _looks_like_path(name):
         folder = _explicit_folder(Path(name).expanduser()).path
-        return f"{folder} ({model_size_mb(folder):.0f} MB)"
+        return _("{folder} ({size:.0f} MB)").format(folder=folder, size=model_size_mb(folder))
     cache = cache_dir if cache_dir is not None else model_cache_dir()
     cached = cache / name
     if cached.is_dir():
         _require_complete(cached)
-        return f"{name}: {cached} ({model_size_mb(cached):.0f} MB)"
+        return _("{name}: {folder} ({size:.0f} MB)").format(
+            name=name, folder=cached, size=model_size_mb(cached)
+        )
     package = next((p for p in MODEL_PACKAGES if p.name == name), None)
     if package is not None and package_installed(package):
         versions = ", ".join(f"{d} {v}" for d, v in _versions(package).items())
-        return f"{name}: from installed packages ({versions}); assembled into {cached} on first use"
+        return _("{name}: from installed packages ({versions}); assembled into {folder} on first use").format(
+            name=name, versions=versions, folder=cached
+        )
     hub = _hub_cached(name)
     if hub is not None:
-        return f"{name}: Hugging Face cache {hub}"
+        return _("{name}: Hugging Face cache {folder}").format(name=name, folder=hub)
     if download_allowed():
-        return (
-            f"{name}: not local; will be downloaded from the Hugging Face hub on first use ({DOWNLOAD_ENV}=1)"
-        )
+        return _(
+            "{name}: not local; will be downloaded from the Hugging Face hub on first use ({env}=1)"
+        ).format(name=name, env=DOWNLOAD_ENV)
     raise ModelError(
         _("speech model {name!r} not found (not in {cache}, no model package installed); {how}").format(
             name=name, cache=cache, how=how_to_get()

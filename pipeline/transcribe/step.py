@@ -152,8 +152,10 @@ def transcribe_project(
     interviews = clips_by_role(project, "interview")
     if not interviews:
         raise ProjectError(
-            f"{index_path(project)}: no interview clips to transcribe; add them with "
-            f"`pipeline ingest {project.root} FILE --role interview`"
+            _(
+                "{path}: no interview clips to transcribe; add them with "
+                "`pipeline ingest {project} FILE --role interview`"
+            ).format(path=index_path(project), project=project.root)
         )
     pending = {c.clip_id for c in pending_clips(project, force=force)}
     glossary = project_glossary(project)
