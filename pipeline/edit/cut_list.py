@@ -4,7 +4,7 @@
         broll broll-001 00:00.00-00:04.00
     - [ ] int-001 00:05.10-00:05.60 嗯。 <!-- filler -->
 
-`parse_cut_list` and `format_cut_list` are pure and inverse to each other (`HEADER` documents the
+`parse_cut_list` and `format_cut_list` are pure and inverse to each other (`header()` documents the
 format inside the file itself); `read_cut_list` and `write_cut_list` are the file edges.
 """
 
@@ -21,8 +21,11 @@ from pipeline.i18n import _
 from pipeline.project.files import atomic_write_text
 from pipeline.project.model import Project
 
-HEADER = """\
-<!--
+
+def header() -> str:
+    """The guide at the top of cut.md, in the interface language of the run that writes the file."""
+    guide = _(
+        """\
 cut.md: the cut list of this episode. `pipeline render` plays the ticked sentences from top to bottom.
 
   - [x] int-001 00:01.20-00:04.80 我叫王建华……
@@ -39,9 +42,10 @@ longer than its sentence is cut at the sentence's end, a shorter one hands back 
 picture. Several marks under one sentence follow each other. For B-roll over two sentences, mark both.
 Rerunning `pipeline cut` keeps your ticks, order, times and B-roll marks; it refreshes the text from
 the transcript and adds new sentences unticked. A note at the end of a line (an HTML comment) says
-why the machine left it out. This header and the notes are rewritten; other comments are not kept.
--->
-"""
+why the machine left it out. This header and the notes are rewritten; other comments are not kept."""
+    )
+    return f"<!--\n{guide}\n-->"
+
 
 BULLET_RE = re.compile(r"^[-*+]\s*\[(?P<tick>[^\]]?)\]\s*(?P<rest>.*)$")
 NOTE_RE = re.compile(r"\s*<!--(?P<note>.*?)-->\s*$")
@@ -97,7 +101,7 @@ class CutList:
 
 
 def format_cut_list(cut: CutList, *, title: str = "", summary: tuple[str, ...] = ()) -> str:
-    lines = [HEADER.rstrip("\n")]
+    lines = [header()]
     if title:
         lines += ["", f"# {_one_line(title)}"]
     if summary:

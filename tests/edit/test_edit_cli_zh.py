@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from edit_project import fake_clip, write_index
 
 from pipeline.cli import cli
+from pipeline.edit.cut_list import read_cut_list
 from pipeline.subtitles.cue import Cue
 from pipeline.subtitles.srt_io import write_srt
 from pipeline.subtitles.store import approve, producer_path
@@ -81,3 +82,20 @@ def test_the_same_failure_stays_english_without_a_chinese_locale(short_project):
         f"Error: {producer_path(short_project, 'int-001')}: not approved; "
         f"review it and run `pipeline subs approve {short_project.root} --by NAME`"
     )
+
+
+def test_cut_writes_a_chinese_cut_list_that_reads_back(short_project):
+    chinese = CliRunner().invoke(cli, ["cut", str(short_project.root)], env={"PIPELINE_LANG": "zh"})
+    assert chinese.exit_code == 0, chinese.output
+    assert chinese.output.splitlines()[1].startswith("  4 句中勾选了 ")
+    text = short_project.cut_list.read_text("utf-8")
+    assert text.startswith("<!--\ncut.md：本期节目的剪辑单。") and "# 驻村路上 · 剪辑单" in text
+    before = read_cut_list(short_project)
+    # the list written in Chinese is read by a run in English: the same choices, kept
+    english = CliRunner().invoke(cli, ["cut", str(short_project.root)], env={"PIPELINE_LANG": "en"})
+    assert english.exit_code == 0, english.output
+    assert "kept your choices in cut.md" in english.output
+    after = read_cut_list(short_project)
+    assert [(e.clip_id, e.in_ms, e.out_ms, e.keep) for e in after.entries] == [
+        (e.clip_id, e.in_ms, e.out_ms, e.keep) for e in before.entries
+    ]
