@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import PresetError
+from pipeline.i18n import _
 from pipeline.resources import preset_file, preset_names
 
 KINDS = ("platforms", "templates", "qc")
@@ -23,7 +24,9 @@ def preset_path(kind: str, name: str) -> Path:
     if kind not in KINDS:
         raise ValueError(f"unknown preset kind {kind!r}")
     if not name or "/" in name or "\\" in name or name.startswith("."):
-        raise PresetError(f"preset name {name!r} is not valid; use a name like 'web' or 'first-person'")
+        raise PresetError(
+            _("preset name {name!r} is not valid; use a name like 'web' or 'first-person'").format(name=name)
+        )
     return preset_file(f"{kind}/{name}.toml")
 
 
@@ -35,11 +38,17 @@ def load_preset(kind: str, name: str, overrides: Mapping[str, Any] | None = None
     path = preset_path(kind, name)
     if not path.exists():
         choices = ", ".join(available(kind)) or "none"
-        raise PresetError(f"{path}: no {kind} preset named {name!r}; available: {choices}")
+        raise PresetError(
+            _("{path}: no {kind} preset named {name!r}; available: {choices}").format(
+                path=path, kind=kind, name=name, choices=choices
+            )
+        )
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PresetError(f"{path}: invalid TOML ({exc}); fix the preset file") from None
+        raise PresetError(
+            _("{path}: invalid TOML ({exc}); fix the preset file").format(path=path, exc=exc)
+        ) from None
     if overrides:
         data = deep_merge(data, overrides)
     return data
@@ -72,12 +81,18 @@ def deep_merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any
 def require(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: Path | str) -> Any:
     """A typed value from preset data, or a PresetError naming the file and key."""
     if key not in data:
-        raise PresetError(f"{where}: key {key!r} is missing; add it to the preset")
+        raise PresetError(
+            _("{where}: key {key!r} is missing; add it to the preset").format(where=where, key=key)
+        )
     value = data[key]
     if isinstance(value, bool) and kind in (int, float, (int, float)):
-        raise PresetError(f"{where}: {key} must be a number, not {value!r}")
+        raise PresetError(
+            _("{where}: {key} must be a number, not {value!r}").format(where=where, key=key, value=value)
+        )
     if not isinstance(value, kind):
         raise PresetError(
-            f"{where}: {key} = {value!r} has the wrong type; see the other presets for the shape"
+            _("{where}: {key} = {value!r} has the wrong type; see the other presets for the shape").format(
+                where=where, key=key, value=value
+            )
         )
     return value

@@ -22,6 +22,7 @@ from pipeline.edit.retime import retime_cues
 from pipeline.edit.template import LengthRule, Template, load_template
 from pipeline.edit.timeline import Card, MusicBed, Overlay, Shot, SourceSpan, Style, Timeline
 from pipeline.errors import EditError, PresetError
+from pipeline.i18n import _
 from pipeline.project.footage import Clip, clips_by_role, index_path, load_footage
 from pipeline.project.model import Project
 from pipeline.subtitles import store
@@ -42,7 +43,11 @@ def compile_timeline(
     template = template or load_template(project.template, project.overrides)
     cut = read_cut_list(project)
     if cut is None:
-        raise EditError(f"{project.cut_list}: no cut list yet; run `pipeline cut {project.root}` first")
+        raise EditError(
+            _("{path}: no cut list yet; run `pipeline cut {project}` first").format(
+                path=project.cut_list, project=project.root
+            )
+        )
     footage = {clip.clip_id: clip for clip in load_footage(project)}
     beats = resolve_beats(project, cut, footage)
     fps = template.fps
@@ -94,8 +99,10 @@ def resolve_beats(project: Project, cut: CutList, footage: Mapping[str, Clip]) -
     kept = cut.kept
     if not kept:
         raise EditError(
-            f"{project.cut_list}: nothing is ticked; tick [x] the sentences to keep "
-            f"(or delete the file and run `pipeline cut {project.root}`)"
+            _(
+                "{path}: nothing is ticked; tick [x] the sentences to keep "
+                "(or delete the file and run `pipeline cut {project}`)"
+            ).format(path=project.cut_list, project=project.root)
         )
     beats = []
     for entry in kept:
@@ -111,28 +118,37 @@ def resolve_beats(project: Project, cut: CutList, footage: Mapping[str, Clip]) -
 
 
 def _clip_for(project: Project, footage: Mapping[str, Clip], clip_id: str, line: int, role: str) -> Clip:
-    where = f"{project.cut_list} line {line}"
+    where = _("{path} line {line}").format(path=project.cut_list, line=line)
     clip = footage.get(clip_id)
     if clip is None:
         raise EditError(
-            f"{where}: clip {clip_id!r} is not in the footage index ({index_path(project)}); "
-            "correct the clip id or `pipeline ingest` the file"
+            _(
+                "{where}: clip {clip!r} is not in the footage index ({index}); "
+                "correct the clip id or `pipeline ingest` the file"
+            ).format(where=where, clip=clip_id, index=index_path(project))
         )
     if role == "interview" and clip.role != "interview":
         raise EditError(
-            f"{where}: {clip_id} is a {clip.role} clip; sentence lines take interview clips "
-            "(put B-roll on an indented `broll` line)"
+            _(
+                "{where}: {clip} is a {role} clip; sentence lines take interview clips "
+                "(put B-roll on an indented `broll` line)"
+            ).format(where=where, clip=clip_id, role=clip.role)
         )
     if role == "broll" and clip.role != "broll":
         raise EditError(
-            f"{where}: {clip_id} is an {clip.role} clip, not B-roll; "
-            "`broll` lines take clips ingested with --role broll"
+            _(
+                "{where}: {clip} is an {role} clip, not B-roll; `broll` lines take clips ingested with --role broll"
+            ).format(where=where, clip=clip_id, role=clip.role)
         )
     if clip.facts.video is None:
-        raise EditError(f"{where}: {clip_id} has no picture; use a video clip")
+        raise EditError(
+            _("{where}: {clip} has no picture; use a video clip").format(where=where, clip=clip_id)
+        )
     if role == "interview" and clip.facts.audio is None:
         raise EditError(
-            f"{where}: {clip_id} has no sound, so it cannot carry narration; use a clip with sound"
+            _("{where}: {clip} has no sound, so it cannot carry narration; use a clip with sound").format(
+                where=where, clip=clip_id
+            )
         )
     return clip
 
@@ -141,8 +157,17 @@ def _check_span(project: Project, clip: Clip, in_ms: int, out_ms: int, line: int
     length = clip.facts.duration_ms
     if in_ms >= length or out_ms > length:
         raise EditError(
-            f"{project.cut_list} line {line}: {format_clock(in_ms)}-{format_clock(out_ms)} runs past the end of "
-            f"{clip.clip_id}, which lasts {format_clock(length)}; trim the times to fit"
+            _(
+                "{path} line {line}: {start}-{end} runs past the end of {clip}, which lasts {length}; "
+                "trim the times to fit"
+            ).format(
+                path=project.cut_list,
+                line=line,
+                start=format_clock(in_ms),
+                end=format_clock(out_ms),
+                clip=clip.clip_id,
+                length=format_clock(length),
+            )
         )
 
 
@@ -163,15 +188,19 @@ def length_problem(duration_ms: int, rule: LengthRule, cut_path: Path | str) -> 
     seconds = round(duration_ms / 1000)
     if duration_ms < rule.min_ms:
         short = max(1, round(rule.min_ms / 1000) - seconds)
-        return (
-            f"{cut_path}: the cut runs {format_length(duration_ms)} with its cards, {short} s short of the "
-            f"{format_length(rule.min_ms)} minimum; tick more sentences"
+        return _(
+            "{path}: the cut runs {length} with its cards, {short} s short of the {minimum} minimum; "
+            "tick more sentences"
+        ).format(
+            path=cut_path, length=format_length(duration_ms), short=short, minimum=format_length(rule.min_ms)
         )
     if duration_ms > rule.max_ms:
         over = max(1, seconds - round(rule.max_ms / 1000))
-        return (
-            f"{cut_path}: the cut runs {format_length(duration_ms)} with its cards, {over} s over the "
-            f"{format_length(rule.max_ms)} maximum; untick some sentences"
+        return _(
+            "{path}: the cut runs {length} with its cards, {over} s over the {maximum} maximum; "
+            "untick some sentences"
+        ).format(
+            path=cut_path, length=format_length(duration_ms), over=over, maximum=format_length(rule.max_ms)
         )
     return None
 
@@ -194,7 +223,11 @@ def fill(pattern: str, fields: Mapping[str, Any], where: str) -> str:
     try:
         return string.Formatter().vformat(pattern, (), dict(fields))
     except (ValueError, KeyError, IndexError) as exc:
-        raise PresetError(f"{where}: cannot fill {pattern!r} ({exc}); fix the format") from None
+        raise PresetError(
+            _("{where}: cannot fill {pattern!r} ({problem}); fix the format").format(
+                where=where, pattern=pattern, problem=exc
+            )
+        ) from None
 
 
 def title_lines(project: Project, template: Template) -> tuple[str, ...]:
@@ -256,7 +289,11 @@ def music_bed(project: Project, template: Template, duration_ms: int) -> MusicBe
     elif "music" in project.assets:
         path = project.assets["music"]
         if not path.is_file():
-            raise EditError(f"{project.file}: [assets] music = {path} is not a file; fix the path")
+            raise EditError(
+                _("{path}: [assets] music = {music} is not a file; fix the path").format(
+                    path=project.file, music=path
+                )
+            )
     elif template.music.asset is not None:
         path = template.music.asset
     else:
@@ -270,7 +307,11 @@ def music_bed(project: Project, template: Template, duration_ms: int) -> MusicBe
 def style(project: Project, template: Template) -> Style:
     logo = project.assets.get("logo", template.style.logo)
     if logo is not None and not Path(logo).is_file():
-        raise EditError(f"{project.file}: [assets] logo = {logo} is not a file; fix the path")
+        raise EditError(
+            _("{path}: [assets] logo = {logo} is not a file; fix the path").format(
+                path=project.file, logo=logo
+            )
+        )
     base = template.style
     return Style(
         font=base.font,

@@ -15,6 +15,7 @@ from pipeline.edit.proposal import episode_ms, propose
 from pipeline.edit.sentences import Sentence, split_sentences
 from pipeline.edit.template import Template, load_template
 from pipeline.errors import EditError
+from pipeline.i18n import _
 from pipeline.project.files import atomic_write_bytes
 from pipeline.project.footage import clips_by_role, index_path
 from pipeline.project.model import Project
@@ -41,20 +42,33 @@ class CutReport:
     @property
     def summary(self) -> tuple[str, ...]:
         lines = [
-            f"{self.kept} of {self.sentences} sentences ticked: narration {format_length(self.narration_ms)}, "
-            f"episode about {format_length(self.episode_ms)} with its cards (target {format_length(self.target_ms)})"
+            _(
+                "{kept} of {sentences} sentences ticked: narration {narration}, "
+                "episode about {episode} with its cards (target {target})"
+            ).format(
+                kept=self.kept,
+                sentences=self.sentences,
+                narration=format_length(self.narration_ms),
+                episode=format_length(self.episode_ms),
+                target=format_length(self.target_ms),
+            )
         ]
         if self.left_out:
-            lines.append("left out by the machine: " + ", ".join(f"{n} × {why}" for why, n in self.left_out))
+            reasons = _(", ").join(_("{n} × {reason}").format(n=n, reason=why) for why, n in self.left_out)
+            lines.append(_("left out by the machine: {reasons}").format(reasons=reasons))
         if self.broll_proposed:
             lines.append(
-                f"B-roll: {self.broll_proposed} cutaway(s) proposed from {self.broll_clips} clip(s); "
-                "change or delete the indented `broll` lines"
+                _(
+                    "B-roll: {proposed} cutaway(s) proposed from {clips} clip(s); "
+                    "change or delete the indented `broll` lines"
+                ).format(proposed=self.broll_proposed, clips=self.broll_clips)
             )
         elif self.merge is None and not self.broll_clips:
             lines.append(
-                "no B-roll clips ingested: the interview picture plays throughout "
-                "(`pipeline ingest DIR FILE... --role broll`, then `pipeline cut --fresh`)"
+                _(
+                    "no B-roll clips ingested: the interview picture plays throughout "
+                    "(`pipeline ingest DIR FILE... --role broll`, then `pipeline cut --fresh`)"
+                )
             )
         return tuple(lines)
 
@@ -63,18 +77,28 @@ class CutReport:
         lines = list(self.summary)
         if self.merge is None and self.episode_ms < self.target_ms:
             lines.append(
-                f"the material is short: everything usable gives about {format_length(self.episode_ms)}, "
-                f"{format_length(self.target_ms - self.episode_ms)} under the target"
+                _(
+                    "the material is short: everything usable gives about {episode}, {short} under the target"
+                ).format(
+                    episode=format_length(self.episode_ms),
+                    short=format_length(self.target_ms - self.episode_ms),
+                )
             )
         if self.merge is not None:
             lines.append(
-                f"kept your choices in {self.path.name}; {self.merge.added} new sentence(s) added unticked "
-                "(to propose from scratch for a new target, run with --fresh)"
+                _(
+                    "kept your choices in {file}; {added} new sentence(s) added unticked "
+                    "(to propose from scratch for a new target, run with --fresh)"
+                ).format(file=self.path.name, added=self.merge.added)
             )
-            lines += [f"changed: {m}" for m in self.merge.changed]
-            lines += [f"missing: {m}" for m in self.merge.missing]
+            lines += [_("changed: {change}").format(change=m) for m in self.merge.changed]
+            lines += [_("missing: {line}").format(line=m) for m in self.merge.missing]
         for clip_id in self.untranscribed:
-            lines.append(f"{clip_id} has no transcript yet and is not in the list; run `pipeline transcribe`")
+            lines.append(
+                _("{clip} has no transcript yet and is not in the list; run `pipeline transcribe`").format(
+                    clip=clip_id
+                )
+            )
         return tuple(lines)
 
 
@@ -105,7 +129,12 @@ def update_cut_list(project: Project, *, target_ms: int | None = None, fresh: bo
         broll_proposed=proposed,
         broll_clips=len(broll),
     )
-    write_cut_list(project, cut, title=f"{project.episode.title} · cut list", summary=report.summary)
+    write_cut_list(
+        project,
+        cut,
+        title=_("{title} · cut list").format(title=project.episode.title),
+        summary=report.summary,
+    )
     return report
 
 
@@ -115,8 +144,15 @@ def check_target(target_ms: int | None, template: Template) -> int:
         return rule.target_ms
     if not rule.min_ms <= target_ms <= rule.max_ms:
         raise EditError(
-            f"--target {format_length(target_ms)} is outside the length rule of template {template.name!r} "
-            f"({format_length(rule.min_ms)} to {format_length(rule.max_ms)}, {template.source}); choose a target inside it"
+            _(
+                "--target {target} is outside the length rule of template {name!r} ({minimum} to {maximum}, {source}); choose a target inside it"
+            ).format(
+                target=format_length(target_ms),
+                name=template.name,
+                minimum=format_length(rule.min_ms),
+                maximum=format_length(rule.max_ms),
+                source=template.source,
+            )
         )
     return target_ms
 
@@ -126,8 +162,9 @@ def project_sentences(project: Project, template: Template) -> tuple[tuple[Sente
     clips = clips_by_role(project, "interview")
     if not clips:
         raise EditError(
-            f"{index_path(project)}: no interview clips; "
-            f"`pipeline ingest {project.root} FILE... --role interview` first"
+            _(
+                "{path}: no interview clips; `pipeline ingest {project} FILE... --role interview` first"
+            ).format(path=index_path(project), project=project.root)
         )
     sentences: list[Sentence] = []
     untranscribed = []
@@ -139,7 +176,9 @@ def project_sentences(project: Project, template: Template) -> tuple[tuple[Sente
         sentences.extend(split_sentences(transcript, template.cut, clip.facts.duration_ms))
     if len(untranscribed) == len(clips):
         raise EditError(
-            f"{project.transcripts_dir}: no transcripts yet; run `pipeline transcribe {project.root}` first"
+            _("{path}: no transcripts yet; run `pipeline transcribe {project}` first").format(
+                path=project.transcripts_dir, project=project.root
+            )
         )
     return tuple(sentences), tuple(untranscribed)
 
@@ -152,13 +191,17 @@ def read_transcript(project: Project, clip_id: str) -> Transcript | None:
         return None
     except (OSError, ValueError) as exc:
         raise EditError(
-            f"{path}: transcript unreadable ({exc}); run `pipeline transcribe --force` again"
+            _("{path}: transcript unreadable ({exc}); run `pipeline transcribe --force` again").format(
+                path=path, exc=exc
+            )
         ) from None
     try:
         return Transcript.from_dict(data)
     except (KeyError, TypeError, ValueError) as exc:
         raise EditError(
-            f"{path}: not a transcript (missing or wrong {exc}); run `pipeline transcribe --force` again"
+            _(
+                "{path}: not a transcript (missing or wrong {exc}); run `pipeline transcribe --force` again"
+            ).format(path=path, exc=exc)
         ) from None
 
 

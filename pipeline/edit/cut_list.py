@@ -4,7 +4,7 @@
         broll broll-001 00:00.00-00:04.00
     - [ ] int-001 00:05.10-00:05.60 嗯。 <!-- filler -->
 
-`parse_cut_list` and `format_cut_list` are pure and inverse to each other (`HEADER` documents the
+`parse_cut_list` and `format_cut_list` are pure and inverse to each other (`header()` documents the
 format inside the file itself); `read_cut_list` and `write_cut_list` are the file edges.
 """
 
@@ -17,11 +17,15 @@ from pathlib import Path
 
 from pipeline.edit.clock import format_clock, parse_clock
 from pipeline.errors import EditError
+from pipeline.i18n import _
 from pipeline.project.files import atomic_write_text
 from pipeline.project.model import Project
 
-HEADER = """\
-<!--
+
+def header() -> str:
+    """The guide at the top of cut.md, in the interface language of the run that writes the file."""
+    guide = _(
+        """\
 cut.md: the cut list of this episode. `pipeline render` plays the ticked sentences from top to bottom.
 
   - [x] int-001 00:01.20-00:04.80 我叫王建华……
@@ -38,9 +42,10 @@ longer than its sentence is cut at the sentence's end, a shorter one hands back 
 picture. Several marks under one sentence follow each other. For B-roll over two sentences, mark both.
 Rerunning `pipeline cut` keeps your ticks, order, times and B-roll marks; it refreshes the text from
 the transcript and adds new sentences unticked. A note at the end of a line (an HTML comment) says
-why the machine left it out. This header and the notes are rewritten; other comments are not kept.
--->
-"""
+why the machine left it out. This header and the notes are rewritten; other comments are not kept."""
+    )
+    return f"<!--\n{guide}\n-->"
+
 
 BULLET_RE = re.compile(r"^[-*+]\s*\[(?P<tick>[^\]]?)\]\s*(?P<rest>.*)$")
 NOTE_RE = re.compile(r"\s*<!--(?P<note>.*?)-->\s*$")
@@ -96,7 +101,7 @@ class CutList:
 
 
 def format_cut_list(cut: CutList, *, title: str = "", summary: tuple[str, ...] = ()) -> str:
-    lines = [HEADER.rstrip("\n")]
+    lines = [header()]
     if title:
         lines += ["", f"# {_one_line(title)}"]
     if summary:
@@ -129,7 +134,9 @@ def parse_cut_list(text: str, source: Path | str = "cut.md") -> CutList:
     comment_from = 0
 
     def fail(number: int, problem: str) -> EditError:
-        return EditError(f"{source} line {number}: {problem}")
+        return EditError(
+            _("{source} line {number}: {problem}").format(source=source, number=number, problem=problem)
+        )
 
     def close_entry() -> None:
         if entries and marks:
@@ -163,26 +170,28 @@ def parse_cut_list(text: str, source: Path | str = "cut.md") -> CutList:
             if not stripped.startswith("broll"):
                 raise fail(
                     number,
-                    f"cannot read {stripped!r}; an indented line must be a B-roll mark "
-                    "like `    broll broll-001 00:00.00-00:04.00`",
+                    _(
+                        "cannot read {stripped!r}; an indented line must be a B-roll mark like `    broll broll-001 00:00.00-00:04.00`"
+                    ).format(stripped=stripped),
                 )
             if not entries:
-                raise fail(number, "a B-roll mark must sit under a sentence line; move it below one")
+                raise fail(number, _("a B-roll mark must sit under a sentence line; move it below one"))
             marks.append(_parse_broll(stripped, number, fail))
             continue
         if stripped.startswith("broll"):
-            raise fail(number, "indent the B-roll mark under its sentence: `    broll CLIP IN-OUT`")
+            raise fail(number, _("indent the B-roll mark under its sentence: `    broll CLIP IN-OUT`"))
         bullet = BULLET_RE.match(stripped)
         if not bullet:
             raise fail(
                 number,
-                f"cannot read {_short(stripped)!r}; sentence lines look like "
-                "`- [x] int-001 00:01.20-00:04.80 text`",
+                _(
+                    "cannot read {stripped!r}; sentence lines look like `- [x] int-001 00:01.20-00:04.80 text`"
+                ).format(stripped=_short(stripped)),
             )
         close_entry()
         entries.append(_parse_entry(bullet, number, fail))
     if comment_from:
-        raise fail(comment_from, "the comment opened here with <!-- is never closed; add -->")
+        raise fail(comment_from, _("the comment opened here with <!-- is never closed; add -->"))
     close_entry()
     return CutList(tuple(entries))
 
@@ -190,7 +199,7 @@ def parse_cut_list(text: str, source: Path | str = "cut.md") -> CutList:
 def _parse_entry(bullet: re.Match[str], number: int, fail: Fail) -> CutEntry:
     tick = bullet["tick"]
     if tick not in (" ", "", "x", "X"):
-        raise fail(number, f"the tick box [{tick}] must be [x] (keep) or [ ] (leave out)")
+        raise fail(number, _("the tick box [{tick}] must be [x] (keep) or [ ] (leave out)").format(tick=tick))
     rest = bullet["rest"]
     note = ""
     note_match = NOTE_RE.search(rest)
@@ -200,7 +209,7 @@ def _parse_entry(bullet: re.Match[str], number: int, fail: Fail) -> CutEntry:
     parts = rest.split(maxsplit=2)
     if len(parts) < 2:
         raise fail(
-            number, "expected a clip id and IN-OUT after the tick box, like `int-001 00:01.20-00:04.80`"
+            number, _("expected a clip id and IN-OUT after the tick box, like `int-001 00:01.20-00:04.80`")
         )
     clip_id, span = parts[0], parts[1]
     in_ms, out_ms = _parse_span(span, number, fail)
@@ -220,15 +229,19 @@ def _parse_broll(stripped: str, number: int, fail: Fail) -> BrollMark:
     if not match:
         raise fail(
             number,
-            f"cannot read the B-roll mark {stripped!r}; write it like "
-            "`    broll broll-001 00:00.00-00:04.00` (optionally ` @00:01.00`)",
+            _(
+                "cannot read the B-roll mark {stripped!r}; write it like `    broll broll-001 00:00.00-00:04.00` (optionally ` @00:01.00`)"
+            ).format(stripped=stripped),
         )
     in_ms, out_ms = _parse_span(match["span"], number, fail)
     at_ms = None
     if match["at"] is not None:
         at_ms = parse_clock(match["at"])
         if at_ms is None:
-            raise fail(number, f"cannot read the start offset @{match['at']}; write it like @00:01.50")
+            raise fail(
+                number,
+                _("cannot read the start offset @{at}; write it like @00:01.50").format(at=match["at"]),
+            )
     return BrollMark(clip_id=match["clip"], in_ms=in_ms, out_ms=out_ms, at_ms=at_ms, line=number)
 
 
@@ -238,16 +251,29 @@ def _parse_span(span: str, number: int, fail: Fail) -> tuple[int, int]:
             first, second = span.split(separator)
             break
     else:
-        raise fail(number, f"cannot read the time span {span!r}; write it as IN-OUT like 00:01.20-00:04.80")
+        raise fail(
+            number,
+            _("cannot read the time span {span!r}; write it as IN-OUT like 00:01.20-00:04.80").format(
+                span=span
+            ),
+        )
     in_ms, out_ms = parse_clock(first), parse_clock(second)
     for raw, value in ((first, in_ms), (second, out_ms)):
         if value is None:
             raise fail(
-                number, f"cannot read the time {raw!r}; write minutes:seconds.hundredths like 00:04.80"
+                number,
+                _("cannot read the time {raw!r}; write minutes:seconds.hundredths like 00:04.80").format(
+                    raw=raw
+                ),
             )
     assert in_ms is not None and out_ms is not None  # the loop above raised otherwise
     if out_ms <= in_ms:
-        raise fail(number, f"the span ends ({second}) before it starts ({first}); swap or fix the times")
+        raise fail(
+            number,
+            _("the span ends ({second}) before it starts ({first}); swap or fix the times").format(
+                second=second, first=first
+            ),
+        )
     return in_ms, out_ms
 
 
@@ -266,7 +292,7 @@ def read_cut_list(project: Project) -> CutList | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise EditError(
-            f"{path}: is not UTF-8 text; save it as UTF-8 (your editor's encoding menu)"
+            _("{path}: is not UTF-8 text; save it as UTF-8 (your editor's encoding menu)").format(path=path)
         ) from None
     return parse_cut_list(text, path)
 

@@ -19,6 +19,7 @@ import opentimelineio as otio
 
 from pipeline.edit.timeline import Timeline
 from pipeline.errors import EditError
+from pipeline.i18n import _
 from pipeline.media.probe import MediaFacts
 
 PROGRAMME_SIZE = (1920, 1080)  # the sequence and the card stills (the render's programme picture)
@@ -77,7 +78,7 @@ def fcpxml_finish(
     root = ElementTree.fromstring(xml.split("<!DOCTYPE fcpxml>", 1)[-1].strip())
     resources = root.find("resources")
     if resources is None:  # the adapter always writes one; anything else is not its output
-        raise EditError("the FCPXML writer produced no <resources>; try --format otio")
+        raise EditError(_("the FCPXML writer produced no <resources>; try --format otio"))
     formats = _Formats(resources)
     # the sequence (and whatever the adapter made by frame rate): the programme's size
     for element in list(resources.findall("format")):

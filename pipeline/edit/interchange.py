@@ -34,6 +34,7 @@ from pipeline.edit.fcpxml import fcpxml_finish
 from pipeline.edit.template import load_template
 from pipeline.edit.timeline import Card, Shot, SourceSpan, Timeline
 from pipeline.errors import EditError, SubtitleError
+from pipeline.i18n import _
 from pipeline.media.probe import MediaFacts
 from pipeline.project.files import atomic_write_bytes, atomic_write_text
 from pipeline.project.footage import load_footage
@@ -84,7 +85,7 @@ def export_project(
         timeline = compile_timeline(project, subtitles=subtitles, template=template, check_length=False)
     except SubtitleError as exc:
         raise SubtitleError(
-            f"{exc}; or export with --subtitles working (drafts) or --subtitles none"
+            _("{exc}; or export with --subtitles working (drafts) or --subtitles none").format(exc=exc)
         ) from None
     footage = load_footage(project)
     lengths = {clip.path(project): clip.facts.duration_ms for clip in footage}
@@ -127,7 +128,11 @@ def export_text(
             return fcpxml_finish(xml, document, facts, timeline)
         return str(otio.adapters.write_to_string(document, adapter_name=spec.adapter))
     except otio.exceptions.OTIOError as exc:
-        raise EditError(f"cannot write the timeline as {spec.name} ({exc}); try --format otio") from None
+        raise EditError(
+            _("cannot write the timeline as {name} ({exc}); try --format otio").format(
+                name=spec.name, exc=exc
+            )
+        ) from None
 
 
 def to_otio(

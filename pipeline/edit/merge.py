@@ -16,8 +16,12 @@ from dataclasses import dataclass, replace
 from pipeline.edit.clock import format_clock
 from pipeline.edit.cut_list import CutEntry, CutList
 from pipeline.edit.sentences import normalise
+from pipeline.i18n import _
 
-NEW = "new in the transcript"
+
+def new_note() -> str:
+    """The note on a line the transcript gained since the cut list was written."""
+    return _("new in the transcript")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +56,16 @@ def merge_cut_lists(edited: CutList, proposed: CutList) -> MergeResult:
                 claimed[i] = True
             text = "".join(candidates[i].text for i in overlapping)
             changed.append(
-                f"line {line.line}: {line.clip_id} {format_clock(line.in_ms)} now reads 「{text}」 "
-                f"(was 「{line.text}」); check its times"
+                _("line {line}: {clip} {at} now reads 「{text}」 (was 「{was}」); check its times").format(
+                    line=line.line, clip=line.clip_id, at=format_clock(line.in_ms), text=text, was=line.text
+                )
             )
             merged.append(_refreshed(line, candidates[overlapping[0]], text))
             continue
         missing.append(
-            f"line {line.line}: {line.clip_id} {format_clock(line.in_ms)} 「{line.text}」 is not in "
-            "the transcript any more; kept as you wrote it"
+            _(
+                "line {line}: {clip} {at} 「{text}」 is not in the transcript any more; kept as you wrote it"
+            ).format(line=line.line, clip=line.clip_id, at=format_clock(line.in_ms), text=line.text)
         )
         merged.append(line)
 
@@ -67,7 +73,9 @@ def merge_cut_lists(edited: CutList, proposed: CutList) -> MergeResult:
     for i, entry in enumerate(candidates):
         if claimed[i]:
             continue
-        merged.insert(_insertion_point(merged, entry), replace(entry, keep=False, note=entry.note or NEW))
+        merged.insert(
+            _insertion_point(merged, entry), replace(entry, keep=False, note=entry.note or new_note())
+        )
         added += 1
     return MergeResult(CutList(tuple(merged)), tuple(changed), tuple(missing), added)
 

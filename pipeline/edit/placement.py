@@ -18,6 +18,7 @@ from fractions import Fraction
 from pipeline.edit.clock import format_clock
 from pipeline.edit.timeline import AudioPiece, Shot, SourceSpan
 from pipeline.errors import EditError
+from pipeline.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +108,9 @@ def _beat_shots(
         at = position if cutaway.at_ms is None else max(position, f0 + frame_at(cutaway.at_ms, fps))
         if at >= f1:
             raise EditError(
-                f"{source} line {cutaway.line}: the B-roll would start after its sentence ends "
-                f"(the sentence lasts {format_clock(ms_at(f1, fps) - t0)}); move the mark or shorten its @ offset"
+                _(
+                    "{source} line {line}: the B-roll would start after its sentence ends (the sentence lasts {length}); move the mark or shorten its @ offset"
+                ).format(source=source, line=cutaway.line, length=format_clock(ms_at(f1, fps) - t0))
             )
         end = min(f1, at + frames_for(cutaway.span.duration_ms, fps))
         if at > position:

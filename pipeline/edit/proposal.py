@@ -14,10 +14,22 @@ from dataclasses import dataclass
 from pipeline.edit.cut_list import CutEntry, CutList
 from pipeline.edit.sentences import Sentence, normalise
 from pipeline.edit.template import Template
+from pipeline.i18n import _
 
-FILLER = "filler"
-FALSE_START = "false start: said again in the next sentence"
-OVER_TARGET = "over target: lowest value"
+
+# the notes on unticked lines say why, in the interface language of the run that wrote the cut list
+def filler_note() -> str:
+    return _("filler")
+
+
+def false_start_note() -> str:
+    return _("false start: said again in the next sentence")
+
+
+def over_target_note() -> str:
+    return _("over target: lowest value")
+
+
 SHORT_SENTENCE_MS = 2000  # below this a sentence carries less of the story
 
 
@@ -30,13 +42,13 @@ class Proposal:
 
 def propose(sentences: Sequence[Sentence], template: Template, target_ms: int) -> Proposal:
     """Sentences in play order (clips in index order, each in source order) to a ticked cut list."""
-    notes = [FILLER if s.filler else "" for s in sentences]
+    notes = [filler_note() if s.filler else "" for s in sentences]
     for i, j in _next_spoken(sentences, notes):
         if is_false_start(sentences[i].text, sentences[j].text, template.cut.near_duplicate):
-            notes[i] = FALSE_START
+            notes[i] = false_start_note()
     material = sum(s.duration_ms for s, note in zip(sentences, notes) if not note)
     for i in _over_target(sentences, notes, template, target_ms):
-        notes[i] = OVER_TARGET
+        notes[i] = over_target_note()
     entries = tuple(
         CutEntry(clip_id=s.clip_id, in_ms=s.in_ms, out_ms=s.out_ms, text=s.text, keep=not note, note=note)
         for s, note in zip(sentences, notes)

@@ -19,6 +19,7 @@ from typing import Any
 from pipeline.edit.broll import BrollRules
 from pipeline.edit.timeline import Style
 from pipeline.errors import PresetError
+from pipeline.i18n import _
 from pipeline.presets import load_preset, preset_path, project_overrides
 from pipeline.resources import assets_dir
 
@@ -116,49 +117,69 @@ class _Reader:
         where = f"[{section}] {key}" if section else key
         top = self.overrides.get(section, {}) if section else self.overrides
         if isinstance(top, Mapping) and key in top:
-            return PresetError(f"project.toml: [overrides.template] {where} {problem}")
-        return PresetError(f"{self.source}: {where} {problem}")
+            return PresetError(
+                _("project.toml: [overrides.template] {where} {problem}").format(where=where, problem=problem)
+            )
+        return PresetError(
+            _("{source}: {where} {problem}").format(source=self.source, where=where, problem=problem)
+        )
 
     def table(self, section: str) -> Mapping[str, Any]:
         value = self.data.get(section)
         if not isinstance(value, Mapping):
-            raise PresetError(f"{self.source}: [{section}] table is missing; copy it from first-person.toml")
+            raise PresetError(
+                _("{source}: [{section}] table is missing; copy it from first-person.toml").format(
+                    source=self.source, section=section
+                )
+            )
         return value
 
     def value(self, section: str, key: str) -> Any:
         table = self.table(section) if section else self.data
         if key not in table:
-            raise self.fail(section, key, "is missing; copy it from presets/templates/first-person.toml")
+            raise self.fail(section, key, _("is missing; copy it from presets/templates/first-person.toml"))
         return table[key]
 
     def whole(self, section: str, key: str, *, low: int = 0, high: int = 10**9) -> int:
         value = self.value(section, key)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise self.fail(section, key, f"= {value!r} must be a whole number from {low} to {high}")
+            raise self.fail(
+                section,
+                key,
+                _("= {value!r} must be a whole number from {low} to {high}").format(
+                    value=value, low=low, high=high
+                ),
+            )
         return value
 
     def number(self, section: str, key: str, *, low: float, high: float) -> float:
         value = self.value(section, key)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            raise self.fail(section, key, f"= {value!r} must be a number from {low} to {high}")
+            raise self.fail(
+                section,
+                key,
+                _("= {value!r} must be a number from {low} to {high}").format(
+                    value=value, low=low, high=high
+                ),
+            )
         return float(value)
 
     def flag(self, section: str, key: str) -> bool:
         value = self.value(section, key)
         if not isinstance(value, bool):
-            raise self.fail(section, key, f"= {value!r} must be true or false")
+            raise self.fail(section, key, _("= {value!r} must be true or false").format(value=value))
         return value
 
     def text(self, section: str, key: str) -> str:
         value = self.value(section, key)
         if not isinstance(value, str):
-            raise self.fail(section, key, f"= {value!r} must be a quoted string")
+            raise self.fail(section, key, _("= {value!r} must be a quoted string").format(value=value))
         return value
 
     def texts(self, section: str, key: str, *, fields: tuple[str, ...] | None = None) -> tuple[str, ...]:
         value = self.value(section, key)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(section, key, 'must be a list of quoted strings, e.g. ["a", "b"]')
+            raise self.fail(section, key, _('must be a list of quoted strings, e.g. ["a", "b"]'))
         if fields is not None:
             for item in value:
                 self.check_fields(section, key, item, fields)
@@ -169,21 +190,29 @@ class _Reader:
             names = [name for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
         except ValueError as exc:
             raise self.fail(
-                section, key, f"has a broken {{field}} in {text!r} ({exc}); write {{{{ for a literal {{"
+                section,
+                key,
+                _("has a broken {{field}} in {text!r} ({exc}); write {{{{ for a literal {{").format(
+                    text=text, exc=exc
+                ),
             ) from exc
         unknown = [n for n in names if n not in fields]
         if unknown:
             raise self.fail(
                 section,
                 key,
-                f"uses unknown field {{{unknown[0]}}}; use {', '.join('{' + f + '}' for f in fields)}",
+                _("uses unknown field {{{unknown}}}; use {known}").format(
+                    unknown=unknown[0], known=", ".join("{" + f + "}" for f in fields)
+                ),
             )
         return text
 
     def colour(self, section: str, key: str) -> str:
         value = self.text(section, key)
         if not COLOUR_RE.match(value):
-            raise self.fail(section, key, f'= {value!r} must be a colour like "#C8161D"')
+            raise self.fail(
+                section, key, _('= {value!r} must be a colour like "#C8161D"').format(value=value)
+            )
         return value.upper()
 
     def asset(self, section: str, key: str) -> Path | None:
@@ -193,7 +222,11 @@ class _Reader:
         assets = assets_dir().resolve()
         path = (assets / value).resolve()
         if not path.is_relative_to(assets) or not path.is_file():
-            raise self.fail(section, key, f"= {value!r} is not a file in the repository's assets/ folder")
+            raise self.fail(
+                section,
+                key,
+                _("= {value!r} is not a file in the repository's assets/ folder").format(value=value),
+            )
         return path
 
 
@@ -208,19 +241,29 @@ def parse_template(
         target_ms=r.whole("length", "target_s", low=1, high=24 * 3600) * 1000,
     )
     if length.min_ms > length.max_ms:
-        raise r.fail("length", "min_s", f"({length.min_ms // 1000}) is above max_s ({length.max_ms // 1000})")
+        raise r.fail(
+            "length",
+            "min_s",
+            _("({min_s}) is above max_s ({max_s})").format(
+                min_s=length.min_ms // 1000, max_s=length.max_ms // 1000
+            ),
+        )
     if not length.min_ms <= length.target_ms <= length.max_ms:
-        raise r.fail("length", "target_s", "must lie between min_s and max_s")
+        raise r.fail("length", "target_s", _("must lie between min_s and max_s"))
     crossfade = r.whole("transitions", "card_crossfade_ms", high=5_000)
     for card in ("title_card", "credits_card"):
         if crossfade > r.whole(card, "duration_ms", low=1, high=60_000):
             raise r.fail(
-                "transitions", "card_crossfade_ms", f"({crossfade}) is longer than the {card}; shorten it"
+                "transitions",
+                "card_crossfade_ms",
+                _("({crossfade}) is longer than the {card}; shorten it").format(
+                    crossfade=crossfade, card=card
+                ),
             )
     if r.whole("broll", "suggest_min_length_ms", low=500, high=60_000) > r.whole(
         "broll", "suggest_length_ms", low=500, high=60_000
     ):
-        raise r.fail("broll", "suggest_min_length_ms", "is above suggest_length_ms; lower it")
+        raise r.fail("broll", "suggest_min_length_ms", _("is above suggest_length_ms; lower it"))
     line = r.text("credits_card", "line")
     r.check_fields("credits_card", "line", line, CREDIT_FIELDS)
     return Template(

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from pipeline.errors import PipelineError
+from pipeline.i18n import _
 from pipeline.media.channels import pan_filter
 from pipeline.media.probe import MediaFacts
 from pipeline.media.runner import run_ffmpeg
@@ -130,7 +131,7 @@ def make_proxy(project: Project, clip: Clip, progress: Callable[[int], None] | N
             proxy_args(clip.path(project), tmp, clip.facts, project.audio_routing(clip.clip_id)),
             outputs=[tmp],
             progress=progress,
-            what=f"making the review proxy of {clip.clip_id}",
+            what=_("making the review proxy of {clip}").format(clip=clip.clip_id),
         )
     atomic_write_json(
         _stamp_path(project, clip.clip_id), {"source_sha256": clip.sha256, "recipe": _recipe(project, clip)}
@@ -221,7 +222,10 @@ class ProxyMaker:
                 outcome = ProxyState(FAILED, message=str(exc))
             except OSError as exc:
                 outcome = ProxyState(
-                    FAILED, message=f"{exc.strerror or exc}; check the disk space of the project folder"
+                    FAILED,
+                    message=_("{problem}; check the disk space of the project folder").format(
+                        problem=exc.strerror or exc
+                    ),
                 )
             with self._lock:
                 self._states[clip_id] = outcome

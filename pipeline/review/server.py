@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import PipelineError
+from pipeline.i18n import _
 from pipeline.project.model import load_project
 from pipeline.review.handler import ReviewHandler, ReviewSite
 from pipeline.review.proxy import ProxyMaker
@@ -46,12 +47,14 @@ class ReviewServer(ThreadingHTTPServer):
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise ReviewServerError(
-                    f"port {port} on {host} is already in use; choose another with --port, "
-                    "or leave --port out to get a free one"
+                    _(
+                        "port {port} on {host} is already in use; choose another with --port, or leave --port out to get a free one"
+                    ).format(port=port, host=host)
                 ) from None
             raise ReviewServerError(
-                f"cannot listen on {host}:{port} ({exc.strerror or exc}); "
-                "check --host (leave it out for this computer only)"
+                _(
+                    "cannot listen on {host}:{port} ({problem}); check --host (leave it out for this computer only)"
+                ).format(host=host, port=port, problem=exc.strerror or exc)
             ) from None
         self.proxies = ProxyMaker(self.project_root)
 
@@ -118,7 +121,9 @@ def open_review(project_dir: Path, host: str = LOOPBACK, port: int = 0) -> Revie
     project = load_project(project_dir)
     interview_clip_ids(project)  # refuses a project with nothing to review, with the fix
     if not 0 <= port <= 65535:
-        raise ReviewServerError(f"port {port} is not a port number; give 1024-65535, or leave --port out")
+        raise ReviewServerError(
+            _("port {port} is not a port number; give 1024-65535, or leave --port out").format(port=port)
+        )
     return ReviewServer(project.root, host, port)
 
 

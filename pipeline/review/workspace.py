@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from pipeline.errors import SubtitleError
+from pipeline.i18n import _
 from pipeline.project.files import atomic_write_bytes
 from pipeline.project.footage import Clip, clips_by_role
 from pipeline.project.glossary import project_glossary
@@ -102,7 +103,11 @@ def review_clip(project: Project, clip_id: str) -> Clip:
     for clip in clips_by_role(project, "interview"):
         if clip.clip_id == clip_id:
             return clip
-    raise UnknownClip(f"{project.footage_dir}: no interview clip {clip_id!r}; reload the review page")
+    raise UnknownClip(
+        _("{path}: no interview clip {clip!r}; reload the review page").format(
+            path=project.footage_dir, clip=clip_id
+        )
+    )
 
 
 def list_clips(project: Project) -> tuple[ClipSummary, ...]:
@@ -180,7 +185,9 @@ def save_cues(project: Project, clip_id: str, cues: Sequence[Cue], base_version:
     if parse_srt_bytes(data, str(target)) != tuple(cues):
         # e.g. a text line that reads as a timing line: the file would not give these cues back
         raise SubtitleError(
-            f"{target}: these cues would not read back as written; check the text for --> or numbers-only lines"
+            _(
+                "{target}: these cues would not read back as written; check the text for --> or numbers-only lines"
+            ).format(target=target)
         )
     relative = target.relative_to(project.root).as_posix()
     previous = target.read_bytes() if target.exists() else None
@@ -199,15 +206,20 @@ def approve_clip(project: Project, clip_id: str, by: str, base_version: str) -> 
     path = working_path(project, clip_id)
     if path is None:
         raise SubtitleError(
-            f"{draft_path(project, clip_id)}: no subtitles for {clip_id} yet; "
-            f"run `pipeline transcribe {project.root}` first"
+            _("{path}: no subtitles for {clip} yet; run `pipeline transcribe {project}` first").format(
+                path=draft_path(project, clip_id), clip=clip_id, project=project.root
+            )
         )
     cues = read_srt(path)
     findings = check_cues(project, clip_id, cues)
     if has_errors(findings):
         errors = [f for f in findings if f.severity == "error"]
         raise ErrorsRemain(
-            f"{path}: {len(errors)} QC error(s) remain; correct them before approving", cues, findings
+            _("{path}: {n} QC error(s) remain; correct them before approving").format(
+                path=path, n=len(errors)
+            ),
+            cues,
+            findings,
         )
     return approve(project, by, [clip_id])[0]
 
@@ -230,8 +242,10 @@ def _keep_history(project: Project, clip_id: str, data: bytes) -> str:
 def _require_version(project: Project, clip_id: str, base_version: str) -> None:
     if current_version(project, clip_id) != base_version:
         raise StaleVersion(
-            f"{producer_path(project, clip_id)}: changed since the page loaded it "
-            "(another tab or program); reload the page, then make the edit again"
+            _(
+                "{path}: changed since the page loaded it (another tab or program); "
+                "reload the page, then make the edit again"
+            ).format(path=producer_path(project, clip_id))
         )
 
 

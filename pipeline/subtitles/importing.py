@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import SubtitleError
+from pipeline.i18n import _
 from pipeline.project.files import atomic_write_bytes, atomic_write_text
 from pipeline.project.footage import find_clip
 from pipeline.project.model import Project
@@ -99,7 +100,11 @@ def import_subtitles(
     cues, traditional, simplified = _checked_cues(events, str(source), duration_ms, clip_id)
     content = srt_text(cues, str(target))
     if parse_srt_text(content, str(target)) != cues:  # what every later step will read
-        raise SubtitleError(f"{source}: could not be converted to SRT without change; report this file")
+        raise SubtitleError(
+            _("{source}: could not be converted to SRT without change; report this file").format(
+                source=source
+            )
+        )
 
     replaced = withdrawn = None
     if target.exists():
@@ -127,29 +132,39 @@ def import_subtitles(
 
 def _exists_message(target: Path, approval: Approval | None) -> str:
     if approval is not None:
-        return (
-            f"{target}: approved by {approval.by} at {approval.at}; the machine never replaces approved "
+        return _(
+            "{path}: approved by {by} at {at}; the machine never replaces approved "
             "subtitles: add --force to replace them (the old file is kept under subtitles/.history/ and "
             "the approval withdrawn)"
-        )
-    return (
-        f"{target}: the producers' file already exists (it may hold hand edits); add --force to replace "
+        ).format(path=target, by=approval.by, at=approval.at)
+    return _(
+        "{path}: the producers' file already exists (it may hold hand edits); add --force to replace "
         "it (the old file is kept under subtitles/.history/)"
-    )
+    ).format(path=target)
 
 
 def _read(source: Path) -> bytes:
     try:
         data = source.read_bytes()
     except FileNotFoundError:
-        raise SubtitleError(f"{source}: not found; check the path of the subtitle file") from None
+        raise SubtitleError(
+            _("{source}: not found; check the path of the subtitle file").format(source=source)
+        ) from None
     except IsADirectoryError:
-        raise SubtitleError(f"{source}: is a folder; give the subtitle file itself") from None
+        raise SubtitleError(
+            _("{source}: is a folder; give the subtitle file itself").format(source=source)
+        ) from None
     except OSError as exc:
-        raise SubtitleError(f"{source}: cannot be read ({exc.strerror}); check its permissions") from None
+        raise SubtitleError(
+            _("{source}: cannot be read ({strerror}); check its permissions").format(
+                source=source, strerror=exc.strerror
+            )
+        ) from None
     if not data:
         raise SubtitleError(
-            f"{source}: the file is empty (0 bytes), probably a failed copy or export; export it again"
+            _(
+                "{source}: the file is empty (0 bytes), probably a failed copy or export; export it again"
+            ).format(source=source)
         )
     return data
 
@@ -172,14 +187,27 @@ def decode_outside(data: bytes, source: str, encoding: str | None = None) -> Dec
     if plausible:
         names = " or ".join(f"--encoding {codecs.lookup(c.encoding).name}" for c in plausible[:3])
         raise SubtitleError(
-            f"{source}: the encoding is ambiguous: it reads as Chinese in "
-            f"{', '.join(encoding_label(c.encoding) for c in plausible[:3])}; say which with {names}"
+            _(
+                "{source}: the encoding is ambiguous: it reads as Chinese in {encodings}; say which with {names}"
+            ).format(
+                source=source,
+                encodings=", ".join(encoding_label(c.encoding) for c in plausible[:3]),
+                names=names,
+            )
         )
     guesses = ", ".join(f"{encoding_label(c.encoding)} {_sample(c.text)!r}" for c in candidates[:3])
-    seen = f" (read as {guesses})" if guesses else ""
+    if guesses:
+        raise SubtitleError(
+            _(
+                "{source}: not UTF-8, and no encoding tried gives plausible Chinese (read as {guesses}); "
+                "if you know its encoding, give it with --encoding (for example --encoding big5 or --encoding cp1252)"
+            ).format(source=source, guesses=guesses)
+        )
     raise SubtitleError(
-        f"{source}: not UTF-8, and no encoding tried gives plausible Chinese{seen}; if you know its "
-        "encoding, give it with --encoding (for example --encoding big5 or --encoding cp1252)"
+        _(
+            "{source}: not UTF-8, and no encoding tried gives plausible Chinese; if you know its encoding, "
+            "give it with --encoding (for example --encoding big5 or --encoding cp1252)"
+        ).format(source=source)
     )
 
 
@@ -188,8 +216,9 @@ def _decode_as(data: bytes, source: str, encoding: str, *, detected: bool = Fals
         codec = codecs.lookup(encoding).name
     except LookupError:
         raise SubtitleError(
-            f"--encoding {encoding}: unknown encoding; use a name such as utf-8, gb18030, big5, "
-            "cp1252 or utf-16"
+            _(
+                "--encoding {encoding}: unknown encoding; use a name such as utf-8, gb18030, big5, cp1252 or utf-16"
+            ).format(encoding=encoding)
         ) from None
     if codec == "utf-8":
         codec = "utf-8-sig"
@@ -200,14 +229,17 @@ def _decode_as(data: bytes, source: str, encoding: str, *, detected: bool = Fals
         line = data[: exc.start].count(b"\n") + 1
         how = "its byte-order mark says" if detected else "--encoding"
         raise SubtitleError(
-            f"{source}, line {line}: not valid {label} text (as {how}); check the file or give another --encoding"
+            _(
+                "{source}, line {line}: not valid {label} text (as {how}); check the file or give another --encoding"
+            ).format(source=source, line=line, label=label, how=how)
         ) from None
     check = plausibility(text)
     if not check.chinese:
         line = next((n for n, s in enumerate(text.splitlines(), 1) if check.first_odd in s), 1)
         raise SubtitleError(
-            f"{source}, line {line}: read as {label}, its Chinese characters are mostly rare ones "
-            f"({check.first_odd!r}...), so {label} is probably the wrong encoding; try another --encoding"
+            _(
+                "{source}, line {line}: read as {label}, its Chinese characters are mostly rare ones ({first_odd!r}...), so {label} is probably the wrong encoding; try another --encoding"
+            ).format(source=source, line=line, label=label, first_odd=check.first_odd)
         )
     return Decoded(text.lstrip("\ufeff"), label, detected)
 
@@ -233,9 +265,17 @@ def _parse(text: str, source: str) -> tuple[str, list[Any], int]:
         parse_srt_text(text, source)
         fmt = "srt"
     if fmt not in FORMATS:
+        if fmt:
+            raise SubtitleError(
+                _(
+                    "{source}: not an SRT, WebVTT, ASS or SSA subtitle file (it looks like {format}); "
+                    "export SRT from your subtitle tool"
+                ).format(source=source, format=fmt)
+            )
         raise SubtitleError(
-            f"{source}: not an SRT, WebVTT, ASS or SSA subtitle file"
-            f"{f' (it looks like {fmt})' if fmt else ''}; export SRT from your subtitle tool"
+            _(
+                "{source}: not an SRT, WebVTT, ASS or SSA subtitle file; export SRT from your subtitle tool"
+            ).format(source=source)
         )
     strict = None
     if fmt == "srt":
@@ -249,12 +289,15 @@ def _parse(text: str, source: str) -> tuple[str, list[Any], int]:
             subs = pysubs2.SSAFile.from_string(clean, format_=fmt)
     except Exception as exc:  # noqa: BLE001 - pysubs2 raises plain ValueError, KeyError... on bad files
         raise SubtitleError(
-            f"{source}: cannot be read as {FORMATS[fmt]} ({type(exc).__name__}: {exc}); "
-            "check it in your subtitle tool and export it again"
+            _(
+                "{source}: cannot be read as {format} ({kind}: {exc}); check it in your subtitle tool and export it again"
+            ).format(source=source, format=FORMATS[fmt], kind=type(exc).__name__, exc=exc)
         ) from None
     events = [e for e in subs if not e.is_comment and not e.is_drawing]
     if strict is not None and [(e.start, e.end) for e in events] != [(c.start_ms, c.end_ms) for c in strict]:
-        raise SubtitleError(f"{source}: its cues could not be read reliably; export it again as SRT")
+        raise SubtitleError(
+            _("{source}: its cues could not be read reliably; export it again as SRT").format(source=source)
+        )
     return FORMATS[fmt], events, len(subs) - len(events)
 
 
@@ -280,19 +323,33 @@ def _checked_cues(
         at = srt_timestamp(max(event.start, 0))
         if not lines:
             raise SubtitleError(
-                f"{source}: cue {number} at {at} has no text; delete it in your subtitle tool"
+                _("{source}: cue {number} at {at} has no text; delete it in your subtitle tool").format(
+                    source=source, number=number, at=at
+                )
             )
         if event.start < 0:
-            raise SubtitleError(f"{source}: cue {number} starts before 0; fix its timing")
+            raise SubtitleError(
+                _("{source}: cue {number} starts before 0; fix its timing").format(
+                    source=source, number=number
+                )
+            )
         if event.end <= event.start:
             raise SubtitleError(
-                f"{source}: cue {number} at {at} ends before it starts ({srt_timestamp(max(event.end, 0))}); "
-                "fix its timing"
+                _("{source}: cue {number} at {at} ends before it starts ({end}); fix its timing").format(
+                    source=source, number=number, at=at, end=srt_timestamp(max(event.end, 0))
+                )
             )
         if event.end > duration_ms:
             raise SubtitleError(
-                f"{source}: cue {number} ends at {srt_timestamp(event.end)}, after the end of clip {clip_id} "
-                f"({srt_timestamp(duration_ms)}); is this the right clip? Fix its timing or choose --clip"
+                _(
+                    "{source}: cue {number} ends at {end}, after the end of clip {clip_id} ({length}); is this the right clip? Fix its timing or choose --clip"
+                ).format(
+                    source=source,
+                    number=number,
+                    end=srt_timestamp(event.end),
+                    clip_id=clip_id,
+                    length=srt_timestamp(duration_ms),
+                )
             )
         converted = tuple(to_simplified(line) for line in lines)
         if converted != lines:
@@ -301,7 +358,7 @@ def _checked_cues(
                 traditional.update(dict.fromkeys(traditional_chars(line)))
         cues.append(Cue(event.start, event.end, converted))
     if not cues:
-        raise SubtitleError(f"{source}: has no cues; export the subtitles again")
+        raise SubtitleError(_("{source}: has no cues; export the subtitles again").format(source=source))
     return tuple(cues), tuple(traditional), simplified
 
 

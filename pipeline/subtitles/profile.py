@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from pipeline.errors import PresetError
+from pipeline.i18n import _
 from pipeline.presets import deep_merge, load_preset, preset_path, project_overrides, require
 from pipeline.project.model import Project
 
@@ -88,23 +89,35 @@ def project_profile(project: Project, vertical: bool = False) -> QCProfile:
 def _load_chain(name: str, overrides: Mapping[str, Any] | None, seen: tuple[str, ...]) -> dict[str, Any]:
     where = preset_path("qc", name)
     if name in seen:
-        raise PresetError(f"{where}: extends = {name!r} loops back on itself; remove one `extends`")
+        raise PresetError(
+            _("{where}: extends = {name!r} loops back on itself; remove one `extends`").format(
+                where=where, name=name
+            )
+        )
     data = load_preset("qc", name, overrides)
     base = data.pop("extends", None)
     if base is None:
         return data
     if not isinstance(base, str):
-        raise PresetError(f'{where}: extends = {base!r} must be the name of another qc preset, e.g. "zh-CN"')
+        raise PresetError(
+            _('{where}: extends = {base!r} must be the name of another qc preset, e.g. "zh-CN"').format(
+                where=where, base=base
+            )
+        )
     return deep_merge(_load_chain(base, None, (*seen, name)), data)
 
 
 def _parse(name: str, data: Mapping[str, Any], path: Path) -> QCProfile:
-    where = f"{path} (or [overrides.qc] in project.toml)"
+    where = _("{path} (or [overrides.qc] in project.toml)").format(path=path)
 
     def positive(key: str, kind: type | tuple[type, ...]) -> Any:
         value = require(data, key, kind, where)
         if value <= 0:
-            raise PresetError(f"{where}: {key} = {value!r} must be greater than 0")
+            raise PresetError(
+                _("{where}: {key} = {value!r} must be greater than 0").format(
+                    where=where, key=key, value=value
+                )
+            )
         return value
 
     def text(table: Mapping[str, Any], key: str, section: str) -> str:
@@ -116,11 +129,19 @@ def _parse(name: str, data: Mapping[str, Any], path: Path) -> QCProfile:
     for rule in RULES:
         value = require(severity_table, rule, str, f"{where} [severity]")
         if value not in SEVERITIES:
-            raise PresetError(f"{where}: severity.{rule} = {value!r} must be one of {', '.join(SEVERITIES)}")
+            raise PresetError(
+                _("{where}: severity.{rule} = {value!r} must be one of {choices}").format(
+                    where=where, rule=rule, value=value, choices=", ".join(SEVERITIES)
+                )
+            )
         severities[rule] = value
     unknown = sorted(set(severity_table) - set(RULES))
     if unknown:
-        raise PresetError(f"{where}: severity.{unknown[0]} is not a rule; known rules: {', '.join(RULES)}")
+        raise PresetError(
+            _("{where}: severity.{unknown} is not a rule; known rules: {rules}").format(
+                where=where, unknown=unknown[0], rules=", ".join(RULES)
+            )
+        )
 
     profile = QCProfile(
         name=name,
@@ -141,13 +162,23 @@ def _parse(name: str, data: Mapping[str, Any], path: Path) -> QCProfile:
     )
     if profile.preferred_lines > profile.max_lines:
         raise PresetError(
-            f"{where}: preferred_lines = {profile.preferred_lines} exceeds max_lines = {profile.max_lines}"
+            _("{where}: preferred_lines = {preferred_lines} exceeds max_lines = {max_lines}").format(
+                where=where, preferred_lines=profile.preferred_lines, max_lines=profile.max_lines
+            )
         )
     if profile.min_duration_ms >= profile.max_duration_ms:
-        raise PresetError(f"{where}: min_duration_ms must be less than max_duration_ms")
+        raise PresetError(_("{where}: min_duration_ms must be less than max_duration_ms").format(where=where))
     if profile.min_gap_frames < 0:
-        raise PresetError(f"{where}: min_gap_frames = {profile.min_gap_frames} must be 0 or more")
+        raise PresetError(
+            _("{where}: min_gap_frames = {min_gap_frames} must be 0 or more").format(
+                where=where, min_gap_frames=profile.min_gap_frames
+            )
+        )
     clash = set(profile.keep) & (set(profile.line_end_forbidden) | set(profile.inline_to_space))
     if clash:
-        raise PresetError(f"{where}: punctuation.keep and the removed marks share {''.join(sorted(clash))!r}")
+        raise PresetError(
+            _("{where}: punctuation.keep and the removed marks share {marks!r}").format(
+                where=where, marks="".join(sorted(clash))
+            )
+        )
     return profile

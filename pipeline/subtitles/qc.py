@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from pipeline.i18n import _
 from pipeline.project.model import Glossary
 from pipeline.subtitles.cue import Cue
 from pipeline.subtitles.profile import QCProfile
@@ -78,7 +79,7 @@ def missing_subtitles(profile: QCProfile, clip: str, expected: str) -> Finding |
         0,
         "missing_subtitles",
         severity,
-        f"no subtitles yet ({expected} missing); run `pipeline transcribe`",
+        _("no subtitles yet ({expected} missing); run `pipeline transcribe`").format(expected=expected),
     )
 
 
@@ -90,7 +91,7 @@ def has_errors(findings: Sequence[Finding]) -> bool:
 def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | None, report: Report) -> None:
     text = cue.flat
     if not text.strip():
-        report(number, cue, "empty", "has no text; delete the cue or give it text")
+        report(number, cue, "empty", _("has no text; delete the cue or give it text"))
         return
     duration = cue.duration_ms
     if duration <= 0:
@@ -98,16 +99,18 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
             number,
             cue,
             "inverted",
-            f"ends {-duration} ms before it starts; fix its times"
+            _("ends {overlap} ms before it starts; fix its times").format(overlap=-duration)
             if duration < 0
-            else "ends when it starts (0 ms); fix its times",
+            else _("ends when it starts (0 ms); fix its times"),
         )
     elif duration < profile.min_duration_ms:
         report(
             number,
             cue,
             "min_duration",
-            f"is up {duration} ms, under {profile.min_duration_ms} ms; lengthen it or join it to a neighbour",
+            _(
+                "is up {duration} ms, under {min_duration_ms} ms; lengthen it or join it to a neighbour"
+            ).format(duration=duration, min_duration_ms=profile.min_duration_ms),
             measured=duration,
             limit=profile.min_duration_ms,
         )
@@ -116,7 +119,9 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
             number,
             cue,
             "max_duration",
-            f"is up {duration} ms, over {profile.max_duration_ms} ms; split it",
+            _("is up {duration} ms, over {max_duration_ms} ms; split it").format(
+                duration=duration, max_duration_ms=profile.max_duration_ms
+            ),
             measured=duration,
             limit=profile.max_duration_ms,
         )
@@ -127,8 +132,9 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
                 number,
                 cue,
                 "reading_speed",
-                f"needs {speed:.1f} characters/s, over "
-                f"{profile.max_chars_per_second:g}; shorten the text or give it more time",
+                _(
+                    "needs {speed:.1f} characters/s, over {max_chars_per_second:g}; shorten the text or give it more time"
+                ).format(speed=speed, max_chars_per_second=profile.max_chars_per_second),
                 measured=speed,
                 limit=profile.max_chars_per_second,
             )
@@ -137,7 +143,9 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
             number,
             cue,
             "lines_per_cue",
-            f"has {len(cue.lines)} lines, over {profile.max_lines}; shorten or split it",
+            _("has {n} lines, over {max_lines}; shorten or split it").format(
+                n=len(cue.lines), max_lines=profile.max_lines
+            ),
             measured=len(cue.lines),
             limit=profile.max_lines,
         )
@@ -148,15 +156,24 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
                 number,
                 cue,
                 "line_length",
-                f"line {line_number} is {format_width(width)} characters wide, over "
-                f"{profile.max_chars_per_line}: {line}",
+                _("line {line_number} is {width} characters wide, over {max_chars_per_line}: {line}").format(
+                    line_number=line_number,
+                    width=format_width(width),
+                    max_chars_per_line=profile.max_chars_per_line,
+                    line=line,
+                ),
                 measured=width,
                 limit=profile.max_chars_per_line,
             )
         stripped = line.rstrip()
         if stripped and stripped[-1] in profile.line_end_forbidden:
             report(
-                number, cue, "line_end_punctuation", f"line {line_number} ends with {stripped[-1]}; remove it"
+                number,
+                cue,
+                "line_end_punctuation",
+                _("line {line_number} ends with {stripped}; remove it").format(
+                    line_number=line_number, stripped=stripped[-1]
+                ),
             )
         inside = [c for c in stripped[:-1] if c in profile.inline_to_space]
         if inside:
@@ -165,7 +182,9 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
                 number,
                 cue,
                 "inline_punctuation",
-                f"line {line_number} has {marks} inside; write one space instead",
+                _("line {line_number} has {marks} inside; write one space instead").format(
+                    line_number=line_number, marks=marks
+                ),
             )
     traditional = traditional_chars(text)
     if traditional:
@@ -173,7 +192,7 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
             number,
             cue,
             "traditional",
-            f"has traditional characters {''.join(traditional)}; use simplified script",
+            _("has traditional characters {chars}; use simplified script").format(chars="".join(traditional)),
             found="".join(traditional),
         )
     for hit in wrong_forms_in(text, glossary):
@@ -181,7 +200,7 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
             number,
             cue,
             "glossary",
-            f"has {hit.wrong}; the glossary says {hit.right}",
+            _("has {wrong}; the glossary says {right}").format(wrong=hit.wrong, right=hit.right),
             found=hit.wrong,
             wanted=hit.right,
         )
@@ -190,16 +209,34 @@ def _check_cue(number: int, cue: Cue, profile: QCProfile, glossary: Glossary | N
 def _check_neighbours(number: int, previous: Cue, cue: Cue, profile: QCProfile, report: Report) -> None:
     gap = cue.start_ms - previous.end_ms
     if cue.start_ms < previous.start_ms:
-        report(number, cue, "overlap", f"starts before cue {number - 1}; put the cues in time order")
+        report(
+            number,
+            cue,
+            "overlap",
+            _("starts before cue {previous}; put the cues in time order").format(previous=number - 1),
+        )
     elif gap < 0:
-        report(number, cue, "overlap", f"starts {-gap} ms before cue {number - 1} ends; fix the times")
+        report(
+            number,
+            cue,
+            "overlap",
+            _("starts {overlap} ms before cue {previous} ends; fix the times").format(
+                overlap=-gap, previous=number - 1
+            ),
+        )
     elif gap < profile.min_gap_ms:
         report(
             number,
             cue,
             "gap",
-            f"starts {gap} ms after cue {number - 1} ends, under {profile.min_gap_ms} ms "
-            f"({profile.min_gap_frames} frames); end the previous cue earlier",
+            _(
+                "starts {gap} ms after cue {previous} ends, under {min_gap_ms} ms ({min_gap_frames} frames); end the previous cue earlier"
+            ).format(
+                gap=gap,
+                previous=number - 1,
+                min_gap_ms=profile.min_gap_ms,
+                min_gap_frames=profile.min_gap_frames,
+            ),
             measured=gap,
             limit=profile.min_gap_ms,
         )

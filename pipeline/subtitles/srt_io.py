@@ -42,6 +42,7 @@ from pathlib import Path
 import srt
 
 from pipeline.errors import SubtitleError
+from pipeline.i18n import _
 from pipeline.project.files import atomic_write_text
 from pipeline.subtitles.charset import ZERO_WIDTH, bom_encoding, looks_utf16_or_32, plausibility
 from pipeline.subtitles.cue import Cue
@@ -67,11 +68,13 @@ def read_srt(path: Path | str) -> tuple[Cue, ...]:
         data = path.read_bytes()
     except FileNotFoundError:
         raise SubtitleError(
-            f"{path}: not found; check the clip id or run `pipeline transcribe` first"
+            _("{path}: not found; check the clip id or run `pipeline transcribe` first").format(path=path)
         ) from None
     except OSError as exc:
         raise SubtitleError(
-            f"{path}: cannot be read ({exc.strerror}); check the file's permissions"
+            _("{path}: cannot be read ({strerror}); check the file's permissions").format(
+                path=path, strerror=exc.strerror
+            )
         ) from None
     return parse_srt_bytes(data, str(path))
 
@@ -85,8 +88,9 @@ def decode_subtitle_bytes(data: bytes, source: str) -> str:
     """The text of a subtitle file: UTF-8 (BOM or not), UTF-16/32 with a BOM, or plausible GBK/GB18030."""
     if not data:
         raise SubtitleError(
-            f"{source}: the file is empty (0 bytes), probably a failed copy or export; "
-            "export the subtitles again"
+            _(
+                "{source}: the file is empty (0 bytes), probably a failed copy or export; export the subtitles again"
+            ).format(source=source)
         )
     encoding = bom_encoding(data)
     if encoding is not None:
@@ -95,19 +99,24 @@ def decode_subtitle_bytes(data: bytes, source: str) -> str:
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise SubtitleError(
-                f"{source}, line {line}: broken {encoding.upper()} text; save the file as UTF-8"
+                _("{source}, line {line}: broken {encoding} text; save the file as UTF-8").format(
+                    source=source, line=line, encoding=encoding.upper()
+                )
             ) from None
     else:
         wide = looks_utf16_or_32(data)
         if wide is not None:
             raise SubtitleError(
-                f"{source}: {wide.upper()} text without a byte-order mark; bring it in with "
-                f"`pipeline subs import DIR --clip ID {source} --encoding {wide}`"
+                _(
+                    "{source}: {encoding} text without a byte-order mark; bring it in with `pipeline subs import DIR --clip ID {source} --encoding {wide}`"
+                ).format(source=source, encoding=wide.upper(), wide=wide)
             )
         if b"\x00" in data:
             line = data[: data.index(b"\x00")].count(b"\n") + 1
             raise SubtitleError(
-                f"{source}, line {line}: binary data, not subtitle text; is this really an SRT file?"
+                _(
+                    "{source}, line {line}: binary data, not subtitle text; is this really an SRT file?"
+                ).format(source=source, line=line)
             )
         try:
             text = data.decode("utf-8")
@@ -116,7 +125,9 @@ def decode_subtitle_bytes(data: bytes, source: str) -> str:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise SubtitleError(
-            f"{source}, line {line}: binary data, not subtitle text; is this really an SRT file?"
+            _("{source}, line {line}: binary data, not subtitle text; is this really an SRT file?").format(
+                source=source, line=line
+            )
         )
     return text
 
@@ -127,24 +138,27 @@ def _decode_gb18030(data: bytes, utf8_error: UnicodeDecodeError, source: str) ->
         # Valid UTF-8 Chinese before the bad byte: a damaged UTF-8 file, not a GBK one. Decoding it
         # as GB18030 would turn every character into nonsense without an error.
         raise SubtitleError(
-            f"{source}, line {line}: invalid UTF-8 byte in a UTF-8 file; fix or re-save that line"
+            _("{source}, line {line}: invalid UTF-8 byte in a UTF-8 file; fix or re-save that line").format(
+                source=source, line=line
+            )
         )
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SubtitleError(
-            f"{source}, line {line}: neither UTF-8 nor GBK/GB18030 text; bring it in with "
-            f"`pipeline subs import DIR --clip ID {source} --encoding ENCODING` (Big5, windows-1252...)"
+            _(
+                "{source}, line {line}: neither UTF-8 nor GBK/GB18030 text; bring it in with `pipeline subs import DIR --clip ID {source} --encoding ENCODING` (Big5, windows-1252...)"
+            ).format(source=source, line=line)
         ) from None
     check = plausibility(text)
     if not check.plausible:
         odd = check.first_odd
         line = next((n for n, s in enumerate(text.split("\n"), 1) if odd and odd in s), 1)
         raise SubtitleError(
-            f"{source}, line {line}: not UTF-8, and read as GBK/GB18030 it is not plausible Chinese "
-            f"({odd!r} and other rare characters); it is probably Big5 or a Windows code page: bring it "
-            f"in with `pipeline subs import DIR --clip ID {source} --encoding ENCODING`"
+            _(
+                "{source}, line {line}: not UTF-8, and read as GBK/GB18030 it is not plausible Chinese ({odd!r} and other rare characters); it is probably Big5 or a Windows code page: bring it in with `pipeline subs import DIR --clip ID {source} --encoding ENCODING`"
+            ).format(source=source, line=line, odd=odd)
         )
     return text
 
@@ -171,7 +185,7 @@ def parse_srt_text(text: str, source: str = "<srt>") -> tuple[Cue, ...]:
 
 
 def _parse_block(block: _Block, number: int, source: str) -> Cue:
-    where = f"{source}, line {block.timing_line}"
+    where = _("{source}, line {line}").format(source=source, line=block.timing_line)
     start, end = (_timestamp(block.timing.group(i), number, where) for i in (1, 2))
     lines = tuple(line.strip() for line in block.text_lines if line.strip())
     return Cue(start, end, lines)
@@ -183,26 +197,34 @@ def _timestamp(value: str, number: int, where: str) -> int:
     if match is None:
         if _NO_HOURS.match(value):
             raise SubtitleError(
-                f"{where}: cue {number}: time {value} has no hours field; write it as 00:{value}"
+                _("{where}: cue {number}: time {value} has no hours field; write it as 00:{value}").format(
+                    where=where, number=number, value=value
+                )
             )
         raise SubtitleError(
-            f"{where}: cue {number}: {value!r} is not a time like 00:01:02,345; fix its timing line"
+            _("{where}: cue {number}: {value!r} is not a time like 00:01:02,345; fix its timing line").format(
+                where=where, number=number, value=value
+            )
         )
     hours, minutes, seconds, fraction = match.groups()
     fraction = fraction or ""
     if len(fraction) > _MAX_FRACTION_DIGITS:
         raise SubtitleError(
-            f"{where}: cue {number}: time {value[:20]}... has {len(fraction)} digits after the seconds; "
-            "write milliseconds as 3 digits"
+            _(
+                "{where}: cue {number}: time {value}... has {n} digits after the seconds; write milliseconds as 3 digits"
+            ).format(where=where, number=number, value=value[:20], n=len(fraction))
         )
     if len(hours) > 3 or int(hours) > _MAX_HOURS or len(minutes) > 2 or len(seconds) > 2:
         raise SubtitleError(
-            f"{where}: cue {number}: time {value[:30]} is out of range; write it as HH:MM:SS,mmm"
+            _("{where}: cue {number}: time {value} is out of range; write it as HH:MM:SS,mmm").format(
+                where=where, number=number, value=value[:30]
+            )
         )
     if int(minutes) >= 60 or int(seconds) >= 60:
         raise SubtitleError(
-            f"{where}: cue {number}: time {value} has minutes or seconds of 60 or more; "
-            "write it as HH:MM:SS,mmm"
+            _(
+                "{where}: cue {number}: time {value} has minutes or seconds of 60 or more; write it as HH:MM:SS,mmm"
+            ).format(where=where, number=number, value=value)
         )
     millis = int((fraction + "000")[:3])
     return ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + millis
@@ -252,8 +274,9 @@ def _structure(lines: list[str], source: str) -> list[_Block]:
         elif not line:
             if pending_index:
                 raise SubtitleError(
-                    f"{source}, line {pending_index}: cue number with no timing line after it; "
-                    "add the timing (00:00:01,000 --> 00:00:02,500) or delete the number"
+                    _(
+                        "{source}, line {pending_index}: cue number with no timing line after it; add the timing (00:00:01,000 --> 00:00:02,500) or delete the number"
+                    ).format(source=source, pending_index=pending_index)
                 )
             if current is not None:
                 close()
@@ -262,20 +285,23 @@ def _structure(lines: list[str], source: str) -> list[_Block]:
             current.append(raw.rstrip())
         elif pending_index:
             raise SubtitleError(
-                f"{source}, line {number}: expected a timing line like 00:00:01,000 --> 00:00:02,500 "
-                f"after cue number {lines[pending_index - 1].strip()}; fix the timing"
+                _(
+                    "{source}, line {number}: expected a timing line like 00:00:01,000 --> 00:00:02,500 after cue number {cue}; fix the timing"
+                ).format(source=source, number=number, cue=lines[pending_index - 1].strip())
             )
         elif _INDEX.match(line):
             pending_index = number
         else:
             raise SubtitleError(
-                f"{source}, line {number}: text outside any cue ({line[:20]!r}); a blank line inside "
-                "a cue or a missing timing line: join it to the cue above or add its timing"
+                _(
+                    "{source}, line {number}: text outside any cue ({line!r}); a blank line inside a cue or a missing timing line: join it to the cue above or add its timing"
+                ).format(source=source, number=number, line=line[:20])
             )
     if pending_index:
         raise SubtitleError(
-            f"{source}, line {pending_index}: cue number with no timing line after it; "
-            "add the timing or delete the number"
+            _(
+                "{source}, line {pending_index}: cue number with no timing line after it; add the timing or delete the number"
+            ).format(source=source, pending_index=pending_index)
         )
     close()
     return blocks
@@ -335,13 +361,21 @@ def _writable(cues: Iterable[Cue], where: str) -> tuple[Cue, ...]:
         at = srt.timedelta_to_srt_timestamp(timedelta(milliseconds=max(cue.start_ms, 0)))
         if not _clean_lines(cue):
             raise SubtitleError(
-                f"{where}: cannot write cue {number} at {at}: it has no text; remove the cue or give it text"
+                _(
+                    "{where}: cannot write cue {number} at {at}: it has no text; remove the cue or give it text"
+                ).format(where=where, number=number, at=at)
             )
         if cue.start_ms < 0:
-            raise SubtitleError(f"{where}: cannot write cue {number}: it starts before 0; fix its timing")
+            raise SubtitleError(
+                _("{where}: cannot write cue {number}: it starts before 0; fix its timing").format(
+                    where=where, number=number
+                )
+            )
         if cue.end_ms <= cue.start_ms:
             raise SubtitleError(
-                f"{where}: cannot write cue {number} at {at}: it ends before it starts; fix its timing"
+                _(
+                    "{where}: cannot write cue {number} at {at}: it ends before it starts; fix its timing"
+                ).format(where=where, number=number, at=at)
             )
     return cues
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from pipeline.errors import SubtitleError
+from pipeline.i18n import _, ngettext
 from pipeline.project.files import atomic_write_json, temp_sibling
 from pipeline.project.footage import clips_by_role
 from pipeline.project.glossary import project_glossary
@@ -81,8 +82,9 @@ def working_cues(project: Project, clip_id: str) -> tuple[Cue, ...]:
     path = working_path(project, clip_id)
     if path is None:
         raise SubtitleError(
-            f"{draft_path(project, clip_id)}: no subtitles for {clip_id} yet; "
-            f"run `pipeline transcribe {project.root}`"
+            _("{path}: no subtitles for {clip} yet; run `pipeline transcribe {project}`").format(
+                path=draft_path(project, clip_id), clip=clip_id, project=project.root
+            )
         )
     return read_srt(path)
 
@@ -96,13 +98,17 @@ def load_approvals(project: Project) -> dict[str, Approval]:
         return {}
     except (OSError, ValueError) as exc:
         raise SubtitleError(
-            f"{path}: approval records unreadable ({exc}); restore the file from backup"
+            _("{path}: approval records unreadable ({problem}); restore the file from backup").format(
+                path=path, problem=exc
+            )
         ) from None
     try:
         return {clip_id: Approval(clip_id=clip_id, **record) for clip_id, record in data.items()}
     except (AttributeError, TypeError) as exc:
         raise SubtitleError(
-            f"{path}: approval records malformed ({exc}); restore the file from backup"
+            _("{path}: approval records malformed ({problem}); restore the file from backup").format(
+                path=path, problem=exc
+            )
         ) from None
 
 
@@ -121,13 +127,17 @@ def approved_cues(project: Project, clip_id: str) -> tuple[Cue, ...]:
     record = load_approvals(project).get(clip_id)
     if record is None:
         raise SubtitleError(
-            f"{path}: not approved; review it and run `pipeline subs approve {project.root} --by NAME`"
+            _("{path}: not approved; review it and run `pipeline subs approve {project} --by NAME`").format(
+                path=path, project=project.root
+            )
         )
     approved_file = project.root / record.file
     data = _read_or_none(approved_file)  # read once: the bytes checked are the bytes parsed
     if data is None or _sha256(data) != record.sha256:
         raise SubtitleError(
-            f"{approved_file}: changed since approval; re-approve with `pipeline subs approve`"
+            _("{path}: changed since approval; re-approve with `pipeline subs approve`").format(
+                path=approved_file
+            )
         )
     return parse_srt_bytes(data, str(approved_file))
 
@@ -143,9 +153,9 @@ def approve(
     """
     by = by.strip()
     if not by:
-        raise SubtitleError("the approver's name is empty; give it with --by NAME")
+        raise SubtitleError(_("the approver's name is empty; give it with --by NAME"))
     if force_reason is not None and not force_reason.strip():
-        raise SubtitleError("the reason for forcing the approval is empty; give it with --reason TEXT")
+        raise SubtitleError(_("the reason for forcing the approval is empty; give it with --reason TEXT"))
     clip_ids = interview_clip_ids(project, clip_ids)
     profile = project_profile(project)
     glossary = project_glossary(project)
@@ -154,8 +164,9 @@ def approve(
         source = working_path(project, clip_id)
         if source is None:
             raise SubtitleError(
-                f"{draft_path(project, clip_id)}: no subtitles for {clip_id} yet; "
-                f"run `pipeline transcribe {project.root}` first"
+                _("{path}: no subtitles for {clip} yet; run `pipeline transcribe {project}` first").format(
+                    path=draft_path(project, clip_id), clip=clip_id, project=project.root
+                )
             )
         data = source.read_bytes()
         cues = parse_srt_bytes(data, str(source))
@@ -211,25 +222,29 @@ def interview_clip_ids(project: Project, clip_ids: Sequence[str] | None = None) 
     interview = tuple(c.clip_id for c in clips_by_role(project, "interview"))
     if not interview:
         raise SubtitleError(
-            f"{project.footage_dir}: no interview clips; "
-            f"`pipeline ingest {project.root} FILE --role interview` first"
+            _("{path}: no interview clips; `pipeline ingest {project} FILE --role interview` first").format(
+                path=project.footage_dir, project=project.root
+            )
         )
     for clip_id in clip_ids or ():
         if clip_id not in interview:
             raise SubtitleError(
-                f"{project.footage_dir}: no interview clip {clip_id!r}; "
-                f"interview clips: {', '.join(interview)}"
+                _("{path}: no interview clip {clip!r}; interview clips: {clips}").format(
+                    path=project.footage_dir, clip=clip_id, clips=", ".join(interview)
+                )
             )
     return tuple(dict.fromkeys(clip_ids)) if clip_ids else interview
 
 
 def _refusal(source: Path, errors: Sequence[Finding]) -> str:
     first = errors[0]
-    return (
-        f"{source}: {len(errors)} lint error{'s' if len(errors) > 1 else ''} remain (cue {first.cue}: "
-        f"{first.rule}, {first.message}); correct them (`pipeline subs lint`) "
-        "or approve with --force --reason TEXT"
-    )
+    return ngettext(
+        "{path}: {n} lint error remains (cue {cue}: {rule}, {problem}); correct it (`pipeline subs lint`) "
+        "or approve with --force --reason TEXT",
+        "{path}: {n} lint errors remain (cue {cue}: {rule}, {problem}); correct them (`pipeline subs lint`) "
+        "or approve with --force --reason TEXT",
+        len(errors),
+    ).format(path=source, n=len(errors), cue=first.cue, rule=first.rule, problem=first.message)
 
 
 def create_producer_file(path: Path, data: bytes) -> None:
@@ -242,7 +257,7 @@ def create_producer_file(path: Path, data: bytes) -> None:
             os.link(tmp, path)
         except FileExistsError:
             raise SubtitleError(
-                f"{path}: appeared while approving (edited elsewhere?); run approve again"
+                _("{path}: appeared while approving (edited elsewhere?); run approve again").format(path=path)
             ) from None
         except OSError:  # a file system without hard links: exclusive create, then write
             try:
@@ -250,7 +265,9 @@ def create_producer_file(path: Path, data: bytes) -> None:
                     fh.write(data)
             except FileExistsError:
                 raise SubtitleError(
-                    f"{path}: appeared while approving (edited elsewhere?); run approve again"
+                    _("{path}: appeared while approving (edited elsewhere?); run approve again").format(
+                        path=path
+                    )
                 ) from None
     finally:
         with contextlib.suppress(FileNotFoundError):

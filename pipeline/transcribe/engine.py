@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline.errors import MediaError, ModelError
+from pipeline.i18n import _
 from pipeline.transcribe.models import ResolvedModel
 from pipeline.transcribe.options import TranscribeOptions
 from pipeline.transcribe.transcript import Segment, Word
@@ -100,9 +101,14 @@ class WhisperTranscriber:
                 whisper = WhisperModel(str(self.model.path), **model_kwargs(options))
             except (RuntimeError, ValueError, OSError) as exc:
                 raise ModelError(
-                    f"{self.model.path}: the speech model does not load on {options.device} "
-                    f"with {options.compute_type} ({exc}); check the model folder "
-                    "(or reinstall `.[offline-model]`) and run `pipeline doctor`"
+                    _(
+                        "{path}: the speech model does not load on {device} with {compute_type} ({exc}); check the model folder (or reinstall `.[offline-model]`) and run `pipeline doctor`"
+                    ).format(
+                        path=self.model.path,
+                        device=options.device,
+                        compute_type=options.compute_type,
+                        exc=exc,
+                    )
                 ) from None
             self._loaded = (key, whisper)
         return self._loaded[1]
@@ -125,8 +131,9 @@ class WhisperTranscriber:
         except (av.error.FFmpegError, FileNotFoundError) as exc:
             # faster-whisper decodes with PyAV; a file it cannot read fails here, before any window
             raise MediaError(
-                f"{audio_path}: the speech model cannot read this audio ({exc}); "
-                "re-ingest the clip or check that it has a sound track"
+                _(
+                    "{audio_path}: the speech model cannot read this audio ({exc}); re-ingest the clip or check that it has a sound track"
+                ).format(audio_path=audio_path, exc=exc)
             ) from None
         duration_ms = to_ms(info.duration)
         if progress is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from pipeline.i18n import ngettext
 from pipeline.project.model import Project
 from pipeline.subtitles.checks import ClipLint
 from pipeline.subtitles.cue import Cue
@@ -84,8 +85,7 @@ def flags_finding(clip_id: str, flags: Sequence[Flag]) -> Finding | None:
         0,
         FLAG_RULE,
         "info",
-        f"{len(flags)} flagged word{'s' * (len(flags) != 1)} to check ({corrected} machine "
-        f"correction{'s' * (corrected != 1)}, {uncertain} low-confidence); the review page highlights them",
+        _flags_message(len(flags), corrected).format(n=len(flags), corrected=corrected, uncertain=uncertain),
     )
 
 
@@ -102,3 +102,21 @@ def with_flag_findings(project: Project, results: Sequence[ClipLint]) -> tuple[C
             finding = flags_finding(result.clip_id, left)
         out.append(replace(result, findings=(*result.findings, finding)) if finding else result)
     return tuple(out)
+
+
+def _flags_message(count: int, corrected: int) -> str:
+    if corrected == 1:
+        return ngettext(
+            "{n} flagged word to check ({corrected} machine correction, {uncertain} low-confidence); "
+            "the review page highlights them",
+            "{n} flagged words to check ({corrected} machine correction, {uncertain} low-confidence); "
+            "the review page highlights them",
+            count,
+        )
+    return ngettext(
+        "{n} flagged word to check ({corrected} machine corrections, {uncertain} low-confidence); "
+        "the review page highlights them",
+        "{n} flagged words to check ({corrected} machine corrections, {uncertain} low-confidence); "
+        "the review page highlights them",
+        count,
+    )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import PresetError
+from pipeline.i18n import _
 from pipeline.resources import preset_file
 
 LEXICON_DIR = "lexicon"
@@ -42,7 +43,9 @@ def read_word_list(path: Path) -> tuple[str, ...]:
         return ()
     except (OSError, UnicodeDecodeError) as exc:
         raise PresetError(
-            f"{path}: the word list cannot be read ({exc}); save it as UTF-8 text, one term a line"
+            _("{path}: the word list cannot be read ({exc}); save it as UTF-8 text, one term a line").format(
+                path=path, exc=exc
+            )
         ) from None
     terms: dict[str, None] = {}
     for number, line in enumerate(text.splitlines(), 1):
@@ -51,8 +54,9 @@ def read_word_list(path: Path) -> tuple[str, ...]:
             continue
         if any(c.isspace() for c in term) or len(term) > MAX_TERM_CHARS:
             raise PresetError(
-                f"{path}: line {number} ({term!r}) is not one term; write one term a line, "
-                f"without spaces, at most {MAX_TERM_CHARS} characters"
+                _(
+                    "{path}: line {number} ({term!r}) is not one term; write one term a line, without spaces, at most {limit} characters"
+                ).format(path=path, number=number, term=term, limit=MAX_TERM_CHARS)
             )
         terms[term] = None
     return tuple(terms)

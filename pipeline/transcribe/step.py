@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from pipeline.errors import MediaError, ProjectError
+from pipeline.i18n import _
 from pipeline.project.digest import content_key
 from pipeline.project.files import atomic_write_json
 from pipeline.project.footage import Clip, clips_by_role, index_path, speech_audio_path, speech_source
@@ -151,8 +152,10 @@ def transcribe_project(
     interviews = clips_by_role(project, "interview")
     if not interviews:
         raise ProjectError(
-            f"{index_path(project)}: no interview clips to transcribe; add them with "
-            f"`pipeline ingest {project.root} FILE --role interview`"
+            _(
+                "{path}: no interview clips to transcribe; add them with "
+                "`pipeline ingest {project} FILE --role interview`"
+            ).format(path=index_path(project), project=project.root)
         )
     pending = {c.clip_id for c in pending_clips(project, force=force)}
     glossary = project_glossary(project)
@@ -238,6 +241,8 @@ def _speech_audio(project: Project, clip: Clip) -> Path:
     footage = clip.path(project)
     if not footage.exists():
         raise MediaError(
-            f"{footage}: footage of {clip.clip_id} is missing; restore the file or ingest it again"
+            _("{footage}: footage of {clip_id} is missing; restore the file or ingest it again").format(
+                footage=footage, clip_id=clip.clip_id
+            )
         )
     return extract_speech_audio(project, clip)

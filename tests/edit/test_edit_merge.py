@@ -1,5 +1,5 @@
 from pipeline.edit.cut_list import BrollMark, CutEntry, CutList
-from pipeline.edit.merge import NEW, merge_cut_lists
+from pipeline.edit.merge import merge_cut_lists, new_note
 
 PROPOSED = CutList(
     (
@@ -77,9 +77,9 @@ def test_new_sentences_added_unticked_next_to_their_neighbours():
     assert [(e.text, e.keep, e.note) for e in result.cut.entries] == [
         ("第三句。", True, ""),
         ("第一句。", True, ""),
-        ("第二句。", False, NEW),
+        ("第二句。", False, new_note()),
         ("嗯。", False, "filler"),
-        ("新的。", False, NEW),
+        ("新的。", False, new_note()),
     ]
     assert result.added == 3
 

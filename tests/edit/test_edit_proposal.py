@@ -3,7 +3,7 @@ from dataclasses import replace
 import pytest
 from edit_project import transcript_of
 
-from pipeline.edit.proposal import FALSE_START, FILLER, OVER_TARGET, is_false_start, propose
+from pipeline.edit.proposal import false_start_note, filler_note, is_false_start, over_target_note, propose
 from pipeline.edit.sentences import split_sentences
 from pipeline.edit.template import load_template
 
@@ -48,10 +48,10 @@ def test_fillers_and_false_starts_are_unticked_with_reasons():
     )
     cut = propose(sentences, FIRST_PERSON, FIRST_PERSON.length.target_ms).cut
     assert [(e.text, e.keep, e.note) for e in cut.entries] == [
-        ("嗯。", False, FILLER),
-        ("我们村的", False, FALSE_START),
+        ("嗯。", False, filler_note()),
+        ("我们村的", False, false_start_note()),
         ("我们村的路修好了。", True, ""),
-        ("那个。", False, FILLER),
+        ("那个。", False, filler_note()),
         ("大家都很高兴。", True, ""),
     ]
 
@@ -89,9 +89,9 @@ def test_aims_at_the_target_dropping_lowest_value_first():
     episode = cut.kept_ms + FIRST_PERSON.cards_ms
     assert FIRST_PERSON.length.min_ms <= episode <= 240_000
     assert episode > 240_000 - 9_000  # stops as soon as it fits
-    assert not cut.entries[7].keep and cut.entries[7].note == OVER_TARGET  # the unsure one went first
+    assert not cut.entries[7].keep and cut.entries[7].note == over_target_note()  # the unsure one went first
     assert cut.entries[0].keep  # the opening stays
-    assert all(e.note == OVER_TARGET for e in cut.entries if not e.keep)
+    assert all(e.note == over_target_note() for e in cut.entries if not e.keep)
     assert proposal.material_ms == sum(s.duration_ms for s in sentences)
 
 
