@@ -6,7 +6,8 @@
   page at their steps when PIPELINE_DOC_SHOTS names a folder; this script runs them that way (they
   need Debian's Chromium, as the tests do) and keeps review-page, review-flags and review-approved.
 - The sample episode: frames of `pipeline demo`'s outputs, taken with ffmpeg at times read from the
-  episode's own Timeline: the title card, the lower third, a subtitle, and the vertical frame of the
+  episode's own Timeline: the title card, the lower third and a subtitle from the WeChat version
+  (its subtitles are burned in; the web version's are a sidecar file), and the vertical frame of the
   WeChat Channels version at the same moment. `--demo DIR` uses a folder an earlier
   `pipeline demo DIR` made; without it the demo runs first into a temporary folder (about 10 minutes
   on 2 cores).
@@ -31,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 IMAGES = REPO / "docs" / "images"
 REVIEW_SHOTS = ("review-page", "review-flags", "review-approved")
 SCREENSHOT_WIDTH = 960
-FRAME_WIDTH = 640  # landscape frames; the vertical frame is FRAME_WIDTH high
+FRAME_WIDTH = 800  # landscape frames; the vertical frame is FRAME_WIDTH high
 COLOURS = 256
 
 
@@ -111,14 +112,14 @@ def sample_frames(demo: Path, work: Path) -> None:
     from pipeline.project.model import load_project
 
     timeline = compile_timeline(load_project(demo))
-    web = _one(demo / "exports" / "web")
+    landscape = _one(demo / "exports" / "wechat")  # the WeChat version has its subtitles burned in
     channels = _one(demo / "exports" / "channels")
     for name, at_s in frame_times(timeline).items():
         raw = work / f"{name}.png"
         if name == "sample-channels":
             run_ffmpeg(frame_args(channels, at_s, raw, height=FRAME_WIDTH), outputs=[raw], what=name)
         else:
-            run_ffmpeg(frame_args(web, at_s, raw, width=FRAME_WIDTH), outputs=[raw], what=name)
+            run_ffmpeg(frame_args(landscape, at_s, raw, width=FRAME_WIDTH), outputs=[raw], what=name)
         optimise(raw, IMAGES / f"{name}.png")
 
 
