@@ -6,6 +6,7 @@ Never `playwright install`: the browser is the system's /usr/bin/chromium.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -28,6 +29,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOT = Path("/tmp/review-page.png")
+# the guide's pictures of the page (tools/doc_images.py sets it): taken here, from the real page
+DOC_SHOTS = "PIPELINE_DOC_SHOTS"
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +60,14 @@ def page(browser, review_server):
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
+def doc_shot(page, name: str) -> None:
+    """Save the page as the producer sees it at this step, when PIPELINE_DOC_SHOTS names a folder."""
+    folder = os.environ.get(DOC_SHOTS)
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=False)
+
+
 def row(page, number: int):
     return page.locator("#cue-list li.cue").nth(number - 1)
 
@@ -81,6 +92,7 @@ def test_producer_watches_corrects_saves_and_approves(page, review_project):
     page.wait_for_selector("#cue-list li.cue.current")
     page.keyboard.press("Space")
     page.wait_for_function("document.getElementById('video').paused")
+    doc_shot(page, "review-page")  # the cue under the playhead, a glossary term, a QC error
     page.focus("#video")  # the player's own Space must not be undone by the page's
     page.keyboard.press("Space")
     page.wait_for_function("!document.getElementById('video').paused")
@@ -132,6 +144,7 @@ def test_producer_watches_corrects_saves_and_approves(page, review_project):
     assert approval_status(review_project, "int-001") == "approved"
     assert draft_path(review_project, "int-001").read_bytes() == draft_before
     assert page.evaluate("localStorage.getItem('pipeline-review.approver')") == "张红"
+    doc_shot(page, "review-approved")
 
     page.screenshot(path=str(SCREENSHOT), full_page=False)
 
@@ -305,6 +318,7 @@ def test_flagged_words_are_highlighted_restored_and_the_choice_saved(page, revie
         "(() => { const t = document.activeElement; return t.value.slice(t.selectionStart, t.selectionEnd); })()"
     )
     assert selected == "党龄"
+    doc_shot(page, "review-flags")  # a machine correction and an uncertain word, the first one selected
     page.keyboard.press("Alt+k")
     assert row(page, 1).locator("textarea").input_value() == "有着十五年党领"
     assert row(page, 1).locator(".flags button.flag.restored").text_content() == "已还原“党领”"
