@@ -126,7 +126,9 @@ def unmarked_in(source: str, path: str, errors: set[str]) -> list[str]:
         messages = []
         if (name in errors or name in SINKS) and node.args:
             messages.append(node.args[0])
-        messages += [k.value for k in node.keywords if k.arg in KEYWORDS or (name in errors and k.arg == "message")]
+        messages += [
+            k.value for k in node.keywords if k.arg in KEYWORDS or (name in errors and k.arg == "message")
+        ]
         for message in messages:
             text = words(message)
             if text and (path, text[:40]) not in ALLOWED:

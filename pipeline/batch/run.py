@@ -19,6 +19,7 @@ from pipeline.batch.executors import CONNECT_TIMEOUT_S, EpisodeJob, JobFunction,
 from pipeline.batch.jobs import FAILED, PENDING, SKIPPED, EpisodeResult, EpisodeStatus, log_path, run_episode
 from pipeline.batch.summary import clear_interrupted_writes, write_summary
 from pipeline.errors import BatchError
+from pipeline.i18n import _
 from pipeline.project.lock import exclusive
 
 OUTBOX = "outbox"
@@ -77,11 +78,19 @@ def run_batch(
     """
     root = Path(root).resolve()
     if not root.is_dir():
-        raise BatchError(f"{root}: not a folder; give the folder that holds the episodes' project folders")
+        raise BatchError(
+            _("{root}: not a folder; give the folder that holds the episodes' project folders").format(
+                root=root
+            )
+        )
     if workers < 1:
-        raise BatchError(f"--workers {workers}: give at least 1")
+        raise BatchError(_("--workers {workers}: give at least 1").format(workers=workers))
     if not find_project_folders(root):
-        raise BatchError(f"{root}: no project folders (with project.toml) found under it; check the path")
+        raise BatchError(
+            _("{root}: no project folders (with project.toml) found under it; check the path").format(
+                root=root
+            )
+        )
     with exclusive(root / OUTBOX / ".batch.lock", what="`pipeline batch`", where=root):
         return _run(
             root,

@@ -14,8 +14,8 @@ import traceback
 import click
 
 from pipeline import __version__
-from pipeline.errors import PipelineError
 from pipeline.cli.language import PipelineCommand, TranslatedGroup, use_interface_language
+from pipeline.errors import PipelineError
 from pipeline.i18n import N_, _
 
 use_interface_language()  # click's own words ("Usage:", "Error: Missing argument") in the reader's language
@@ -55,7 +55,9 @@ def debug_enabled(ctx: click.Context | None = None) -> bool:
 @click.group(
     cls=PipelineGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help=N_("Micro-video production pipeline: footage in, finished episodes for web, WeChat and Channels out."),
+    help=N_(
+        "Micro-video production pipeline: footage in, finished episodes for web, WeChat and Channels out."
+    ),
 )
 @click.option("--debug", is_flag=True, help=N_("Show tracebacks and the ffmpeg commands being run."))
 @click.version_option(__version__, prog_name="pipeline")

@@ -7,7 +7,9 @@ from typing import Any
 
 import click
 
+from pipeline.cli.language import PipelineCommand
 from pipeline.demo import CARD_CACHE, CONSENT_FORM
+from pipeline.i18n import N_, _
 
 DEFAULT_DIR = Path("projects") / "sample"  # under the current folder
 DEMO_APPROVER = "示例审核员 (demo)"
@@ -34,13 +36,16 @@ STAGES: tuple[tuple[str, tuple[str, ...], dict[str, Any]], ...] = (
 )
 
 
-@click.command("demo")
+@click.command(
+    "demo",
+    cls=PipelineCommand,
+    help=N_("Build the sample project (default ./projects/sample) and run every stage on it."),
+)
 @click.argument(
     "directory", metavar="[DIR]", required=False, type=click.Path(file_okay=False, path_type=Path)
 )
 @click.pass_context
 def demo_cmd(ctx: click.Context, directory: Path | None) -> None:
-    """Build the sample project (default ./projects/sample) and run every stage on it."""
     from pipeline.demo.build import build_sample
 
     root = (directory or DEFAULT_DIR).absolute()
@@ -57,10 +62,16 @@ def demo_cmd(ctx: click.Context, directory: Path | None) -> None:
         ctx.invoke(command, project_dir=root, **_known(command, params))
     site = _publish(ctx, group, root, total)
     click.echo(
-        f"\nDone. Outputs are in {root / 'exports'}; the manifest is {root / 'exports' / 'manifest.json'}."
+        _("\nDone. Outputs are in {exports}; the manifest is {manifest}.").format(
+            exports=root / "exports", manifest=root / "exports" / "manifest.json"
+        )
     )
     if site is not None:
-        click.echo(f"The website is in {site}: open {site / 'index.html'} in a browser.")
+        click.echo(
+            _("The website is in {site}: open {page} in a browser.").format(
+                site=site, page=site / "index.html"
+            )
+        )
 
 
 def _publish(ctx: click.Context, group: click.Group, root: Path, total: int) -> Path | None:

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.errors import MediaError
+from pipeline.i18n import _
 from pipeline.media.probe import MediaFacts
 from pipeline.media.runner import run_ffmpeg
 
@@ -55,7 +56,9 @@ def pan_filter(channels: int, channel: int = 0, *, layout: str = "mono") -> str:
     """The `pan` filter that makes the speech signal: `mono`, or the same mono signal on both sides
     of a `stereo` layout (dialogue sits in the centre of the programme mix)."""
     if channel > channels:
-        raise ValueError(f"channel {channel} of a {channels}-channel stream")
+        raise ValueError(
+            _("channel {channel} of a {channels}-channel stream").format(channel=channel, channels=channels)
+        )
     mix = _sum(mono_weights(channels, channel))
     if layout == "mono":
         return f"pan=mono|c0={mix}"
@@ -67,14 +70,16 @@ def check_choice(path: Path, facts: MediaFacts, stream: int, channel: int) -> No
     streams = facts.audio_streams
     if stream > len(streams):
         raise MediaError(
-            f"{path}: has {len(streams)} audio stream(s), so --audio-stream {stream} does not exist; "
-            "choose one from 1 to the count shown"
+            _(
+                "{path}: has {n_streams} audio stream(s), so --audio-stream {stream} does not exist; choose one from 1 to the count shown"
+            ).format(path=path, n_streams=len(streams), stream=stream)
         )
     channels = streams[stream - 1].channels
     if channel > channels:
         raise MediaError(
-            f"{path}: audio stream {stream} has {channels} channel(s), so --audio-channel {channel} "
-            "does not exist; choose one from 1 to the count shown"
+            _(
+                "{path}: audio stream {stream} has {channels} channel(s), so --audio-channel {channel} does not exist; choose one from 1 to the count shown"
+            ).format(path=path, stream=stream, channels=channels, channel=channel)
         )
 
 

@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 from pathlib import Path, PurePath
 
+from pipeline.i18n import _
+
 HASH_CHUNK = 4 * 1024 * 1024
 
 
@@ -64,5 +66,7 @@ def _plain(value: object) -> object:
     if isinstance(value, bytes):
         return value.hex()
     raise TypeError(
-        f"cannot fingerprint a {type(value).__name__!r} value; pass plain data, dataclasses or paths"
+        _("cannot fingerprint a {name__!r} value; pass plain data, dataclasses or paths").format(
+            name__=type(value).__name__
+        )
     )
