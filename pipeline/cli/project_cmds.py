@@ -191,10 +191,10 @@ def doctor_cmd(directory: Path | None) -> None:
 
     checks = run_checks(directory)
     table = Table(title="pipeline doctor")
-    for column in ("check", "status", "detail"):
+    for column in (_("check"), _("status"), _("detail")):
         table.add_column(column)
     for check in checks:
-        table.add_row(check.name, "ok" if check.ok else "MISSING", check.detail)
+        table.add_row(check.name, _("ok") if check.ok else _("MISSING"), check.detail)
     Console(stderr=False).print(table)
     failed = [c for c in checks if c.required and not c.ok]
     if failed:

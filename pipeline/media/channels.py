@@ -126,21 +126,23 @@ def levels_warnings(name: str, levels: ChannelLevels, stream: int, clip_id: str)
     """What the editor should look at, naming the flag (and the project.toml table) that fixes it."""
     warnings = []
     loudest = max(levels.rms_dbfs)
-    fix = (
-        f"to use one channel, ingest with --audio-channel N (or set [audio.{clip_id}] "
-        "channel = N in project.toml)"
-    )
     if len(levels.rms_dbfs) >= 2:
         for i, level in enumerate(levels.rms_dbfs, 1):
             if level < SILENT_DBFS and loudest - level > SILENT_GAP_DB:
                 warnings.append(
-                    f"{name}: channel {i} of audio stream {stream} is near-silent ({level:.0f} dBFS) and "
-                    f"is mixed into the speech; {fix}"
+                    _(
+                        "{name}: channel {channel} of audio stream {stream} is near-silent ({level:.0f} dBFS) "
+                        "and is mixed into the speech; to use one channel, ingest with --audio-channel N "
+                        "(or set [audio.{clip_id}] channel = N in project.toml)"
+                    ).format(name=name, channel=i, stream=stream, level=level, clip_id=clip_id)
                 )
     if levels.correlation is not None and levels.correlation < SEPARATE_MICS_CORRELATION:
         warnings.append(
-            f"{name}: channels 1 and 2 of audio stream {stream} look like separate microphones "
-            f"(correlation {levels.correlation:.2f}); {fix}"
+            _(
+                "{name}: channels 1 and 2 of audio stream {stream} look like separate microphones "
+                "(correlation {correlation:.2f}); to use one channel, ingest with --audio-channel N "
+                "(or set [audio.{clip_id}] channel = N in project.toml)"
+            ).format(name=name, stream=stream, correlation=levels.correlation, clip_id=clip_id)
         )
     return warnings
 
@@ -158,7 +160,7 @@ def channel_warnings(
         run_ffmpeg(
             excerpt_args(path, stream, scratch),
             outputs=[scratch],
-            what=f"checking the channels of {path.name}",
+            what=_("checking the channels of {file}").format(file=path.name),
         )
         samples = np.fromfile(scratch, dtype="<f4")
     finally:

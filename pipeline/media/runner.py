@@ -76,7 +76,9 @@ def run_ffmpeg(
         )
     except OSError as exc:
         raise FfmpegError(
-            _("{what}: cannot start ffmpeg ({exc}); run `pipeline doctor`").format(what=what, exc=exc),
+            _("{what}: cannot start ffmpeg ({problem}); run `pipeline doctor`").format(
+                what=what, problem=exc
+            ),
             command,
         ) from None
 
@@ -112,8 +114,8 @@ def run_ffmpeg(
         tail = "\n".join(list(stderr_lines)[-TAIL_LINES:])
         last = next((line for line in reversed(stderr_lines) if line.strip()), "no message")
         raise FfmpegError(
-            _("{what} failed: {strip} (run with --debug for the command)").format(
-                what=what, strip=last.strip()
+            _("{what} failed: {reason} (run with --debug for the command)").format(
+                what=what, reason=last.strip()
             ),
             command,
             tail,

@@ -136,7 +136,7 @@ def ingest(
         if item.sha256 in by_hash:
             already.append((item.source, by_hash[item.sha256]))
         elif any(o.sha256 == item.sha256 for o in fresh):
-            already.append((item.source, "(same content offered twice)"))
+            already.append((item.source, _("(same content offered twice)")))
         else:
             fresh.append(item)
 
@@ -219,7 +219,9 @@ def join_parts(project: Project, parts: Sequence[Offered]) -> Path:
         run_ffmpeg(
             join_args(listing, target, parts[0].facts),
             outputs=[target],
-            what=f"joining the spanned recording {parts[0].source.name} to {parts[-1].source.name}",
+            what=_("joining the spanned recording {first} to {last}").format(
+                first=parts[0].source.name, last=parts[-1].source.name
+            ),
         )
     finally:
         listing.unlink(missing_ok=True)
@@ -277,7 +279,7 @@ def extract_speech_audio(project: Project, clip: Clip, routing: AudioRouting | N
         run_ffmpeg(
             speech_args(clip.path(project), tmp, clip.facts, routing),
             outputs=[tmp],
-            what=f"extracting the speech audio of {clip.clip_id}",
+            what=_("extracting the speech audio of {clip}").format(clip=clip.clip_id),
         )
     return wav
 

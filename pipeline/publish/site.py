@@ -47,9 +47,9 @@ def episode_id(episode: OutboxEpisode) -> str:
 
 def publish_site(episode: OutboxEpisode, site: Path, *, site_url: str | None = None) -> SiteResult:
     """Add or update `episode` in the site at `site`, then rewrite the index, feed and sitemap."""
-    video = episode.require("web", ".mp4", "website video")
-    poster = episode.require("web", "-poster.jpg", "website poster")
-    vtt = episode.require("web", ".vtt", "WebVTT subtitles")
+    video = episode.require("web", ".mp4", _("website video"))
+    poster = episode.require("web", "-poster.jpg", _("website poster"))
+    vtt = episode.require("web", ".vtt", _("WebVTT subtitles"))
     site.mkdir(parents=True, exist_ok=True)
     data = _load(site)
     if site_url is not None:

@@ -95,8 +95,8 @@ def publish_wechat(
         say(line)
 
     cover = _cover(episode)
-    video = episode.require("wechat", "-api.mp4", "size-capped WeChat video")
-    _check_image(cover, IMAGE_MAX, IMAGE_FORMATS, "a permanent image material")
+    video = episode.require("wechat", "-api.mp4", _("size-capped WeChat video"))
+    _check_image(cover, IMAGE_MAX, IMAGE_FORMATS, _("a permanent image material"))
     _check_video(video)
     result.video_title = episode.title
     crops = _crops(cover.path)
@@ -332,7 +332,7 @@ def _still_source(episode: OutboxEpisode) -> EpisodeFile:
         found = episode.find(platform, ".mp4", exclude=("-api.mp4",))
         if found:
             return found
-    return episode.require("wechat", "-api.mp4", "video to take stills from")
+    return episode.require("wechat", "-api.mp4", _("video to take stills from"))
 
 
 def _image_format(path: Path) -> tuple[str, int, int]:
