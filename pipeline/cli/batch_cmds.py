@@ -23,10 +23,24 @@ def _iso_week(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
+# what each episode's status reads as (the statuses are pipeline.batch.jobs's names)
+STATUS = {
+    "rendered": N_("rendered"),
+    "packaged": N_("packaged"),
+    "up to date": N_("up to date"),
+    "skipped": N_("skipped"),
+    "failed": N_("failed"),
+    "pending": N_("pending"),
+}
+
+
 def _line(result) -> None:
     # sys.stdout as it is now: while the bar is shown, rich's proxy that prints above it
     seconds = f" ({result.seconds:.1f} s)" if result.seconds else ""
-    click.echo(f"{result.status:<10} {result.slug}: {result.reason}{seconds}", file=sys.stdout)
+    click.echo(
+        f"{_(STATUS.get(result.status, result.status)):<10} {result.slug}: {result.reason}{seconds}",
+        file=sys.stdout,
+    )
     if result.failed and result.log:
         click.echo(" " * 11 + _("log: {log}").format(log=result.log), file=sys.stdout)
 
@@ -35,14 +49,16 @@ def _print_table(report) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    title = f"Week {report.week}" if report.week else "All weeks"
-    table = Table(
-        title=f"{title}: {len(report.results)} episode(s) under {report.root}", title_justify="left"
-    )
-    for column in ("episode", "week", "result", "reason"):
+    counts = {"count": len(report.results), "root": report.root}
+    if report.week:
+        title = _("Week {week}: {count} episode(s) under {root}").format(week=report.week, **counts)
+    else:
+        title = _("All weeks: {count} episode(s) under {root}").format(**counts)
+    table = Table(title=title, title_justify="left")
+    for column in (_("episode"), _("week"), _("result"), _("reason")):
         table.add_column(column, overflow="fold")
     for r in report.results:
-        table.add_row(r.slug, r.week, r.status, r.reason)
+        table.add_row(r.slug, r.week, _(STATUS.get(r.status, r.status)), r.reason)
     Console(soft_wrap=True).print(table)
 
 

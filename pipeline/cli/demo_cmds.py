@@ -18,21 +18,21 @@ DEMO_PRODUCER = "示例制片 (demo)"
 # (heading, command path, parameters); each runs exactly as `pipeline <command> DIR ...` would
 STAGES: tuple[tuple[str, tuple[str, ...], dict[str, Any]], ...] = (
     (
-        "record 王建华's signed consent form (in the office: the producer, when the form comes back)",
+        N_("record 王建华's signed consent form (in the office: the producer, when the form comes back)"),
         ("consent",),
         {"name": "王建华", "form": CARD_CACHE / CONSENT_FORM, "by": DEMO_PRODUCER},
     ),
-    ("transcribe the interview takes (offline Whisper base)", ("transcribe",), {}),
-    ("apply the safe subtitle fixes to the drafts", ("subs", "fix"), {}),
-    ("check the subtitles (QC profile zh-CN)", ("subs", "lint"), {}),
+    (N_("transcribe the interview takes (offline Whisper base)"), ("transcribe",), {}),
+    (N_("apply the safe subtitle fixes to the drafts"), ("subs", "fix"), {}),
+    (N_("check the subtitles (QC profile zh-CN)"), ("subs", "lint"), {}),
     (
-        "approve the subtitles (in the office a producer does this on the review page)",
+        N_("approve the subtitles (in the office a producer does this on the review page)"),
         ("subs", "approve"),
         {"by": DEMO_APPROVER},
     ),
-    ("propose the cut list, aiming at 4 minutes", ("cut",), {"target": 240_000}),
-    ("render web, WeChat and Channels", ("render",), {}),
-    ("export the timeline for an editing suite", ("export",), {"format_name": "otio"}),
+    (N_("propose the cut list, aiming at 4 minutes"), ("cut",), {"target": 240_000}),
+    (N_("render web, WeChat and Channels"), ("render",), {}),
+    (N_("export the timeline for an editing suite"), ("export",), {"format_name": "otio"}),
 )
 
 
@@ -62,7 +62,8 @@ def demo_cmd(ctx: click.Context, directory: Path | None) -> None:
         ctx.invoke(command, project_dir=root, **_known(command, params))
     site = _publish(ctx, group, root, total)
     click.echo(
-        _("\nDone. Outputs are in {exports}; the manifest is {manifest}.").format(
+        "\n"
+        + _("Done. Outputs are in {exports}; the manifest is {manifest}.").format(
             exports=root / "exports", manifest=root / "exports" / "manifest.json"
         )
     )
@@ -96,7 +97,7 @@ def _publish(ctx: click.Context, group: click.Group, root: Path, total: int) -> 
 
 
 def _heading(number: int, total: int, text: str) -> None:
-    click.secho(f"\n[{number}/{total}] {text}", bold=True)
+    click.secho(f"\n[{number}/{total}] {_(text)}", bold=True)
 
 
 def _lookup(ctx: click.Context, group: click.Command, path: tuple[str, ...]) -> click.Command | None:

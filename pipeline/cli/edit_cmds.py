@@ -108,7 +108,7 @@ def export_cmd(project_dir: Path, format_name: str, output: Path | None, subtitl
     result = export_project(project, format_name, output, subtitles=subtitles, draw_card=draw_card)
     click.echo(_("Wrote {path}").format(path=result.path))
     if result.length_note:
-        click.echo(_("  Note: {length_note}").format(length_note=result.length_note))
+        click.echo("  " + _("Note: {length_note}").format(length_note=result.length_note))
 
 
 def register(cli: click.Group) -> None:

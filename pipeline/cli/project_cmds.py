@@ -140,14 +140,16 @@ def ingest_cmd(
         click.echo(f"    {clip.facts.describe()}")
         if clip.parts:
             click.echo(
-                _("    one recording joined from {n_parts} files without re-encoding").format(
-                    n_parts=len(clip.parts)
+                "    "
+                + _("one recording joined from {count} files without re-encoding").format(
+                    count=len(clip.parts)
                 )
             )
         if role == "interview" and not routing.is_default:
             click.echo(
-                _("    speech: {describe} (as [audio.{clip_id}] in project.toml)").format(
-                    describe=routing.describe(), clip_id=clip.clip_id
+                "    "
+                + _("speech: {routing} (as [audio.{clip_id}] in project.toml)").format(
+                    routing=routing.describe(), clip_id=clip.clip_id
                 )
             )
     for source, clip_id in report.already:
@@ -171,9 +173,9 @@ def describe_facts(facts) -> str:
             + (" VFR" if v.variable_frame_rate else "")
         )
         if v.rotation:
-            parts.append(f"rotated {v.rotation}°")
+            parts.append(_("rotated {degrees}°").format(degrees=v.rotation))
     a = facts.audio
-    parts.append(f"{a.codec} {a.sample_rate} Hz {a.channels} ch" if a else "no audio")
+    parts.append(f"{a.codec} {a.sample_rate} Hz {a.channels} ch" if a else _("no audio"))
     return ", ".join(parts)
 
 

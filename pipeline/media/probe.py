@@ -151,12 +151,17 @@ class MediaFacts:
         if v is not None:
             shape = f"{v.width}x{v.height}"
             if v.sar != "1:1":
-                shape += f" SAR {v.sar} (shows {v.display_size[0]}x{v.display_size[1]})"
+                shown = f"{v.display_size[0]}x{v.display_size[1]}"
+                shape += " " + _("SAR {sar} (shows {size})").format(sar=v.sar, size=shown)
             parts.append(f"{shape} DAR {v.dar}")
             colour = "/".join(x or "?" for x in (v.color_primaries, v.color_transfer, v.color_matrix))
             parts.append(f"{v.hdr} {v.bit_depth}-bit {colour} {v.color_range or '?'}-range")
         for i, a in enumerate(self.audio_streams, 1):
-            parts.append(f"audio {i}: {a.channels} ch {a.layout or '?'}")
+            parts.append(
+                _("audio {number}: {channels} ch {layout}").format(
+                    number=i, channels=a.channels, layout=a.layout or "?"
+                )
+            )
         if self.timecode:
             parts.append(f"TC {self.timecode}")
         return ", ".join(parts)
