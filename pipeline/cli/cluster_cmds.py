@@ -10,6 +10,9 @@ from pipeline.cli.language import TranslatedGroup
 from pipeline.i18n import N_, _
 
 
+ROLE_NAMES = {"scheduler": N_("Scheduler"), "worker": N_("Worker"), "client": N_("Client")}
+
+
 @click.group("cluster", cls=TranslatedGroup, help=N_("The office's render cluster (Dask over TLS)."))
 def cluster() -> None:
     """The `pipeline cluster` commands (the help above is what people read)."""
@@ -54,9 +57,8 @@ def certs_cmd(folder: Path, hosts: tuple[str, ...], office: str, days: int) -> N
     )
     for role, files in made.items():
         click.echo(
-            _("{capitalize:<10} {cert}  {key} (private, 0600)").format(
-                capitalize=role.capitalize(), cert=files.cert, key=files.key
-            )
+            f"{_(ROLE_NAMES[role]):<10} "
+            + _("{cert}  {key} (private, 0600)").format(cert=files.cert, key=files.key)
         )
     ca = folder / CA_FILE
     s, w, c = made["scheduler"], made["worker"], made["client"]

@@ -66,7 +66,5 @@ def _plain(value: object) -> object:
     if isinstance(value, bytes):
         return value.hex()
     raise TypeError(
-        _("cannot fingerprint a {name__!r} value; pass plain data, dataclasses or paths").format(
-            name__=type(value).__name__
-        )
+        f"cannot fingerprint a {type(value).__name__!r} value; pass plain data, dataclasses or paths"
     )

@@ -113,7 +113,7 @@ def ingest(
     `join`: files continuing one camera recording (AVCHD/XAVC spanning) become one clip."""
     audio = audio or AudioRouting()
     if link not in LINK_MODES:
-        raise ValueError(_("link must be one of {LINK_MODES}").format(LINK_MODES=LINK_MODES))
+        raise ValueError(f"link must be one of {LINK_MODES}")  # a programming error, not the user's
     if not files:
         raise MediaError(_("no files given; name the footage files to ingest"))
     _check_project_writable(project)

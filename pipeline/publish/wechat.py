@@ -418,8 +418,8 @@ def _check_article(episode: OutboxEpisode, article: Article) -> None:
     problems = article_problems(article.title, article.author, article.digest, article.content)
     if problems:
         raise PublishError(
-            _("{value}: {problems}; fix project.toml and run `pipeline batch` again").format(
-                value=episode.folder / "publish.json", problems=problems[0]
+            _("{file}: {problem}; fix project.toml and run `pipeline batch` again").format(
+                file=episode.folder / "publish.json", problem=problems[0]
             )
         )
 

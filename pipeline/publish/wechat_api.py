@@ -300,8 +300,8 @@ class HttpWechatApi:
             return answer
         raise PublishError(
             _(
-                "{endpoint}: could not reach the WeChat API at {base_url} after {value} tries ({problem}); check the network (and PIPELINE_WECHAT_API) and run again: what was done is recorded"
-            ).format(endpoint=endpoint, base_url=self.base_url, value=self.retries + 1, problem=problem)
+                "{endpoint}: could not reach the WeChat API at {base_url} after {tries} tries ({problem}); check the network (and PIPELINE_WECHAT_API) and run again: what was done is recorded"
+            ).format(endpoint=endpoint, base_url=self.base_url, tries=self.retries + 1, problem=problem)
         )
 
     def _maybe_done(self, endpoint: str, problem: str) -> PublishError:
