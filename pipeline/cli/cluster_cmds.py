@@ -9,7 +9,6 @@ import click
 from pipeline.cli.language import TranslatedGroup
 from pipeline.i18n import N_, _
 
-
 ROLE_NAMES = {"scheduler": N_("Scheduler"), "worker": N_("Worker"), "client": N_("Client")}
 
 

@@ -16,8 +16,6 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 from pathlib import Path, PurePath
 
-from pipeline.i18n import _
-
 HASH_CHUNK = 4 * 1024 * 1024
 
 
