@@ -54,8 +54,8 @@ def source_messages() -> dict[str, str]:
     for filename, _line, message, _comments, _context in extract_from_dir(
         str(REPO / "pipeline"), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
-        for text in message if isinstance(message, tuple) else (message,):
-            found.setdefault(text, filename)
+        # a plural message is found in the catalog by its singular
+        found.setdefault(message[0] if isinstance(message, tuple) else message, filename)
     return found
 
 
