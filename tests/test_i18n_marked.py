@@ -169,3 +169,41 @@ def test_every_message_a_person_reads_is_marked_for_translation():
 )
 def test_the_check_itself(source, flagged):
     assert bool(unmarked_in(source, "example.py", ERRORS | {"ProjectError"})) is flagged
+
+
+def commands():
+    """(path, command) for every command of `pipeline` not defined in a NOT_YET file."""
+    import click
+
+    from pipeline.cli import cli
+
+    todo = [("pipeline", cli)]
+    while todo:
+        path, command = todo.pop()
+        module = getattr(command.callback, "__module__", "") or ""
+        if f"{module.replace('.', '/')}.py" not in NOT_YET:
+            yield path, command
+        if isinstance(command, click.Group):
+            todo += [(f"{path} {name}", sub) for name, sub in command.commands.items()]
+
+
+def test_every_command_shows_its_help_in_the_interface_language():
+    from pipeline.cli.language import TranslatedHelp
+
+    plain = [path for path, command in commands() if not isinstance(command, TranslatedHelp)]
+    assert not plain, "give these cls=PipelineCommand (pipeline/cli/language.py):\n" + "\n".join(plain)
+
+
+def test_every_help_text_is_in_the_catalog():
+    """A docstring is not extracted by Babel: a command's help must be `help=N_(...)`, and so must
+    every option's."""
+    from babel.messages.pofile import read_po
+
+    with (REPO / "pipeline/locale/pipeline.pot").open("rb") as f:
+        marked = {m.id for m in read_po(f) if m.id}
+    missing = []
+    for path, command in commands():
+        texts = [("", command.help), ("", command.short_help)]
+        texts += [(param.name, getattr(param, "help", None)) for param in command.params]
+        missing += [f"{path} {name}: {text!r}" for name, text in texts if text and text not in marked]
+    assert not missing, "mark these with help=N_(...) and update the catalog:\n" + "\n".join(missing)

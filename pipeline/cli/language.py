@@ -53,8 +53,22 @@ def _translated(*objects: Any) -> Iterator[None]:
             setattr(thing, name, text)
 
 
+class HelpFormatter(click.HelpFormatter):
+    """Section headings end in the colon of their language ("Options:", "选项：")."""
+
+    def write_heading(self, heading: str) -> None:
+        colon = "：" if any("\u4e00" <= c <= "\u9fff" for c in heading) else ":"
+        self.write(f"{'':>{self.current_indent}}{heading}{colon}\n")
+
+
+class Context(click.Context):
+    formatter_class = HelpFormatter
+
+
 class TranslatedHelp(click.Command):
     """Help formatted in the interface language (see the module doc)."""
+
+    context_class = Context
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated(self, *self.get_params(ctx)):

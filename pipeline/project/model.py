@@ -231,7 +231,7 @@ def load_project(root: Path | str) -> Project:
         raise ProjectError(_("{file}: is not UTF-8 text; save it as UTF-8").format(file=file)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ProjectError(
-            _("{file}: invalid TOML ({exc}); fix the syntax").format(file=file, exc=exc)
+            _("{file}: invalid TOML ({problem}); fix the syntax").format(file=file, problem=exc)
         ) from None
     return parse_project(root, data)
 
