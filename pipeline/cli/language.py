@@ -121,7 +121,7 @@ def use_interface_language() -> None:
             module._ = i18n._  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = i18n.ngettext  # type: ignore[attr-defined]
-    click.decorators._ = i18n.N_  # type: ignore[attr-defined]
+    click.decorators._ = i18n.N_
 
 
 # Click's messages an editor meets, marked for the catalog (the text must equal click's own msgid;
