@@ -115,8 +115,10 @@ def _run_pool(
                     except BrokenProcessPool:
                         broken = True
                         result = spec.lost(
-                            "the worker process died while rendering (crash or out of memory; "
-                            "see the episode's log)",
+                            _(
+                                "the worker process died while rendering (crash or out of memory; "
+                                "see the episode's log)"
+                            ),
                             "BrokenProcessPool",
                             unexpected=True,
                         )
@@ -213,7 +215,10 @@ def run_on_dask(
             try:
                 result = future.result()
             except Exception as exc:  # noqa: BLE001 - the task itself failed (KilledWorker, lost data...)
-                result = spec.lost(f"the Dask task failed: {type(exc).__name__}: {exc}", type(exc).__name__)
+                problem = f"{type(exc).__name__}: {exc}"
+                result = spec.lost(
+                    _("the Dask task failed: {problem}").format(problem=problem), type(exc).__name__
+                )
             finally:
                 future.release()
             if result.unexpected and attempt <= retries:
