@@ -82,8 +82,11 @@ def test_translations_keep_every_placeholder():
         ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
         strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
         wanted = set().union(*(fields(text) for text in ids))
+        # Chinese has one plural form, used for every count: it keeps the plural's placeholders
+        # (click names the count differently in the singular, "{possibility}"/"{possibilities}")
+        needed = fields(ids[-1]) if len(strings) < len(ids) else wanted
         for text in strings:
-            if fields(text) != wanted:
+            if not needed <= fields(text) <= wanted:
                 broken.append(f"{ids[0]!r}: {text!r}")
     assert not broken, "translations that drop or rename a {placeholder}:\n" + "\n".join(broken)
 

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from cryptography.exceptions import InvalidSignature
 
 from pipeline.errors import BatchError
+from pipeline.i18n import _
 
 ROLES = ("scheduler", "worker", "client")
 CA_FILE = "ca.pem"
@@ -71,14 +72,15 @@ def make_office_certificates(
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
     if days < 1:
-        raise BatchError(f"--days {days}: certificates must be valid for at least 1 day")
+        raise BatchError(_("--days {days}: certificates must be valid for at least 1 day").format(days=days))
     folder = Path(folder)
     names = [CA_FILE, CA_KEY_FILE] + [n for r in ROLES for n in (f"{r}.pem", f"{r}-key.pem")]
     existing = [n for n in names if (folder / n).exists()]
     if existing:
         raise BatchError(
-            f"{folder / existing[0]}: already exists; certificates are never overwritten: choose an "
-            "empty folder (and hand the new files to every machine)"
+            _(
+                "{file}: already exists; certificates are never overwritten: choose an empty folder (and hand the new files to every machine)"
+            ).format(file=folder / existing[0])
         )
     alt_names = [_alt_name(host) for host in dict.fromkeys(("localhost", "127.0.0.1", *hosts))]
     folder.mkdir(parents=True, exist_ok=True)
@@ -217,8 +219,9 @@ def client_security(address: str, tls: TlsFiles | None = None):
     if scheme(address) != "tls":
         if tls is not None:
             raise BatchError(
-                f"--tls-ca/--tls-cert/--tls-key given but {address} is not a tls:// address; "
-                f"write it as tls://{address.split('://', 1)[-1]}"
+                _(
+                    "--tls-ca/--tls-cert/--tls-key given but {address} is not a tls:// address; write it as tls://{split}"
+                ).format(address=address, split=address.split("://", 1)[-1])
             )
         return None
     if tls is None:
@@ -228,9 +231,9 @@ def client_security(address: str, tls: TlsFiles | None = None):
         configured = (ca, cert)
         if not all(configured):
             raise BatchError(
-                f"{address} needs the office's certificates: give --tls-ca, --tls-cert and --tls-key "
-                "(made by `pipeline cluster certs`), or set distributed.comm.tls.ca-file and "
-                "distributed.comm.tls.client.cert/.key in Dask's configuration"
+                _(
+                    "{address} needs the office's certificates: give --tls-ca, --tls-cert and --tls-key (made by `pipeline cluster certs`), or set distributed.comm.tls.ca-file and distributed.comm.tls.client.cert/.key in Dask's configuration"
+                ).format(address=address)
             )
         tls = TlsFiles(Path(ca), Path(cert), Path(key or cert))
     for option, path in (("--tls-ca", tls.ca), ("--tls-cert", tls.cert), ("--tls-key", tls.key)):
@@ -239,8 +242,9 @@ def client_security(address: str, tls: TlsFiles | None = None):
                 fh.read(1)
         except OSError as exc:
             raise BatchError(
-                f"{path}: cannot be read ({exc.strerror}); check {option} (the files of "
-                "`pipeline cluster certs`)"
+                _(
+                    "{path}: cannot be read ({strerror}); check {option} (the files of `pipeline cluster certs`)"
+                ).format(path=path, strerror=exc.strerror, option=option)
             ) from None
     _check_files(tls)
     return Security(
@@ -261,20 +265,24 @@ def _check_files(tls: TlsFiles) -> None:
         authorities = x509.load_pem_x509_certificates(tls.ca.read_bytes())
     except (ssl.SSLError, ValueError):
         raise BatchError(
-            f"{tls.ca}: not a PEM certificate; check --tls-ca (ca.pem of `pipeline cluster certs`)"
+            _("{ca}: not a PEM certificate; check --tls-ca (ca.pem of `pipeline cluster certs`)").format(
+                ca=tls.ca
+            )
         ) from None
     try:
         context.load_cert_chain(str(tls.cert), str(tls.key))
         cert = x509.load_pem_x509_certificate(tls.cert.read_bytes())
     except (ssl.SSLError, ValueError) as exc:
         raise BatchError(
-            f"{tls.cert}: cannot be used with the key {tls.key} ({getattr(exc, 'reason', None) or exc}); "
-            "check --tls-cert and --tls-key (a certificate and its own key, e.g. client.pem and client-key.pem)"
+            _(
+                "{cert}: cannot be used with the key {key} ({reason}); check --tls-cert and --tls-key (a certificate and its own key, e.g. client.pem and client-key.pem)"
+            ).format(cert=tls.cert, key=tls.key, reason=getattr(exc, "reason", None) or exc)
         ) from None
     if not any(_issued_by(cert, authority) for authority in authorities):
         raise BatchError(
-            f"{tls.cert}: not signed by the authority in {tls.ca}; use the files that "
-            "`pipeline cluster certs` made together"
+            _(
+                "{cert}: not signed by the authority in {ca}; use the files that `pipeline cluster certs` made together"
+            ).format(cert=tls.cert, ca=tls.ca)
         )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import PipelineError
+from pipeline.i18n import _
 from pipeline.project.model import PROJECT_FILE, Project, load_project
 from pipeline.render.outputs import safe_name
 from pipeline.subtitles import store
@@ -93,7 +94,7 @@ def not_ready_reasons(project: Project) -> Iterator[str]:
     try:
         clip_ids = store.interview_clip_ids(project)
     except PipelineError as exc:
-        yield f"no interview clips ({exc})"
+        yield _("no interview clips ({problem})").format(problem=exc)
         clip_ids = ()
     pending: dict[str, list[str]] = {}
     for clip_id in clip_ids:
@@ -105,11 +106,17 @@ def not_ready_reasons(project: Project) -> Iterator[str]:
         if status != store.APPROVED:
             pending.setdefault(status, []).append(clip_id)
     for state, ids in pending.items():
-        yield f"subtitles {state}: {', '.join(ids)} (`pipeline subs approve {project.root} --by NAME`)"
+        yield _("subtitles {state}: {clips} (`pipeline subs approve {project} --by NAME`)").format(
+            state=state, clips=", ".join(ids), project=project.root
+        )
     if project.missing_consent:
-        yield f"no consent recorded for {', '.join(project.missing_consent)} ([[people]] in {project.file})"
+        yield _("no consent recorded for {names} ([[people]] in {file})").format(
+            names=", ".join(project.missing_consent), file=project.file
+        )
     if not project.cut_list.is_file():
-        yield f"no cut list ({project.cut_list}); run `pipeline cut {project.root}`"
+        yield _("no cut list ({cut_list}); run `pipeline cut {project}`").format(
+            cut_list=project.cut_list, project=project.root
+        )
 
 
 def _unique_slugs(
@@ -118,12 +125,12 @@ def _unique_slugs(
     """Slugs per episode; two episodes of one week with the same number and title (two series, or
     a copied folder) get their folder's path appended so neither package overwrites the other."""
     keyed = []
-    for folder, project, _ in selected:
+    for folder, project, _problem in selected:
         slug = episode_slug(project) if project is not None else safe_name(folder.name)
         keyed.append(((episode_week(project) if project is not None else week or UNSCHEDULED), slug))
     counts = Counter(keyed)
     slugs = []
-    for (folder, _, _), key in zip(selected, keyed):
+    for (folder, _project, _problem), key in zip(selected, keyed):
         if counts[key] > 1:
             relative = folder.relative_to(root).as_posix() if folder != root else folder.name
             slugs.append(safe_name(f"{key[1]}-{relative}"))

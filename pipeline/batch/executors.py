@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from pipeline.batch.jobs import FAILED, EpisodeResult, log_path
 from pipeline.errors import BatchError
+from pipeline.i18n import _
 
 JobFunction = Callable[..., EpisodeResult]  # run_episode, or a fake in tests
 OnResult = Callable[[EpisodeResult], None]
@@ -105,7 +106,7 @@ def _run_pool(
                 while waiting and len(running) < workers:
                     spec, attempt = waiting.pop(0)
                     running[pool.submit(job, *spec.arguments)] = (spec, attempt)
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                done, _pending = wait(running, return_when=FIRST_COMPLETED)
                 broken = False
                 for future in done:
                     spec, attempt = running.pop(future)
@@ -114,8 +115,10 @@ def _run_pool(
                     except BrokenProcessPool:
                         broken = True
                         result = spec.lost(
-                            "the worker process died while rendering (crash or out of memory; "
-                            "see the episode's log)",
+                            _(
+                                "the worker process died while rendering (crash or out of memory; "
+                                "see the episode's log)"
+                            ),
                             "BrokenProcessPool",
                             unexpected=True,
                         )
@@ -147,29 +150,31 @@ def connect(address: str, timeout_s: float = CONNECT_TIMEOUT_S, security=None):
         client = Client(address, timeout=timeout_s, set_as_default=False, security=security)
     except ssl.SSLError as exc:  # the files themselves: not PEM, key and certificate do not match
         raise BatchError(
-            f"the TLS files for {address} cannot be used ({exc.reason or exc}); check --tls-cert and "
-            "--tls-key (a certificate and its own key, from `pipeline cluster certs`)"
+            _(
+                "the TLS files for {address} cannot be used ({reason}); check --tls-cert and --tls-key (a certificate and its own key, from `pipeline cluster certs`)"
+            ).format(address=address, reason=exc.reason or exc)
         ) from None
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
         if security is not None:
             logger.debug("TLS connection to %s failed: %s", address, exc)
             raise BatchError(
-                f"cannot connect to the Dask scheduler at {address} over TLS within {timeout_s:g} s: it "
-                "is not running, or it refused this machine's certificate; check that --tls-ca, "
-                "--tls-cert and --tls-key are the office's (`pipeline cluster certs`) and that the "
-                "scheduler was started with the same authority"
+                _(
+                    "cannot connect to the Dask scheduler at {address} over TLS within {timeout_s:g} s: it is not running, or it refused this machine's certificate; check that --tls-ca, --tls-cert and --tls-key are the office's (`pipeline cluster certs`) and that the scheduler was started with the same authority"
+                ).format(address=address, timeout_s=timeout_s)
             ) from None
         raise BatchError(
-            f"cannot reach the Dask scheduler at {address} ({exc}); start it with `dask scheduler` "
-            "or check --scheduler (tls://HOST:8786)"
+            _(
+                "cannot reach the Dask scheduler at {address} ({exc}); start it with `dask scheduler` or check --scheduler (tls://HOST:8786)"
+            ).format(address=address, exc=exc)
         ) from None
     try:
         client.wait_for_workers(1, timeout=timeout_s)
     except (OSError, TimeoutError) as exc:
         client.close()
         raise BatchError(
-            f"the Dask scheduler at {address} has no workers ({exc}); "
-            f"start one with `dask worker {address} --nworkers 1 --nthreads 1`"
+            _(
+                "the Dask scheduler at {address} has no workers ({exc}); start one with `dask worker {address} --nworkers 1 --nthreads 1`"
+            ).format(address=address, exc=exc)
         ) from None
     return client
 
@@ -210,7 +215,10 @@ def run_on_dask(
             try:
                 result = future.result()
             except Exception as exc:  # noqa: BLE001 - the task itself failed (KilledWorker, lost data...)
-                result = spec.lost(f"the Dask task failed: {type(exc).__name__}: {exc}", type(exc).__name__)
+                problem = f"{type(exc).__name__}: {exc}"
+                result = spec.lost(
+                    _("the Dask task failed: {problem}").format(problem=problem), type(exc).__name__
+                )
             finally:
                 future.release()
             if result.unexpected and attempt <= retries:

@@ -22,6 +22,7 @@ from typing import Final, Literal
 from pipeline.batch.outbox import package_episode
 from pipeline.edit.compile import compile_timeline
 from pipeline.errors import FfmpegError, PipelineError, RenderError
+from pipeline.i18n import _
 from pipeline.project.model import load_project
 from pipeline.render.engine import render_project
 
@@ -88,8 +89,10 @@ def run_episode(
     if not (folder / "project.toml").is_file():
         return result(
             FAILED,
-            f"{folder / 'project.toml'}: not found on worker {socket.gethostname()}; project "
-            "folders must be on storage every worker sees at the same path",
+            _(
+                "{file}: not found on worker {worker}; project folders must be on storage every worker "
+                "sees at the same path"
+            ).format(file=folder / "project.toml", worker=socket.gethostname()),
             error_type="ProjectError",
         )
     try:
@@ -98,8 +101,10 @@ def run_episode(
     except OSError as exc:  # the log cannot be opened: the project folder is not writable, or not there
         return result(
             FAILED,
-            f"cannot write {log_file} ({exc.strerror or exc}); is the project folder on "
-            "storage this worker sees at the same path, and writable?",
+            _(
+                "cannot write {log} ({problem}); is the project folder on storage this worker sees at "
+                "the same path, and writable?"
+            ).format(log=log_file, problem=exc.strerror or exc),
             error_type=type(exc).__name__,
         )
 
@@ -151,12 +156,14 @@ def _render_and_package(
     if rendered:
         status, reason = (
             RENDERED,
-            f"rendered {', '.join(rendered)} ({report.duration_ms / 1000:.1f} s programme)",
+            _("rendered {platforms} ({seconds:.1f} s programme)").format(
+                platforms=", ".join(rendered), seconds=report.duration_ms / 1000
+            ),
         )
     elif package.changed:
-        status, reason = PACKAGED, "outputs up to date; package assembled"
+        status, reason = PACKAGED, _("outputs up to date; package assembled")
     else:
-        status, reason = UP_TO_DATE, "outputs and package up to date"
+        status, reason = UP_TO_DATE, _("outputs and package up to date")
     log.info("%s: %s; package %s", status, reason, package.folder)
     return result(status, reason, package=str(package.folder), notes=notes)
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from pipeline.batch.publish import PublishText, publish_text, story_paragraphs
 from pipeline.errors import RenderError
+from pipeline.i18n import _
 from pipeline.project.digest import sha256_file
 from pipeline.project.files import atomic_write_json, current_umask
 from pipeline.project.lock import exclusive
@@ -90,14 +91,18 @@ def package_files(project: Project, entries: Sequence[ManifestEntry]) -> tuple[P
             source = project.root / relative
             if sources.setdefault(name, source) != source:
                 raise RenderError(
-                    f"{manifest_path(project)}: {sources[name]} and {source} would both be {name} "
-                    "in the package; give the outputs distinct names"
+                    _(
+                        "{manifest_path}: {sources} and {source} would both be {name} in the package; give the outputs distinct names"
+                    ).format(
+                        manifest_path=manifest_path(project), sources=sources[name], source=source, name=name
+                    )
                 )
     missing = [str(path) for path in sources.values() if not path.is_file()]
     if missing:
         raise RenderError(
-            f"{missing[0]}: listed in {manifest_path(project)} but missing; "
-            f"run `pipeline render {project.root}` again"
+            _("{missing}: listed in {manifest_path} but missing; run `pipeline render {root}` again").format(
+                missing=missing[0], manifest_path=manifest_path(project), root=project.root
+            )
         )
     return tuple(PackageFile(name, path, sha256_file(path)) for name, path in sorted(sources.items()))
 
@@ -190,7 +195,7 @@ def publish_record(
                 "at": a.at,
                 "forced_reason": a.forced_reason,
             }
-            for _, a in sorted(approvals.items())
+            for _key, a in sorted(approvals.items())
         ],
         # who is on screen and their consent: name, consent, at, by, form (a file in the project)
         "consent": [person.record() for person in project.people],
@@ -230,8 +235,9 @@ def _measured_entries(project: Project, report: RenderReport) -> tuple[ManifestE
     for output in report.outputs:
         if output.entry is None:
             raise RenderError(
-                f"{manifest_path(project)}: no figures for {output.path}; "
-                f"run `pipeline render {project.root} --force`"
+                _("{manifest_path}: no figures for {path}; run `pipeline render {root} --force`").format(
+                    manifest_path=manifest_path(project), path=output.path, root=project.root
+                )
             )
         if output.entry.problems:
             raise RenderError(output.entry.problems[0].message)

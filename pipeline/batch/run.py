@@ -19,6 +19,7 @@ from pipeline.batch.executors import CONNECT_TIMEOUT_S, EpisodeJob, JobFunction,
 from pipeline.batch.jobs import FAILED, PENDING, SKIPPED, EpisodeResult, EpisodeStatus, log_path, run_episode
 from pipeline.batch.summary import clear_interrupted_writes, write_summary
 from pipeline.errors import BatchError
+from pipeline.i18n import _
 from pipeline.project.lock import exclusive
 
 OUTBOX = "outbox"
@@ -40,13 +41,18 @@ class BatchReport:
     def failure_message(self) -> str:
         failed = self.failed
         shown = ", ".join(r.slug for r in failed[:3]) + (", ..." if len(failed) > 3 else "")
-        where = (
-            str(self.summaries[0]) if len(self.summaries) == 1 else f"the summaries in {self.root / OUTBOX}"
+        counts = {"failed": len(failed), "total": len(self.results), "shown": shown}
+        if len(self.summaries) == 1:
+            message = _(
+                "{failed} of {total} episodes failed ({shown}); see {summary} and each episode's log; "
+                "fix them and run the batch again (finished episodes are kept)"
+            )
+            return message.format(summary=self.summaries[0], **counts)
+        message = _(
+            "{failed} of {total} episodes failed ({shown}); see the summaries in {outbox} and each "
+            "episode's log; fix them and run the batch again (finished episodes are kept)"
         )
-        return (
-            f"{len(failed)} of {len(self.results)} episodes failed ({shown}); see {where} and each episode's "
-            "log; fix them and run the batch again (finished episodes are kept)"
-        )
+        return message.format(outbox=self.root / OUTBOX, **counts)
 
 
 def outbox_week_folder(root: Path, week: str, *, draft: bool) -> Path:
@@ -77,11 +83,19 @@ def run_batch(
     """
     root = Path(root).resolve()
     if not root.is_dir():
-        raise BatchError(f"{root}: not a folder; give the folder that holds the episodes' project folders")
+        raise BatchError(
+            _("{root}: not a folder; give the folder that holds the episodes' project folders").format(
+                root=root
+            )
+        )
     if workers < 1:
-        raise BatchError(f"--workers {workers}: give at least 1")
+        raise BatchError(_("--workers {workers}: give at least 1").format(workers=workers))
     if not find_project_folders(root):
-        raise BatchError(f"{root}: no project folders (with project.toml) found under it; check the path")
+        raise BatchError(
+            _("{root}: no project folders (with project.toml) found under it; check the path").format(
+                root=root
+            )
+        )
     with exclusive(root / OUTBOX / ".batch.lock", what="`pipeline batch`", where=root):
         return _run(
             root,
@@ -132,7 +146,11 @@ def _run(
     for candidate in candidates:
         if not candidate.ready:
             status: EpisodeStatus = FAILED if candidate.broken else SKIPPED
-            reason = candidate.reason if candidate.broken else f"not ready: {candidate.reason}"
+            reason = (
+                candidate.reason
+                if candidate.broken
+                else _("not ready: {reason}").format(reason=candidate.reason)
+            )
             settle(replace(_pending(candidate), status=status, reason=reason))
     if jobs:
         if scheduler:
@@ -162,7 +180,7 @@ def _job(root: Path, candidate: Candidate, platforms: Sequence[str], draft: bool
 def _pending(candidate: Candidate) -> EpisodeResult:
     log = str(log_path(candidate.folder, candidate.week)) if candidate.ready else ""
     return EpisodeResult(
-        str(candidate.folder), candidate.slug, candidate.week, PENDING, "not finished yet", log=log
+        str(candidate.folder), candidate.slug, candidate.week, PENDING, _("not finished yet"), log=log
     )
 
 

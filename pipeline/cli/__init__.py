@@ -14,12 +14,16 @@ import traceback
 import click
 
 from pipeline import __version__
+from pipeline.cli.language import PipelineCommand, TranslatedGroup, use_interface_language
 from pipeline.errors import PipelineError
-from pipeline.i18n import _
+from pipeline.i18n import N_, _
+
+use_interface_language()  # click's own words ("Usage:", "Error: Missing argument") in the reader's language
 
 
-class PipelineGroup(click.Group):
-    """Converts library errors into one `Error:` line and exit code 1 (traceback with --debug)."""
+class PipelineGroup(TranslatedGroup):
+    """Converts library errors into one `Error:` line and exit code 1 (traceback with --debug); help in
+    the interface language."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -48,11 +52,17 @@ def debug_enabled(ctx: click.Context | None = None) -> bool:
     return bool(root and root.params.get("debug")) or os.environ.get("PIPELINE_DEBUG") == "1"
 
 
-@click.group(cls=PipelineGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--debug", is_flag=True, help="Show tracebacks and the ffmpeg commands being run.")
+@click.group(
+    cls=PipelineGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_(
+        "Micro-video production pipeline: footage in, finished episodes for web, WeChat and Channels out."
+    ),
+)
+@click.option("--debug", is_flag=True, help=N_("Show tracebacks and the ffmpeg commands being run."))
 @click.version_option(__version__, prog_name="pipeline")
 def cli(debug: bool) -> None:
-    """Micro-video production pipeline: footage in, finished episodes for web, WeChat and Channels out."""
+    """The root of every command: sets up --debug logging."""
     if debug or os.environ.get("PIPELINE_DEBUG") == "1":
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(name)s: %(message)s")
 
@@ -90,6 +100,9 @@ def _register() -> None:
 
 
 _register()
+
+
+__all__ = ["PipelineCommand", "PipelineGroup", "cli", "main"]
 
 
 def main() -> None:

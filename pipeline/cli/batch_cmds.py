@@ -7,49 +7,76 @@ from pathlib import Path
 
 import click
 
+from pipeline.cli.language import PipelineCommand
 from pipeline.cli.options import ProgressAdapter, draft_option, platforms_option
 from pipeline.cli.publish_cmds import batch_publish_options, publish_batch, publish_requests
+from pipeline.i18n import N_, _
 
 
 def _iso_week(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     from pipeline.project.model import WEEK_RE
 
     if value is not None and not WEEK_RE.match(value):
-        raise click.BadParameter(f"{value!r} is not an ISO week; write it like 2026-W48")
+        raise click.BadParameter(
+            _("{value!r} is not an ISO week; write it like 2026-W48").format(value=value)
+        )
     return value
+
+
+# what each episode's status reads as (the statuses are pipeline.batch.jobs's names)
+STATUS = {
+    "rendered": N_("rendered"),
+    "packaged": N_("packaged"),
+    "up to date": N_("up to date"),
+    "skipped": N_("skipped"),
+    "failed": N_("failed"),
+    "pending": N_("pending"),
+}
 
 
 def _line(result) -> None:
     # sys.stdout as it is now: while the bar is shown, rich's proxy that prints above it
     seconds = f" ({result.seconds:.1f} s)" if result.seconds else ""
-    click.echo(f"{result.status:<10} {result.slug}: {result.reason}{seconds}", file=sys.stdout)
+    click.echo(
+        f"{_(STATUS.get(result.status, result.status)):<10} {result.slug}: {result.reason}{seconds}",
+        file=sys.stdout,
+    )
     if result.failed and result.log:
-        click.echo(f"{'':<10} log: {result.log}", file=sys.stdout)
+        click.echo(" " * 11 + _("log: {log}").format(log=result.log), file=sys.stdout)
 
 
 def _print_table(report) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    title = f"Week {report.week}" if report.week else "All weeks"
-    table = Table(
-        title=f"{title}: {len(report.results)} episode(s) under {report.root}", title_justify="left"
-    )
-    for column in ("episode", "week", "result", "reason"):
+    counts = {"count": len(report.results), "root": report.root}
+    if report.week:
+        title = _("Week {week}: {count} episode(s) under {root}").format(week=report.week, **counts)
+    else:
+        title = _("All weeks: {count} episode(s) under {root}").format(**counts)
+    table = Table(title=title, title_justify="left")
+    for column in (_("episode"), _("week"), _("result"), _("reason")):
         table.add_column(column, overflow="fold")
     for r in report.results:
-        table.add_row(r.slug, r.week, r.status, r.reason)
+        table.add_row(r.slug, r.week, _(STATUS.get(r.status, r.status)), r.reason)
     Console(soft_wrap=True).print(table)
 
 
-@click.command("batch")
+@click.command(
+    "batch",
+    cls=PipelineCommand,
+    help=N_(
+        "Render and package every ready episode under ROOT into ROOT/outbox/<week>/.\n\n"
+        "An episode is ready when its subtitles are approved, everyone in it has consent recorded and it has a cut list; the others are skipped with the reason. A failed episode does not stop the others; a rerun redoes only what failed or changed. Exit 1 when any episode failed."
+    ),
+)
 @click.argument("root", metavar="ROOT", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--week",
     metavar="YYYY-Www",
     callback=_iso_week,
     default=None,
-    help="Only the episodes scheduled for this ISO week ([episode] week), e.g. 2026-W48 [default: all].",
+    help=N_("Only the episodes scheduled for this ISO week ([episode] week), e.g. 2026-W48 [default: all]."),
 )
 @platforms_option(default="each project's platforms")
 @click.option(
@@ -57,43 +84,51 @@ def _print_table(report) -> None:
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Episodes rendered at once on this machine. Each render already uses every core: "
-    "raise it only on machines with many cores (about one per 8).",
+    help=N_(
+        "Episodes rendered at once on this machine. Each render already uses every core: "
+        "raise it only on machines with many cores (about one per 8)."
+    ),
 )
 @click.option(
     "--scheduler",
     metavar="ADDRESS",
     default=None,
-    help="Run the jobs on the Dask cluster of this scheduler (tls://HOST:8786) instead of locally; "
-    "the project folders must be at the same path on every worker.",
+    help=N_(
+        "Run the jobs on the Dask cluster of this scheduler (tls://HOST:8786) instead of locally; "
+        "the project folders must be at the same path on every worker."
+    ),
 )
 # TLS for the Dask cluster (see pipeline/batch/cluster.py)
 @click.option(
     "--tls-ca",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="The office's CA certificate (ca.pem of `pipeline cluster certs`) for a tls:// scheduler "
-    "[default: Dask's configuration].",
+    help=N_(
+        "The office's CA certificate (ca.pem of `pipeline cluster certs`) for a tls:// scheduler "
+        "[default: Dask's configuration]."
+    ),
 )
 @click.option(
     "--tls-cert",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="This client's certificate (client.pem) for a tls:// scheduler.",
+    help=N_("This client's certificate (client.pem) for a tls:// scheduler."),
 )
 @click.option(
     "--tls-key",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="This client's private key (client-key.pem) for a tls:// scheduler.",
+    help=N_("This client's private key (client-key.pem) for a tls:// scheduler."),
 )
 @click.option(
     "--retries",
     type=click.IntRange(min=0),
     default=1,
     show_default=True,
-    help="Run an episode again this many times when it failed unexpectedly (a crashed worker, a "
-    "storage error); problems in an episode's own data are not retried.",
+    help=N_(
+        "Run an episode again this many times when it failed unexpectedly (a crashed worker, a "
+        "storage error); problems in an episode's own data are not retried."
+    ),
 )
 @click.option(
     "--connect-timeout",
@@ -101,10 +136,10 @@ def _print_table(report) -> None:
     type=click.FloatRange(min=0.1),
     default=10.0,
     show_default=True,
-    help="Seconds to wait for the Dask scheduler (and a first worker).",
+    help=N_("Seconds to wait for the Dask scheduler (and a first worker)."),
 )
 @draft_option(
-    help="Fast low-resolution previews, packaged under outbox/<week>-draft/ (never for publishing)."
+    help=N_("Fast low-resolution previews, packaged under outbox/<week>-draft/ (never for publishing).")
 )
 @batch_publish_options
 def batch_cmd(
@@ -122,20 +157,14 @@ def batch_cmd(
     publish_targets: tuple[str, ...] = (),
     **publish_options,
 ) -> None:
-    """Render and package every ready episode under ROOT into ROOT/outbox/<week>/.
-
-    An episode is ready when its subtitles are approved, everyone in it has consent recorded and
-    it has a cut list; the others are skipped with the reason. A failed episode does not stop the
-    others; a rerun redoes only what failed or changed. Exit 1 when any episode failed.
-    """
     from pipeline.batch.run import run_batch
     from pipeline.errors import BatchError
 
     if publish_targets and draft:
-        raise click.UsageError("--publish cannot be used with --draft: previews are never published")
+        raise click.UsageError(_("--publish cannot be used with --draft: previews are never published"))
     requests = publish_requests(publish_targets, publish_options)
     security = _cluster_security(scheduler, tls_ca, tls_cert, tls_key)
-    with ProgressAdapter("Episodes", unit="episodes") as bar:
+    with ProgressAdapter(_("Episodes"), unit="episodes") as bar:
         report = run_batch(
             root,
             week=week,
@@ -150,19 +179,23 @@ def batch_cmd(
             progress=bar,
         )
     if not report.results:
-        click.echo(f"No episodes scheduled for {week} under {report.root}.")
+        click.echo(_("No episodes scheduled for {week} under {root}.").format(week=week, root=report.root))
         return
     _print_table(report)
     for r in report.results:
         for note in r.notes:
-            click.echo(f"Note: {r.slug}: {note}", err=True)
+            click.echo(_("Note: {slug}: {note}").format(slug=r.slug, note=note), err=True)
     for summary in report.summaries:
-        click.echo(f"Summary: {summary}")
+        click.echo(_("Summary: {summary}").format(summary=summary))
     unpublished = publish_batch(report, requests)
     if report.failed:
         raise BatchError(report.failure_message())
     if unpublished:
-        raise BatchError(f"{unpublished} publish step(s) failed (see the lines above); run the command again")
+        raise BatchError(
+            _("{unpublished} publish step(s) failed (see the lines above); run the command again").format(
+                unpublished=unpublished
+            )
+        )
 
 
 def _cluster_security(
@@ -174,14 +207,16 @@ def _cluster_security(
     given = {"--tls-ca": tls_ca, "--tls-cert": tls_cert, "--tls-key": tls_key}
     if any(given.values()) and not all(given.values()):
         missing = ", ".join(option for option, value in given.items() if value is None)
-        raise click.UsageError(f"--tls-ca, --tls-cert and --tls-key go together; {missing} missing")
+        raise click.UsageError(
+            _("--tls-ca, --tls-cert and --tls-key go together; {missing} missing").format(missing=missing)
+        )
     if scheduler is None:
         if any(given.values()):
-            raise click.UsageError("--tls-ca/--tls-cert/--tls-key are for --scheduler tls://HOST:PORT")
+            raise click.UsageError(_("--tls-ca/--tls-cert/--tls-key are for --scheduler tls://HOST:PORT"))
         return None
     warning = plain_tcp_warning(scheduler)
     if warning:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(_("Warning: {warning}").format(warning=warning), err=True)
     tls = TlsFiles(tls_ca, tls_cert, tls_key) if tls_ca and tls_cert and tls_key else None
     return client_security(scheduler, tls)
 

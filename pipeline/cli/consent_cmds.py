@@ -6,10 +6,19 @@ from pathlib import Path
 
 import click
 
+from pipeline.cli.language import PipelineCommand
 from pipeline.cli.options import project_dir
+from pipeline.i18n import N_, _
 
 
-@click.command("consent")
+@click.command(
+    "consent",
+    cls=PipelineCommand,
+    help=N_(
+        "Record NAME's signed consent (adds them to [[people]] if missing), or with no NAME list everyone.\n\n"
+        "`pipeline render` refuses publishable files while anyone in [[people]] lacks consent."
+    ),
+)
 @project_dir
 @click.argument("name", required=False)
 @click.option(
@@ -17,14 +26,12 @@ from pipeline.cli.options import project_dir
     "form",
     type=click.Path(path_type=Path),
     default=None,
-    help="The signed consent form (scan or photo); copied into the project's consent/ folder.",
+    help=N_("The signed consent form (scan or photo); copied into the project's consent/ folder."),
 )
-@click.option("--by", "by", default="", help="Who recorded it [default: the account running the command].")
+@click.option(
+    "--by", "by", default="", help=N_("Who recorded it [default: the account running the command].")
+)
 def consent_cmd(project_dir: Path, name: str | None, form: Path | None, by: str) -> None:
-    """Record NAME's signed consent (adds them to [[people]] if missing), or with no NAME list everyone.
-
-    `pipeline render` refuses publishable files while anyone in [[people]] lacks consent.
-    """
     from pipeline.errors import ProjectError
     from pipeline.project.consent import consent_state, record_consent
     from pipeline.project.model import load_project
@@ -32,9 +39,9 @@ def consent_cmd(project_dir: Path, name: str | None, form: Path | None, by: str)
     project = load_project(project_dir)
     if name is None:
         if form is not None:
-            raise click.UsageError("--form needs the NAME of the person who signed it")
+            raise click.UsageError(_("--form needs the NAME of the person who signed it"))
         if not project.people:
-            click.echo(f"No one is listed in [[people]] of {project.file}.")
+            click.echo(_("No one is listed in [[people]] of {file}.").format(file=project.file))
             return
         for person in project.people:
             state = consent_state(project, person)
@@ -42,20 +49,28 @@ def consent_cmd(project_dir: Path, name: str | None, form: Path | None, by: str)
             if person.consent_at:
                 details.append(person.consent_at)
             if person.consent_by:
-                details.append(f"by {person.consent_by}")
+                details.append(_("by {person}").format(person=person.consent_by))
             if person.consent_form:
                 details.append(person.consent_form)
             click.echo(f"{person.name}  " + ", ".join(details))
         missing = project.missing_consent
-        click.echo(f"{len(project.people)} listed, {len(missing)} without consent")
+        click.echo(
+            _("{listed} listed, {missing} without consent").format(
+                listed=len(project.people), missing=len(missing)
+            )
+        )
         return
     if form is None:
         raise ProjectError(
-            f"no signed form given for {name}; record it with `pipeline consent {project.root} {name} --form FILE`"
+            _(
+                "no signed form given for {name}; record it with `pipeline consent {project} {name} --form FILE`"
+            ).format(name=name, project=project.root)
         )
-    _, person = record_consent(project, name, form, by=by)
+    _record, person = record_consent(project, name, form, by=by)
     click.echo(
-        f"{person.name}: consent recorded {person.consent_at} by {person.consent_by or '-'}, form {person.consent_form}"
+        _("{name}: consent recorded {at} by {by}, form {form}").format(
+            name=person.name, at=person.consent_at, by=person.consent_by or "-", form=person.consent_form
+        )
     )
 
 

@@ -7,7 +7,9 @@ from typing import Any
 
 import click
 
+from pipeline.cli.language import PipelineCommand
 from pipeline.demo import CARD_CACHE, CONSENT_FORM
+from pipeline.i18n import N_, _
 
 DEFAULT_DIR = Path("projects") / "sample"  # under the current folder
 DEMO_APPROVER = "示例审核员 (demo)"
@@ -16,31 +18,34 @@ DEMO_PRODUCER = "示例制片 (demo)"
 # (heading, command path, parameters); each runs exactly as `pipeline <command> DIR ...` would
 STAGES: tuple[tuple[str, tuple[str, ...], dict[str, Any]], ...] = (
     (
-        "record 王建华's signed consent form (in the office: the producer, when the form comes back)",
+        N_("record 王建华's signed consent form (in the office: the producer, when the form comes back)"),
         ("consent",),
         {"name": "王建华", "form": CARD_CACHE / CONSENT_FORM, "by": DEMO_PRODUCER},
     ),
-    ("transcribe the interview takes (offline Whisper base)", ("transcribe",), {}),
-    ("apply the safe subtitle fixes to the drafts", ("subs", "fix"), {}),
-    ("check the subtitles (QC profile zh-CN)", ("subs", "lint"), {}),
+    (N_("transcribe the interview takes (offline Whisper base)"), ("transcribe",), {}),
+    (N_("apply the safe subtitle fixes to the drafts"), ("subs", "fix"), {}),
+    (N_("check the subtitles (QC profile zh-CN)"), ("subs", "lint"), {}),
     (
-        "approve the subtitles (in the office a producer does this on the review page)",
+        N_("approve the subtitles (in the office a producer does this on the review page)"),
         ("subs", "approve"),
         {"by": DEMO_APPROVER},
     ),
-    ("propose the cut list, aiming at 4 minutes", ("cut",), {"target": 240_000}),
-    ("render web, WeChat and Channels", ("render",), {}),
-    ("export the timeline for an editing suite", ("export",), {"format_name": "otio"}),
+    (N_("propose the cut list, aiming at 4 minutes"), ("cut",), {"target": 240_000}),
+    (N_("render web, WeChat and Channels"), ("render",), {}),
+    (N_("export the timeline for an editing suite"), ("export",), {"format_name": "otio"}),
 )
 
 
-@click.command("demo")
+@click.command(
+    "demo",
+    cls=PipelineCommand,
+    help=N_("Build the sample project (default ./projects/sample) and run every stage on it."),
+)
 @click.argument(
     "directory", metavar="[DIR]", required=False, type=click.Path(file_okay=False, path_type=Path)
 )
 @click.pass_context
 def demo_cmd(ctx: click.Context, directory: Path | None) -> None:
-    """Build the sample project (default ./projects/sample) and run every stage on it."""
     from pipeline.demo.build import build_sample
 
     root = (directory or DEFAULT_DIR).absolute()
@@ -57,10 +62,17 @@ def demo_cmd(ctx: click.Context, directory: Path | None) -> None:
         ctx.invoke(command, project_dir=root, **_known(command, params))
     site = _publish(ctx, group, root, total)
     click.echo(
-        f"\nDone. Outputs are in {root / 'exports'}; the manifest is {root / 'exports' / 'manifest.json'}."
+        "\n"
+        + _("Done. Outputs are in {exports}; the manifest is {manifest}.").format(
+            exports=root / "exports", manifest=root / "exports" / "manifest.json"
+        )
     )
     if site is not None:
-        click.echo(f"The website is in {site}: open {site / 'index.html'} in a browser.")
+        click.echo(
+            _("The website is in {site}: open {page} in a browser.").format(
+                site=site, page=site / "index.html"
+            )
+        )
 
 
 def _publish(ctx: click.Context, group: click.Group, root: Path, total: int) -> Path | None:
@@ -85,7 +97,7 @@ def _publish(ctx: click.Context, group: click.Group, root: Path, total: int) -> 
 
 
 def _heading(number: int, total: int, text: str) -> None:
-    click.secho(f"\n[{number}/{total}] {text}", bold=True)
+    click.secho(f"\n[{number}/{total}] {_(text)}", bold=True)
 
 
 def _lookup(ctx: click.Context, group: click.Command, path: tuple[str, ...]) -> click.Command | None:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
+from pipeline.cli.language import PipelineCommand
 from pipeline.cli.options import project_dir
+from pipeline.i18n import N_, _
 
 
 class Duration(click.ParamType):
@@ -25,68 +27,75 @@ class Duration(click.ParamType):
         return ms
 
 
-@click.command("cut")
+@click.command(
+    "cut",
+    cls=PipelineCommand,
+    help=N_(
+        "Propose the cut list (cut.md) from the transcripts, or refresh it keeping your edits.\n\n"
+        "One line per sentence, ticked to keep; fillers, false starts and silences are left out and the ticks aim at the target length. Edit cut.md by hand (its header explains how), then render."
+    ),
+)
 @project_dir
 @click.option(
     "--target",
     type=Duration(),
     default=None,
-    help="Episode length to aim at, cards included: 4m, 3m30s, 240s or 240 "
-    "[default: the template's target, 4m for first-person].",
+    help=N_(
+        "Episode length to aim at, cards included: 4m, 3m30s, 240s or 240 "
+        "[default: the template's target, 4m for first-person]."
+    ),
 )
 @click.option(
     "--fresh",
     is_flag=True,
-    help="Throw away the edits in cut.md (kept as cut.md.bak) and propose again from the transcripts.",
+    help=N_("Throw away the edits in cut.md (kept as cut.md.bak) and propose again from the transcripts."),
 )
 def cut_cmd(project_dir: Path, target: int | None, fresh: bool) -> None:
-    """Propose the cut list (cut.md) from the transcripts, or refresh it keeping your edits.
-
-    One line per sentence, ticked to keep; fillers, false starts and silences are left out and the
-    ticks aim at the target length. Edit cut.md by hand (its header explains how), then render.
-    """
     from pipeline.edit.cut import update_cut_list
     from pipeline.project.model import load_project
 
     report = update_cut_list(load_project(project_dir), target_ms=target, fresh=fresh)
-    click.echo(f"Wrote {report.path}")
+    click.echo(_("Wrote {path}").format(path=report.path))
     for line in report.messages:
         click.echo(f"  {line}")
 
 
-@click.command("export")
+@click.command(
+    "export",
+    cls=PipelineCommand,
+    help=N_(
+        "Write the episode's Timeline for finishing in an editing suite (EDIUS, Premiere, Resolve).\n\n"
+        "Tracks: V1 picture (interview and B-roll clips linked to the footage files from their start timecode; the title and credits cards as PNG stills written beside the export), A1 narration, A2 music; subtitles and the lower third as markers. EDL is CMX 3600: one video track only."
+    ),
+)
 @project_dir
 @click.option(
     "--format",
     "format_name",
     type=click.Choice(["otio", "edl", "fcpxml"]),
     required=True,
-    help="otio: OpenTimelineIO (Resolve, and anything with an OTIO importer), full timeline; "
-    "fcpxml: Final Cut Pro X XML (Resolve, Premiere via converters), tracks, dissolves, markers, "
-    "a format per source size and rate; edl: CMX 3600 (EDIUS, Premiere, Resolve), the picture "
-    "track only with cuts and dissolves, reel names from clip ids (int-001 -> INT001), no audio "
-    "or markers. All carry the cameras' start timecode; cards are PNG stills beside the file.",
+    help=N_(
+        "otio: OpenTimelineIO (Resolve, and anything with an OTIO importer), full timeline; "
+        "fcpxml: Final Cut Pro X XML (Resolve, Premiere via converters), tracks, dissolves, markers, "
+        "a format per source size and rate; edl: CMX 3600 (EDIUS, Premiere, Resolve), the picture "
+        "track only with cuts and dissolves, reel names from clip ids (int-001 -> INT001), no audio "
+        "or markers. All carry the cameras' start timecode; cards are PNG stills beside the file."
+    ),
 )
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Where to write [default: DIR/exports/timeline.<otio|edl|fcpxml>].",
+    help=N_("Where to write [default: DIR/exports/timeline.<otio|edl|fcpxml>]."),
 )
 @click.option(
     "--subtitles",
     type=click.Choice(["approved", "working", "none"]),
     default="approved",
     show_default=True,
-    help="Subtitle markers from the approved subtitles, the working drafts, or none.",
+    help=N_("Subtitle markers from the approved subtitles, the working drafts, or none."),
 )
 def export_cmd(project_dir: Path, format_name: str, output: Path | None, subtitles: str) -> None:
-    """Write the episode's Timeline for finishing in an editing suite (EDIUS, Premiere, Resolve).
-
-    Tracks: V1 picture (interview and B-roll clips linked to the footage files from their start
-    timecode; the title and credits cards as PNG stills written beside the export), A1 narration,
-    A2 music; subtitles and the lower third as markers. EDL is CMX 3600: one video track only.
-    """
     from pipeline.edit.interchange import export_project
     from pipeline.project.model import load_project
     from pipeline.render.graphics import Canvas, card_image
@@ -97,9 +106,9 @@ def export_cmd(project_dir: Path, format_name: str, output: Path | None, subtitl
         return card_image(card, timeline.style, Canvas(1920, 1080), project.cache_dir / "graphics")
 
     result = export_project(project, format_name, output, subtitles=subtitles, draw_card=draw_card)
-    click.echo(f"Wrote {result.path}")
+    click.echo(_("Wrote {path}").format(path=result.path))
     if result.length_note:
-        click.echo(f"  Note: {result.length_note}")
+        click.echo("  " + _("Note: {length_note}").format(length_note=result.length_note))
 
 
 def register(cli: click.Group) -> None:

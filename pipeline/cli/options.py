@@ -9,20 +9,33 @@ from types import TracebackType
 
 import click
 
+from pipeline.i18n import N_
 from pipeline.progress import progress_bar
 from pipeline.render.platforms import platform_names
 
 project_dir = click.argument("project_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 
 
+# the help of --platform by what no --platform means (one whole sentence each, for the catalog)
+PLATFORMS_HELP = {
+    "each project's platforms": N_(
+        "Render only this platform (repeat for several) [default: each project's platforms]."
+    ),
+    "the project's platforms": N_(
+        "Render only this platform (repeat for several) [default: the project's platforms]."
+    ),
+}
+
+
 def platforms_option(*, default: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """`--platform` (repeatable) into `platforms`; `default` says what no --platform means."""
+    """`--platform` (repeatable) into `platforms`; `default` says what no --platform means (a key of
+    PLATFORMS_HELP)."""
     return click.option(
         "--platform",
         "platforms",
         multiple=True,
         type=click.Choice(platform_names()),
-        help=f"Render only this platform (repeat for several) [default: {default}].",
+        help=PLATFORMS_HELP[default],
     )
 
 

@@ -6,21 +6,28 @@ from pathlib import Path
 
 import click
 
+from pipeline.cli.language import PipelineCommand
 from pipeline.cli.options import project_dir
+from pipeline.i18n import N_, _
 
 
-@click.command("init")
+@click.command("init", cls=PipelineCommand, help=N_("Create a new project folder with project.toml."))
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--title", required=True, help="Episode title, e.g. 驻村路上.")
-@click.option("--subject-name", required=True, help="The party member telling their story.")
-@click.option("--subject-role", required=True, help="Their role, shown in the lower third.")
-@click.option("--subject-unit", default="", help="Their unit or village (optional).")
-@click.option("--series", default="我是党员", show_default=True, help="Series name on the title card.")
+@click.option("--title", required=True, help=N_("Episode title, e.g. 驻村路上."))
+@click.option("--subject-name", required=True, help=N_("The party member telling their story."))
+@click.option("--subject-role", required=True, help=N_("Their role, shown in the lower third."))
+@click.option("--subject-unit", default="", help=N_("Their unit or village (optional)."))
+@click.option("--series", default="我是党员", show_default=True, help=N_("Series name on the title card."))
 @click.option(
-    "--episode", "episode", type=click.IntRange(min=0), default=1, show_default=True, help="Episode number."
+    "--episode",
+    "episode",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help=N_("Episode number."),
 )
-@click.option("--week", default=None, help="Publishing week, ISO style: 2026-W48.")
-@click.option("--template", default="first-person", show_default=True, help="Template preset name.")
+@click.option("--week", default=None, help=N_("Publishing week, ISO style: 2026-W48."))
+@click.option("--template", default="first-person", show_default=True, help=N_("Template preset name."))
 def init_cmd(
     directory: Path,
     title: str,
@@ -32,7 +39,6 @@ def init_cmd(
     week: str | None,
     template: str,
 ) -> None:
-    """Create a new project folder with project.toml."""
     from pipeline.project.create import create_project
 
     project = create_project(
@@ -46,14 +52,22 @@ def init_cmd(
         week=week,
         template=template,
     )
-    click.echo(f"Created {project.file}")
+    click.echo(_("Created {file}").format(file=project.file))
     click.echo(
-        "Next: record each signed consent form with `pipeline consent DIR NAME --form FILE`, "
-        "then `pipeline ingest DIR FILE... --role interview`"
+        _(
+            "Next: record each signed consent form with `pipeline consent DIR NAME --form FILE`, "
+            "then `pipeline ingest DIR FILE... --role interview`"
+        )
     )
 
 
-@click.command("ingest")
+@click.command(
+    "ingest",
+    cls=PipelineCommand,
+    help=N_(
+        "Copy footage into the project, probe it and record checksums (re-ingesting the same file is a no-op)."
+    ),
+)
 @project_dir
 @click.argument("files", metavar="FILE...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -61,35 +75,39 @@ def init_cmd(
     type=click.Choice(["interview", "broll", "music"]),
     default="interview",
     show_default=True,
-    help="interview: the subject speaking (transcribed); broll: cutaway picture; music: the music bed.",
+    help=N_("interview: the subject speaking (transcribed); broll: cutaway picture; music: the music bed."),
 )
 @click.option(
     "--link",
     "link",
     flag_value="hard",
     default=None,
-    help="Hard-link instead of copying (symbolic link across file systems); the originals must stay put.",
+    help=N_("Hard-link instead of copying (symbolic link across file systems); the originals must stay put."),
 )
-@click.option("--symlink", "link", flag_value="soft", help="Symbolic-link instead of copying.")
+@click.option("--symlink", "link", flag_value="soft", help=N_("Symbolic-link instead of copying."))
 @click.option(
     "--audio-stream",
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Which audio stream holds the speech (1 = the first).",
+    help=N_("Which audio stream holds the speech (1 = the first)."),
 )
 @click.option(
     "--audio-channel",
     type=click.IntRange(min=1),
     default=None,
-    help="Use only this channel of the audio stream as the speech, for transcription and render "
-    "(e.g. 1 = the lavalier on a two-microphone camera) [default: all channels mixed].",
+    help=N_(
+        "Use only this channel of the audio stream as the speech, for transcription and render "
+        "(e.g. 1 = the lavalier on a two-microphone camera) [default: all channels mixed]."
+    ),
 )
 @click.option(
     "--no-join",
     is_flag=True,
-    help="Keep consecutive camera files (00001.MTS, 00002.MTS... of one spanned recording) as "
-    "separate clips instead of joining them into one.",
+    help=N_(
+        "Keep consecutive camera files (00001.MTS, 00002.MTS... of one spanned recording) as "
+        "separate clips instead of joining them into one."
+    ),
 )
 def ingest_cmd(
     project_dir: Path,
@@ -100,7 +118,6 @@ def ingest_cmd(
     audio_channel: int | None,
     no_join: bool,
 ) -> None:
-    """Copy footage into the project, probe it and record checksums (re-ingesting the same file is a no-op)."""
     from pipeline.progress import progress_bar
     from pipeline.project.ingest import ingest
     from pipeline.project.model import AudioRouting, load_project
@@ -108,7 +125,7 @@ def ingest_cmd(
     project = load_project(project_dir)
     total = sum(f.stat().st_size for f in files if f.is_file())
     routing = AudioRouting(audio_stream, audio_channel or 0)
-    with progress_bar("checking footage", total / 1e6, unit="MB") as update:
+    with progress_bar(_("checking footage"), total / 1e6, unit="MB") as update:
         report = ingest(
             project,
             files,
@@ -122,14 +139,28 @@ def ingest_cmd(
         click.echo(f"{clip.clip_id}  {clip.original_name}  {describe_facts(clip.facts)}")
         click.echo(f"    {clip.facts.describe()}")
         if clip.parts:
-            click.echo(f"    one recording joined from {len(clip.parts)} files without re-encoding")
+            click.echo(
+                "    "
+                + _("one recording joined from {count} files without re-encoding").format(
+                    count=len(clip.parts)
+                )
+            )
         if role == "interview" and not routing.is_default:
-            click.echo(f"    speech: {routing.describe()} (as [audio.{clip.clip_id}] in project.toml)")
+            click.echo(
+                "    "
+                + _("speech: {routing} (as [audio.{clip_id}] in project.toml)").format(
+                    routing=routing.describe(), clip_id=clip.clip_id
+                )
+            )
     for source, clip_id in report.already:
-        click.echo(f"already ingested: {source} is {clip_id}")
+        click.echo(_("already ingested: {source} is {clip_id}").format(source=source, clip_id=clip_id))
     for warning in report.warnings:
-        click.echo(f"Warning: {warning}", err=True)
-    click.echo(f"{len(report.added)} added, {len(report.already)} already there")
+        click.echo(_("Warning: {warning}").format(warning=warning), err=True)
+    click.echo(
+        _("{n_added} added, {n_already} already there").format(
+            n_added=len(report.added), n_already=len(report.already)
+        )
+    )
 
 
 def describe_facts(facts) -> str:
@@ -142,16 +173,19 @@ def describe_facts(facts) -> str:
             + (" VFR" if v.variable_frame_rate else "")
         )
         if v.rotation:
-            parts.append(f"rotated {v.rotation}°")
+            parts.append(_("rotated {degrees}°").format(degrees=v.rotation))
     a = facts.audio
-    parts.append(f"{a.codec} {a.sample_rate} Hz {a.channels} ch" if a else "no audio")
+    parts.append(f"{a.codec} {a.sample_rate} Hz {a.channels} ch" if a else _("no audio"))
     return ", ".join(parts)
 
 
-@click.command("doctor")
+@click.command(
+    "doctor",
+    cls=PipelineCommand,
+    help=N_("Check ffmpeg (libx264, libass, loudnorm), the CJK font, the speech model and disk space."),
+)
 @click.argument("directory", metavar="[DIR]", required=False, type=click.Path(path_type=Path))
 def doctor_cmd(directory: Path | None) -> None:
-    """Check ffmpeg (libx264, libass, loudnorm), the CJK font, the speech model and disk space."""
     from rich.console import Console
     from rich.table import Table
 
@@ -159,20 +193,22 @@ def doctor_cmd(directory: Path | None) -> None:
 
     checks = run_checks(directory)
     table = Table(title="pipeline doctor")
-    for column in ("check", "status", "detail"):
+    for column in (_("check"), _("status"), _("detail")):
         table.add_column(column)
     for check in checks:
-        table.add_row(check.name, "ok" if check.ok else "MISSING", check.detail)
+        table.add_row(check.name, _("ok") if check.ok else _("MISSING"), check.detail)
     Console(stderr=False).print(table)
     failed = [c for c in checks if c.required and not c.ok]
     if failed:
         names = ", ".join(c.name for c in failed)
         raise click.exceptions.Exit(_report_failure(names))
-    click.echo("Ready.")
+    click.echo(_("Ready."))
 
 
 def _report_failure(names: str) -> int:
-    click.echo(f"Error: not ready: {names}; see the table above for what to do", err=True)
+    click.echo(
+        _("Error: not ready: {names}; see the table above for what to do").format(names=names), err=True
+    )
     return 1
 
 

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import click
 
+from pipeline.cli.language import PipelineCommand
+from pipeline.i18n import N_, _
+
 
 def publish_options(func):
     """--site, --site-url, --submit, --dry-run, --credentials: shared by publish and batch."""
@@ -16,32 +19,38 @@ def publish_options(func):
                 "site_dir",
                 type=click.Path(file_okay=False, path_type=Path),
                 default=None,
-                help="The website folder for --to site (made when missing; copy it to any web server).",
+                help=N_("The website folder for --to site (made when missing; copy it to any web server)."),
             ),
             click.option(
                 "--site-url",
                 metavar="URL",
                 default=None,
-                help="The address the website folder is served at (https://.../); makes the feed, "
-                "sitemap and Open Graph links absolute. Remembered in the site folder.",
+                help=N_(
+                    "The address the website folder is served at (https://.../); makes the feed, "
+                    "sitemap and Open Graph links absolute. Remembered in the site folder."
+                ),
             ),
             click.option(
                 "--submit",
                 is_flag=True,
-                help="WeChat: also publish the draft (freepublish) and wait until WeChat says it is out. "
-                "Without it nothing reaches followers.",
+                help=N_(
+                    "WeChat: also publish the draft (freepublish) and wait until WeChat says it is out. "
+                    "Without it nothing reaches followers."
+                ),
             ),
             click.option(
                 "--dry-run",
                 is_flag=True,
-                help="WeChat: check every file and field against WeChat's limits; send nothing.",
+                help=N_("WeChat: check every file and field against WeChat's limits; send nothing."),
             ),
             click.option(
                 "--credentials",
                 type=click.Path(dir_okay=False, path_type=Path),
                 default=None,
-                help='TOML file with appid = "..." and secret = "..." (mode 600), used when '
-                "WECHAT_APPID / WECHAT_APPSECRET are not set.",
+                help=N_(
+                    'TOML file with appid = "..." and secret = "..." (mode 600), used when '
+                    "WECHAT_APPID / WECHAT_APPSECRET are not set."
+                ),
             ),
             click.option("--poll-interval", type=float, default=5.0, hidden=True),
             click.option("--poll-timeout", type=click.FloatRange(min=0), default=600.0, hidden=True),
@@ -73,28 +82,35 @@ def make_request(target: str, **options):
 def run_publish(folder: Path, request) -> None:
     from pipeline.publish.run import publish_episode
 
-    publish_episode(folder, request, say=click.echo, note=lambda line: click.echo(f"Note: {line}", err=True))
+    publish_episode(
+        folder,
+        request,
+        say=click.echo,
+        note=lambda line: click.echo(_("Note: {line}").format(line=line), err=True),
+    )
 
 
-@click.command("publish")
+@click.command(
+    "publish",
+    cls=PipelineCommand,
+    help=N_(
+        "Publish an outbox episode on the WeChat official account or the website.\n\n"
+        "EPISODE is a package made by `pipeline batch` (ROOT/outbox/<week>/<episode>/).\n\n"
+        "WeChat credentials come from WECHAT_APPID and WECHAT_APPSECRET (PIPELINE_WECHAT_API overrides the API address). What was done is recorded in EPISODE/published.json: a rerun continues where it stopped and never makes a second draft or uploads an unchanged file again."
+    ),
+)
 @click.argument("episode", metavar="EPISODE", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--to",
     "target",
     type=click.Choice(["wechat", "site"]),
     required=True,
-    help="wechat: the official account (a draft; --submit publishes it). site: the static website in --site DIR.",
+    help=N_(
+        "wechat: the official account (a draft; --submit publishes it). site: the static website in --site DIR."
+    ),
 )
 @publish_options
 def publish_cmd(episode: Path, target: str, **options) -> None:
-    """Publish an outbox episode on the WeChat official account or the website.
-
-    EPISODE is a package made by `pipeline batch` (ROOT/outbox/<week>/<episode>/).
-
-    WeChat credentials come from WECHAT_APPID and WECHAT_APPSECRET (PIPELINE_WECHAT_API overrides the
-    API address). What was done is recorded in EPISODE/published.json: a rerun continues where it
-    stopped and never makes a second draft or uploads an unchanged file again.
-    """
     run_publish(episode, make_request(target, **options))
 
 
@@ -110,8 +126,10 @@ def batch_publish_options(func):
         "publish_targets",
         multiple=True,
         type=click.Choice(["wechat", "site"]),
-        help="Also publish each packaged episode: wechat (a draft; --submit publishes it) and/or site "
-        "(with --site DIR). Repeat for both.",
+        help=N_(
+            "Also publish each packaged episode: wechat (a draft; --submit publishes it) and/or site "
+            "(with --site DIR). Repeat for both."
+        ),
     )(func)
 
 
@@ -135,5 +153,10 @@ def publish_batch(report, requests: list) -> int:
                 run_publish(Path(result.package), request)
             except PipelineError as exc:
                 failed += 1
-                click.echo(f"Error: {result.slug}: publishing to {request.target} failed: {exc}", err=True)
+                click.echo(
+                    _("Error: {slug}: publishing to {target} failed: {exc}").format(
+                        slug=result.slug, target=request.target, exc=exc
+                    ),
+                    err=True,
+                )
     return failed

@@ -8,24 +8,34 @@ from pathlib import Path
 
 import click
 
+from pipeline.cli.language import TranslatedGroup
 from pipeline.cli.options import project_dir
 from pipeline.errors import SubtitleError
+from pipeline.i18n import N_, _, ngettext
 
 
-@click.group("subs")
+@click.group(
+    "subs", cls=TranslatedGroup, help=N_("Subtitle QC, safe automatic fixes and producers' approval.")
+)
 def subs() -> None:
-    """Subtitle QC, safe automatic fixes and producers' approval."""
+    """The `pipeline subs` commands (the help above is what people read)."""
 
 
-@subs.command("lint")
+@subs.command(
+    "lint",
+    help=N_(
+        "Check every interview clip's subtitles (the producers' file if present, else the draft).\n\n"
+        "Exits 1 when any finding is an error."
+    ),
+)
 @project_dir
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list instead of a table.")
-@click.option("--vertical", is_flag=True, help="Check against the 9:16 profile (one line of 13 characters).")
+@click.option(
+    "--json", "as_json", is_flag=True, help=N_("Print the findings as a JSON list instead of a table.")
+)
+@click.option(
+    "--vertical", is_flag=True, help=N_("Check against the 9:16 profile (one line of 13 characters).")
+)
 def lint_cmd(project_dir: Path, as_json: bool, vertical: bool) -> None:
-    """Check every interview clip's subtitles (the producers' file if present, else the draft).
-
-    Exits 1 when any finding is an error.
-    """
     from pipeline.project.model import load_project
     from pipeline.subtitles.checks import lint_project
     from pipeline.transcribe.flags import with_flag_findings
@@ -48,18 +58,25 @@ def lint_cmd(project_dir: Path, as_json: bool, vertical: bool) -> None:
             }
         )
         raise SubtitleError(
-            f"{len(errors)} subtitle error{'s' if len(errors) > 1 else ''} in {', '.join(files)}; "
-            f"run `pipeline subs fix {project_dir}` for drafts, correct producers' files by hand"
+            ngettext(
+                "{n} subtitle error in {files}; run `pipeline subs fix {project_dir}` for drafts, "
+                "correct producers' files by hand",
+                "{n} subtitle errors in {files}; run `pipeline subs fix {project_dir}` for drafts, "
+                "correct producers' files by hand",
+                len(errors),
+            ).format(n=len(errors), files=", ".join(files), project_dir=project_dir)
         )
 
 
-@subs.command("fix")
+@subs.command(
+    "fix",
+    help=N_(
+        "Apply the safe fixes (line breaks, punctuation, script, glossary, merge/split) to the drafts.\n\n"
+        "The producers' files (<clip>.srt) are never touched."
+    ),
+)
 @project_dir
 def fix_cmd(project_dir: Path) -> None:
-    """Apply the safe fixes (line breaks, punctuation, script, glossary, merge/split) to the drafts.
-
-    The producers' files (<clip>.srt) are never touched.
-    """
     from pipeline.project.model import load_project
     from pipeline.subtitles.checks import fix_drafts
 
@@ -68,43 +85,55 @@ def fix_cmd(project_dir: Path) -> None:
         click.echo(_fix_line(project.root, result))
 
 
-@subs.command("approve")
+@subs.command(
+    "approve",
+    help=N_('Record who approved which subtitle content; later edits show as "changed since approval".'),
+)
 @project_dir
-@click.option("--by", "by", required=True, help="Name of the producer approving the subtitles.")
-@click.option("--force", is_flag=True, help="Approve although lint errors remain (needs --reason).")
+@click.option("--by", "by", required=True, help=N_("Name of the producer approving the subtitles."))
+@click.option("--force", is_flag=True, help=N_("Approve although lint errors remain (needs --reason)."))
 @click.option(
-    "--reason", default=None, help="Why the remaining errors are acceptable (recorded with --force)."
+    "--reason", default=None, help=N_("Why the remaining errors are acceptable (recorded with --force).")
 )
 @click.option(
     "--clip",
     "clips",
     multiple=True,
-    help="Approve only this clip id (repeatable); default: all interview clips.",
+    help=N_("Approve only this clip id (repeatable); default: all interview clips."),
 )
 def approve_cmd(project_dir: Path, by: str, force: bool, reason: str | None, clips: tuple[str, ...]) -> None:
-    """Record who approved which subtitle content; later edits show as "changed since approval"."""
     from pipeline.project.model import load_project
     from pipeline.subtitles.store import approve
 
     if force and reason is None:
-        raise click.UsageError("--force needs --reason TEXT saying why the remaining errors are acceptable")
+        raise click.UsageError(
+            _("--force needs --reason TEXT saying why the remaining errors are acceptable")
+        )
     if reason is not None and not force:
         raise click.UsageError(
-            "--reason goes with --force; without --force approval refuses while errors remain"
+            _("--reason goes with --force; without --force approval refuses while errors remain")
         )
     project = load_project(project_dir)
     for record in approve(project, by, clips or None, force_reason=reason if force else None):
         forced = f" [forced: {record.forced_reason}]" if record.forced_reason else ""
         click.echo(
-            f"Approved {record.clip_id}: {record.file} (sha256 {record.sha256[:12]}) by {record.by} "
-            f"at {record.at}{forced}"
+            _("Approved {clip_id}: {file} (sha256 {sha256}) by {by} at {at}{forced}").format(
+                clip_id=record.clip_id,
+                file=record.file,
+                sha256=record.sha256[:12],
+                by=record.by,
+                at=record.at,
+                forced=forced,
+            )
         )
 
 
-@subs.command("status")
+@subs.command(
+    "status",
+    help=N_("Show each interview clip's approval state: not approved, approved, or changed since approval."),
+)
 @project_dir
 def status_cmd(project_dir: Path) -> None:
-    """Show each interview clip's approval state: not approved, approved, or changed since approval."""
     from pipeline.project.model import load_project
     from pipeline.subtitles.store import approval_status, interview_clip_ids, working_path
 
@@ -115,30 +144,33 @@ def status_cmd(project_dir: Path) -> None:
         click.echo(f"{clip_id}  {approval_status(project, clip_id)}  ({where})")
 
 
-@subs.command("import")
+@subs.command(
+    "import",
+    help=N_(
+        "Place an SRT, WebVTT or ASS/SSA file from another tool as a clip's producers' file.\n\n"
+        "It is converted to UTF-8 SRT in simplified script and checked completely first (times inside the clip, no empty or inverted cues); nothing is written when it is refused."
+    ),
+)
 @project_dir
 @click.argument("file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
-    "--clip", "clip_id", required=True, metavar="ID", help="The interview clip the subtitles are for."
+    "--clip", "clip_id", required=True, metavar="ID", help=N_("The interview clip the subtitles are for.")
 )
 @click.option(
     "--encoding",
     default=None,
     metavar="E",
-    help="The file's encoding (big5, gb18030, cp1252, utf-16...) when it cannot be told for sure.",
+    help=N_("The file's encoding (big5, gb18030, cp1252, utf-16...) when it cannot be told for sure."),
 )
 @click.option(
     "--force",
     is_flag=True,
-    help="Replace an existing producers' file, even an approved one (kept under subtitles/.history/; "
-    "the approval is withdrawn).",
+    help=N_(
+        "Replace an existing producers' file, even an approved one (kept under subtitles/.history/; "
+        "the approval is withdrawn)."
+    ),
 )
 def import_cmd(project_dir: Path, file: Path, clip_id: str, encoding: str | None, force: bool) -> None:
-    """Place an SRT, WebVTT or ASS/SSA file from another tool as a clip's producers' file.
-
-    It is converted to UTF-8 SRT in simplified script and checked completely first (times inside
-    the clip, no empty or inverted cues); nothing is written when it is refused.
-    """
     from pipeline.project.model import load_project
     from pipeline.subtitles.importing import import_subtitles
 
@@ -146,22 +178,46 @@ def import_cmd(project_dir: Path, file: Path, clip_id: str, encoding: str | None
     report = import_subtitles(project, clip_id, file, encoding=encoding, force=force)
     how = "detected" if report.encoding.detected else "as given"
     click.echo(
-        f"Imported {file} as {_relative(project.root, report.target)} for {report.clip_id}: "
-        f"{report.cues} cues ({report.format}, {report.encoding.encoding} {how})."
+        _("Imported {file} as {relative} for {clip_id}: {cues} cues ({format}, {encoding} {how}).").format(
+            file=file,
+            relative=_relative(project.root, report.target),
+            clip_id=report.clip_id,
+            cues=report.cues,
+            format=report.format,
+            encoding=report.encoding.encoding,
+            how=how,
+        )
     )
     if report.simplified_cues:
         click.echo(
-            f"Converted to simplified characters in {report.simplified_cues} cues: "
-            f"{' '.join(report.traditional[:20])}{' ...' if len(report.traditional) > 20 else ''}"
+            _("Converted to simplified characters in {cues} cues: {characters}").format(
+                cues=report.simplified_cues,
+                characters=" ".join(report.traditional[:20])
+                + (" ..." if len(report.traditional) > 20 else ""),
+            )
         )
     if report.skipped:
-        click.echo(f"Skipped {report.skipped} comment or drawing lines of the {report.format} file.")
+        click.echo(
+            _("Skipped {skipped} comment or drawing lines of the {format} file.").format(
+                skipped=report.skipped, format=report.format
+            )
+        )
     if report.replaced is not None:
-        click.echo(f"The previous producers' file is kept as {_relative(project.root, report.replaced)}.")
+        click.echo(
+            _("The previous producers' file is kept as {relative}.").format(
+                relative=_relative(project.root, report.replaced)
+            )
+        )
     if report.withdrawn is not None:
         click.echo(
-            f"The approval by {report.withdrawn.by} at {report.withdrawn.at} is withdrawn; approve again "
-            f"with `pipeline subs approve {project_dir} --by NAME --clip {report.clip_id}`."
+            _(
+                "The approval by {by} at {at} is withdrawn; approve again with `pipeline subs approve {project_dir} --by NAME --clip {clip_id}`."
+            ).format(
+                by=report.withdrawn.by,
+                at=report.withdrawn.at,
+                project_dir=project_dir,
+                clip_id=report.clip_id,
+            )
         )
 
 

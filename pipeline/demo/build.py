@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipeline.demo import CARD_CACHE, CONSENT_FORM, art
 from pipeline.errors import ProjectError
+from pipeline.i18n import _
 from pipeline.media.runner import run_ffmpeg
 from pipeline.project.create import create_project
 from pipeline.project.files import atomic_output
@@ -47,10 +48,14 @@ def build_sample(dest: Path, *, say: Step = lambda message: None) -> Project:
     dest = Path(dest)
     if dest.exists():
         if not (dest / MARKER).exists() and any(dest.iterdir()):
-            raise ProjectError(f"{dest}: exists and is not the sample project; choose an empty or new folder")
+            raise ProjectError(
+                _("{dest}: exists and is not the sample project; choose an empty or new folder").format(
+                    dest=dest
+                )
+            )
         shutil.rmtree(dest)
     card = camera_card(say)
-    say("creating the project")
+    say(_("creating the project"))
     project = create_project(
         dest,
         title="驻村路上",
@@ -83,9 +88,9 @@ def build_sample(dest: Path, *, say: Step = lambda message: None) -> Project:
         },
     )
     (dest / MARKER).write_text("built by `pipeline demo`; rebuilding deletes this folder\n", "utf-8")
-    say("ingesting the interview takes")
+    say(_("ingesting the interview takes"))
     ingest(project, sorted(card.glob("interview-*")), role="interview")
-    say("ingesting B-roll and music")
+    say(_("ingesting B-roll and music"))
     ingest(project, sorted(card.glob("broll-*")), role="broll")
     ingest(project, [card / "music-bed.m4a"], role="music")
     return project
@@ -104,7 +109,7 @@ def camera_card(say: Step) -> Path:
         out = card / f"interview-{k} 采访{k}{suffix}"
         if out.exists():
             continue
-        say(f"generating interview take {k}")
+        say(_("generating interview take {k}").format(k=k))
         still = art.interview_frame(
             work / f"take{k}.png", size=(2016, 1136), shade=4 * k, label=f"采访 第{k}条"
         )
@@ -121,15 +126,15 @@ def camera_card(say: Step) -> Path:
         out = card / name
         if out.exists():
             continue
-        say(f"generating B-roll: {scene}")
+        say(_("generating B-roll: {scene}").format(scene=scene))
         _broll(work, scene, out)
     music = card / "music-bed.m4a"
     if not music.exists():
-        say("generating the music bed")
+        say(_("generating the music bed"))
         _music(music)
     form = card / CONSENT_FORM
     if not form.exists():
-        say("drawing the signed consent form")
+        say(_("drawing the signed consent form"))
         art.consent_form(form, name="王建华", date="2026年11月20日")
     return card
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.errors import MediaError
+from pipeline.i18n import _
 from pipeline.media.probe import MediaFacts
 from pipeline.media.runner import run_ffmpeg
 
@@ -55,7 +56,9 @@ def pan_filter(channels: int, channel: int = 0, *, layout: str = "mono") -> str:
     """The `pan` filter that makes the speech signal: `mono`, or the same mono signal on both sides
     of a `stereo` layout (dialogue sits in the centre of the programme mix)."""
     if channel > channels:
-        raise ValueError(f"channel {channel} of a {channels}-channel stream")
+        raise ValueError(
+            _("channel {channel} of a {channels}-channel stream").format(channel=channel, channels=channels)
+        )
     mix = _sum(mono_weights(channels, channel))
     if layout == "mono":
         return f"pan=mono|c0={mix}"
@@ -67,14 +70,16 @@ def check_choice(path: Path, facts: MediaFacts, stream: int, channel: int) -> No
     streams = facts.audio_streams
     if stream > len(streams):
         raise MediaError(
-            f"{path}: has {len(streams)} audio stream(s), so --audio-stream {stream} does not exist; "
-            "choose one from 1 to the count shown"
+            _(
+                "{path}: has {n_streams} audio stream(s), so --audio-stream {stream} does not exist; choose one from 1 to the count shown"
+            ).format(path=path, n_streams=len(streams), stream=stream)
         )
     channels = streams[stream - 1].channels
     if channel > channels:
         raise MediaError(
-            f"{path}: audio stream {stream} has {channels} channel(s), so --audio-channel {channel} "
-            "does not exist; choose one from 1 to the count shown"
+            _(
+                "{path}: audio stream {stream} has {channels} channel(s), so --audio-channel {channel} does not exist; choose one from 1 to the count shown"
+            ).format(path=path, stream=stream, channels=channels, channel=channel)
         )
 
 
@@ -121,21 +126,23 @@ def levels_warnings(name: str, levels: ChannelLevels, stream: int, clip_id: str)
     """What the editor should look at, naming the flag (and the project.toml table) that fixes it."""
     warnings = []
     loudest = max(levels.rms_dbfs)
-    fix = (
-        f"to use one channel, ingest with --audio-channel N (or set [audio.{clip_id}] "
-        "channel = N in project.toml)"
-    )
     if len(levels.rms_dbfs) >= 2:
         for i, level in enumerate(levels.rms_dbfs, 1):
             if level < SILENT_DBFS and loudest - level > SILENT_GAP_DB:
                 warnings.append(
-                    f"{name}: channel {i} of audio stream {stream} is near-silent ({level:.0f} dBFS) and "
-                    f"is mixed into the speech; {fix}"
+                    _(
+                        "{name}: channel {channel} of audio stream {stream} is near-silent ({level:.0f} dBFS) "
+                        "and is mixed into the speech; to use one channel, ingest with --audio-channel N "
+                        "(or set [audio.{clip_id}] channel = N in project.toml)"
+                    ).format(name=name, channel=i, stream=stream, level=level, clip_id=clip_id)
                 )
     if levels.correlation is not None and levels.correlation < SEPARATE_MICS_CORRELATION:
         warnings.append(
-            f"{name}: channels 1 and 2 of audio stream {stream} look like separate microphones "
-            f"(correlation {levels.correlation:.2f}); {fix}"
+            _(
+                "{name}: channels 1 and 2 of audio stream {stream} look like separate microphones "
+                "(correlation {correlation:.2f}); to use one channel, ingest with --audio-channel N "
+                "(or set [audio.{clip_id}] channel = N in project.toml)"
+            ).format(name=name, stream=stream, correlation=levels.correlation, clip_id=clip_id)
         )
     return warnings
 
@@ -153,7 +160,7 @@ def channel_warnings(
         run_ffmpeg(
             excerpt_args(path, stream, scratch),
             outputs=[scratch],
-            what=f"checking the channels of {path.name}",
+            what=_("checking the channels of {file}").format(file=path.name),
         )
         samples = np.fromfile(scratch, dtype="<f4")
     finally:

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 
 from pipeline.errors import PipelineError
+from pipeline.i18n import _
 
 ENV_VAR = "PIPELINE_FFMPEG"
 
@@ -20,20 +21,24 @@ def ffmpeg_exe() -> str:
         found = shutil.which(configured)
         if not found:
             raise PipelineError(
-                f"{ENV_VAR}={configured}: no such executable; unset it to use the bundled ffmpeg"
+                _("{ENV_VAR}={configured}: no such executable; unset it to use the bundled ffmpeg").format(
+                    ENV_VAR=ENV_VAR, configured=configured
+                )
             )
         return found
     try:
         import imageio_ffmpeg
     except ImportError:  # pragma: no cover - a broken install
         raise PipelineError(
-            "imageio-ffmpeg is not installed; run `bash setup.sh` (or pip install imageio-ffmpeg)"
+            _("imageio-ffmpeg is not installed; run `bash setup.sh` (or pip install imageio-ffmpeg)")
         ) from None
     try:
         return str(imageio_ffmpeg.get_ffmpeg_exe())
     except RuntimeError as exc:  # pragma: no cover
         raise PipelineError(
-            f"no ffmpeg binary found ({exc}); reinstall imageio-ffmpeg or set {ENV_VAR}"
+            _("no ffmpeg binary found ({exc}); reinstall imageio-ffmpeg or set {ENV_VAR}").format(
+                exc=exc, ENV_VAR=ENV_VAR
+            )
         ) from None
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import PipelineError
+from pipeline.i18n import _
 
 CJK_FAMILY = "Noto Sans CJK SC"
 SEARCH_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
@@ -37,8 +38,9 @@ def find_cjk_font() -> CjkFont:
     regular = _locate(CANDIDATE_FILES)
     if regular is None:
         raise PipelineError(
-            f'the font "{CJK_FAMILY}" is not installed; run `bash setup.sh` '
-            "(or `apt-get install fonts-noto-cjk`), then `pipeline doctor`"
+            _(
+                'the font "{CJK_FAMILY}" is not installed; run `bash setup.sh` (or `apt-get install fonts-noto-cjk`), then `pipeline doctor`'
+            ).format(CJK_FAMILY=CJK_FAMILY)
         )
     bold = _locate(BOLD_FILES) or regular
     return CjkFont(CJK_FAMILY, regular, bold, _sc_index(regular), _sc_index(bold))

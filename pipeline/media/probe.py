@@ -22,6 +22,7 @@ from typing import Any
 import av
 
 from pipeline.errors import MediaError
+from pipeline.i18n import _
 
 FIELD_ORDERS = {0: "unknown", 1: "progressive", 2: "tt", 3: "bb", 4: "tb", 5: "bt"}
 VFR_SAMPLE_PACKETS = 300
@@ -77,7 +78,7 @@ class VideoFacts:
 
     @property
     def pixel_aspect(self) -> Fraction:
-        num, _, den = self.sar.partition(":")
+        num, _sep, den = self.sar.partition(":")
         try:
             value = Fraction(int(num), int(den or 1))
         except (ValueError, ZeroDivisionError):
@@ -150,12 +151,17 @@ class MediaFacts:
         if v is not None:
             shape = f"{v.width}x{v.height}"
             if v.sar != "1:1":
-                shape += f" SAR {v.sar} (shows {v.display_size[0]}x{v.display_size[1]})"
+                shown = f"{v.display_size[0]}x{v.display_size[1]}"
+                shape += " " + _("SAR {sar} (shows {size})").format(sar=v.sar, size=shown)
             parts.append(f"{shape} DAR {v.dar}")
             colour = "/".join(x or "?" for x in (v.color_primaries, v.color_transfer, v.color_matrix))
             parts.append(f"{v.hdr} {v.bit_depth}-bit {colour} {v.color_range or '?'}-range")
         for i, a in enumerate(self.audio_streams, 1):
-            parts.append(f"audio {i}: {a.channels} ch {a.layout or '?'}")
+            parts.append(
+                _("audio {number}: {channels} ch {layout}").format(
+                    number=i, channels=a.channels, layout=a.layout or "?"
+                )
+            )
         if self.timecode:
             parts.append(f"TC {self.timecode}")
         return ", ".join(parts)
@@ -165,28 +171,36 @@ def probe(path: Path) -> MediaFacts:
     """Probe `path`; raises MediaError naming the file when it is missing, empty, not media or broken."""
     path = Path(path)
     if not path.exists():
-        raise MediaError(f"{path}: file not found; check the path")
+        raise MediaError(_("{path}: file not found; check the path").format(path=path))
     if path.is_dir():
-        raise MediaError(f"{path}: is a folder, not a media file; name the files inside it")
+        raise MediaError(
+            _("{path}: is a folder, not a media file; name the files inside it").format(path=path)
+        )
     size = path.stat().st_size
     if size == 0:
-        raise MediaError(f"{path}: file is empty (0 bytes); copy it again from the camera card")
+        raise MediaError(
+            _("{path}: file is empty (0 bytes); copy it again from the camera card").format(path=path)
+        )
     try:
         container = av.open(str(path), metadata_errors="ignore")
     except PermissionError:
         raise MediaError(
-            f"{path}: cannot be read (permission denied); check the file's permissions"
+            _("{path}: cannot be read (permission denied); check the file's permissions").format(path=path)
         ) from None
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
         raise MediaError(
-            f"{path}: not a readable media file ({_reason(exc)}); is it truncated or mis-named?"
+            _("{path}: not a readable media file ({reason}); is it truncated or mis-named?").format(
+                path=path, reason=_reason(exc)
+            )
         ) from None
     try:
         with container:
             return _facts(path, size, container)
     except av.error.FFmpegError as exc:
         raise MediaError(
-            f"{path}: damaged media ({_reason(exc)}); copy it again from the camera card"
+            _("{path}: damaged media ({reason}); copy it again from the camera card").format(
+                path=path, reason=_reason(exc)
+            )
         ) from None
 
 
@@ -203,10 +217,14 @@ def _facts(path: Path, size: int, container: av.container.InputContainer) -> Med
     audio_streams = tuple(_audio_facts(s) for s in container.streams.audio)
     main_stream = video_stream or audio_stream
     if main_stream is None:
-        raise MediaError(f"{path}: has neither a video nor an audio stream; is it a media file?")
+        raise MediaError(
+            _("{path}: has neither a video nor an audio stream; is it a media file?").format(path=path)
+        )
     duration_ms = _duration_ms(container, main_stream)
     if duration_ms <= 0:
-        raise MediaError(f"{path}: has no measurable duration; the file is probably truncated")
+        raise MediaError(
+            _("{path}: has no measurable duration; the file is probably truncated").format(path=path)
+        )
     video = _video_facts(path, container, video_stream) if video_stream is not None else None
     _check_tail(path, container, main_stream, duration_ms)
     return MediaFacts(
@@ -263,7 +281,9 @@ def _video_facts(
     cc = stream.codec_context
     rate = stream.average_rate or stream.guessed_rate or stream.base_rate
     if not rate:
-        raise MediaError(f"{path}: video stream has no frame rate; the file is probably damaged")
+        raise MediaError(
+            _("{path}: video stream has no frame rate; the file is probably damaged").format(path=path)
+        )
     container.seek(0)
     pts = []
     for packet in container.demux(stream):
@@ -277,7 +297,9 @@ def _video_facts(
     except av.error.FFmpegError:
         frame = None
     if frame is None:
-        raise MediaError(f"{path}: no video frame could be decoded; the file is damaged or truncated")
+        raise MediaError(
+            _("{path}: no video frame could be decoded; the file is damaged or truncated").format(path=path)
+        )
     colour = _colour(cc, frame)
     field_order = FIELD_ORDERS.get(int(cc.field_order or 0), "unknown")
     sar = _sample_aspect(cc, stream)
@@ -377,9 +399,14 @@ def _check_tail(
                     end -= stream.start_time
                 reached_ms = max(reached_ms, int(end * packet.time_base * 1000))
     except av.error.FFmpegError as exc:
-        raise MediaError(f"{path}: unreadable near the end ({_reason(exc)}); the file is truncated") from None
+        raise MediaError(
+            _("{path}: unreadable near the end ({reason}); the file is truncated").format(
+                path=path, reason=_reason(exc)
+            )
+        ) from None
     if reached_ms < expected_ms - TRUNCATION_SLACK_MS:
         raise MediaError(
-            f"{path}: data stops at {max(reached_ms, 0) / 1000:.1f} s of {expected_ms / 1000:.1f} s; "
-            "the file is truncated, copy it again from the camera card"
+            _(
+                "{path}: data stops at {reached:.1f} s of {expected:.1f} s; the file is truncated, copy it again from the camera card"
+            ).format(path=path, reached=max(reached_ms, 0) / 1000, expected=expected_ms / 1000)
         )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import FfmpegError, Interrupted
+from pipeline.i18n import _
 from pipeline.media.ffmpeg_bin import ffmpeg_exe
 
 log = logging.getLogger("pipeline.ffmpeg")
@@ -40,7 +41,7 @@ def build_command(args: Sequence[str]) -> list[str]:
 
 def parse_progress_line(line: str) -> int | None:
     """Output time in ms from one `-progress` line, or None when the line is not a time."""
-    key, _, value = line.strip().partition("=")
+    key, _sep, value = line.strip().partition("=")
     if key in ("out_time_us", "out_time_ms"):  # both are microseconds (a historical ffmpeg quirk)
         try:
             return max(0, int(value)) // 1000
@@ -74,7 +75,12 @@ def run_ffmpeg(
             errors="replace",
         )
     except OSError as exc:
-        raise FfmpegError(f"{what}: cannot start ffmpeg ({exc}); run `pipeline doctor`", command) from None
+        raise FfmpegError(
+            _("{what}: cannot start ffmpeg ({problem}); run `pipeline doctor`").format(
+                what=what, problem=exc
+            ),
+            command,
+        ) from None
 
     def drain_stderr() -> None:
         assert proc.stderr is not None
@@ -100,14 +106,20 @@ def run_ffmpeg(
             proc.kill()
         _remove(outputs)
         raise Interrupted(
-            f"{what}: interrupted; partial outputs were removed, nothing else changed"
+            _("{what}: interrupted; partial outputs were removed, nothing else changed").format(what=what)
         ) from None
     stderr = "\n".join(stderr_lines)
     if returncode != 0:
         _remove(outputs)
         tail = "\n".join(list(stderr_lines)[-TAIL_LINES:])
         last = next((line for line in reversed(stderr_lines) if line.strip()), "no message")
-        raise FfmpegError(f"{what} failed: {last.strip()} (run with --debug for the command)", command, tail)
+        raise FfmpegError(
+            _("{what} failed: {reason} (run with --debug for the command)").format(
+                what=what, reason=last.strip()
+            ),
+            command,
+            tail,
+        )
     return FfmpegResult(tuple(command), stderr)
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import tomlkit
 
 from pipeline.errors import ProjectError
+from pipeline.i18n import _
 from pipeline.project.files import temp_sibling
 from pipeline.project.model import Person, Project
 from pipeline.project.toml_edit import edit_project_toml
@@ -50,14 +51,20 @@ def record_consent(
     missing). Returns the reloaded project and the person's record."""
     name = name.strip()
     if not name:
-        raise ProjectError("the person's name is empty; give it as it appears in [[people]]")
+        raise ProjectError(_("the person's name is empty; give it as it appears in [[people]]"))
     form = Path(form)
     if not form.is_file():
         raise ProjectError(
-            f"{form}: signed consent form not found; give the scan or photo of the signed form"
+            _("{form}: signed consent form not found; give the scan or photo of the signed form").format(
+                form=form
+            )
         )
     if form.stat().st_size == 0:
-        raise ProjectError(f"{form}: the signed consent form is empty (0 bytes); scan or photograph it again")
+        raise ProjectError(
+            _("{form}: the signed consent form is empty (0 bytes); scan or photograph it again").format(
+                form=form
+            )
+        )
     relative = _copy_form(project, name, form)
     at = at or datetime.now(UTC).isoformat(timespec="seconds")
     by = by.strip() or recorder_name()
@@ -114,12 +121,12 @@ def _sha256(path: Path) -> str:
 def consent_state(project: Project, person: Person) -> str:
     """ "recorded", "recorded, no form on file", "form missing: <path>" or "NOT RECORDED"."""
     if not person.consent:
-        return "NOT RECORDED"
+        return _("NOT RECORDED")
     if not person.consent_form:
-        return "recorded, no form on file"
+        return _("recorded, no form on file")
     if not (project.root / person.consent_form).is_file():
-        return f"form missing: {person.consent_form}"
-    return "recorded"
+        return _("form missing: {form}").format(form=person.consent_form)
+    return _("recorded")
 
 
 def consent_records(project: Project) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import tomli_w
 
 from pipeline.errors import ProjectError
+from pipeline.i18n import _
 from pipeline.project.files import atomic_write_text
 from pipeline.project.model import PROJECT_FILE, WEEK_RE, Project, load_project
 
@@ -52,16 +53,18 @@ def create_project(
     root = Path(root)
     file = root / PROJECT_FILE
     if file.exists():
-        raise ProjectError(f"{file}: a project already exists here; choose another folder or edit it")
+        raise ProjectError(
+            _("{file}: a project already exists here; choose another folder or edit it").format(file=file)
+        )
     if week is not None and not WEEK_RE.match(week):
-        raise ProjectError(f'--week "{week}" is not an ISO week; write it like 2026-W48')
+        raise ProjectError(_('--week "{week}" is not an ISO week; write it like 2026-W48').format(week=week))
     for value, name in (
         (title, "--title"),
         (subject_name, "--subject-name"),
         (subject_role, "--subject-role"),
     ):
         if not value.strip():
-            raise ProjectError(f"{name} is empty; give a value")
+            raise ProjectError(_("{name} is empty; give a value").format(name=name))
     data: dict = {
         "template": template,
         "platforms": ["web", "wechat", "channels"],
@@ -82,6 +85,8 @@ def create_project(
         atomic_write_text(file, HEADER + tomli_w.dumps(data))
     except PermissionError as exc:
         raise ProjectError(
-            f"{root}: cannot write the project folder ({exc.strerror}); check its permissions"
+            _("{root}: cannot write the project folder ({strerror}); check its permissions").format(
+                root=root, strerror=exc.strerror
+            )
         ) from None
     return load_project(root)

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from pipeline.errors import ProjectError
+from pipeline.i18n import _
 
 
 def temp_sibling(path: Path) -> Path:
@@ -87,6 +88,7 @@ def resolve_inside(root: Path, relative: str, *, what: str, allowed_roots: tuple
         if inside(allowed, candidate):
             return candidate.resolve()
     raise ProjectError(
-        f"{root / 'project.toml'}: {what} = {relative!r} points outside the project; "
-        "copy the file into the project folder (or the repository's assets/) and give a relative path"
+        _(
+            "{file}: {what} = {relative!r} points outside the project; copy the file into the project folder (or the repository's assets/) and give a relative path"
+        ).format(file=root / "project.toml", what=what, relative=relative)
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ProjectError
+from pipeline.i18n import _
 from pipeline.media.probe import MediaFacts
 from pipeline.project.files import atomic_write_json
 from pipeline.project.model import AudioRouting, Project
@@ -81,7 +82,9 @@ def load_footage(project: Project) -> tuple[Clip, ...]:
         return tuple(Clip.from_dict(c) for c in data["clips"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ProjectError(
-            f"{path}: footage index unreadable ({exc}); restore it from backup or re-ingest the footage"
+            _(
+                "{path}: footage index unreadable ({exc}); restore it from backup or re-ingest the footage"
+            ).format(path=path, exc=exc)
         ) from None
 
 
@@ -97,7 +100,11 @@ def find_clip(project: Project, clip_id: str) -> Clip:
     for clip in load_footage(project):
         if clip.clip_id == clip_id:
             return clip
-    raise ProjectError(f"{index_path(project)}: no clip {clip_id!r}; `pipeline ingest` it first")
+    raise ProjectError(
+        _("{index_path}: no clip {clip_id!r}; `pipeline ingest` it first").format(
+            index_path=index_path(project), clip_id=clip_id
+        )
+    )
 
 
 def speech_audio_path(project: Project, clip_id: str, routing: AudioRouting | None = None) -> Path:

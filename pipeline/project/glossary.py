@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import PresetError
+from pipeline.i18n import _
 from pipeline.project.model import Glossary, Project
 from pipeline.resources import preset_file
 
@@ -48,13 +49,21 @@ def load_office_glossary(path: Path | None = None) -> Glossary:
     try:
         data = tomllib.loads(path.read_text("utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PresetError(f"{path}: invalid TOML ({exc}); fix the office glossary") from None
+        raise PresetError(
+            _("{path}: invalid TOML ({exc}); fix the office glossary").format(path=path, exc=exc)
+        ) from None
     terms = data.get("terms", [])
     if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
-        raise PresetError(f'{path}: terms must be a list of quoted strings, e.g. ["两委", "第一书记"]')
+        raise PresetError(
+            _('{path}: terms must be a list of quoted strings, e.g. ["两委", "第一书记"]').format(path=path)
+        )
     wrong = data.get("wrong_forms", {})
     if not isinstance(wrong, dict) or not all(isinstance(v, str) for v in wrong.values()):
-        raise PresetError(f'{path}: [wrong_forms] must map each wrong form to the right one: "两为" = "两委"')
+        raise PresetError(
+            _('{path}: [wrong_forms] must map each wrong form to the right one: "两为" = "两委"').format(
+                path=path
+            )
+        )
     return Glossary(
         terms=tuple(t.strip() for t in terms if t.strip()),
         wrong_forms=tuple(

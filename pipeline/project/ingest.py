@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.errors import MediaError, ProjectError
+from pipeline.i18n import _
 from pipeline.media.channels import channel_warnings, check_choice, pan_filter
 from pipeline.media.probe import MediaFacts, probe
 from pipeline.media.runner import run_ffmpeg
@@ -52,22 +53,28 @@ def check_role(path: Path, facts: MediaFacts, role: str) -> None:
     if role == "interview":
         if facts.video is None:
             raise MediaError(
-                f"{path}: audio only, but interview clips need picture; "
-                "ingest it with --role music, or offer the camera file"
+                _(
+                    "{path}: audio only, but interview clips need picture; ingest it with --role music, or offer the camera file"
+                ).format(path=path)
             )
         if facts.audio is None:
             raise MediaError(
-                f"{path}: has no audio track, but interview clips need the narration; "
-                "ingest it with --role broll, or offer the file with sound"
+                _(
+                    "{path}: has no audio track, but interview clips need the narration; ingest it with --role broll, or offer the file with sound"
+                ).format(path=path)
             )
     elif role == "broll":
         if facts.video is None:
-            raise MediaError(f"{path}: has no picture; B-roll needs video (music goes in with --role music)")
+            raise MediaError(
+                _("{path}: has no picture; B-roll needs video (music goes in with --role music)").format(
+                    path=path
+                )
+            )
     elif role == "music":
         if facts.audio is None:
-            raise MediaError(f"{path}: has no audio track; a music bed needs sound")
+            raise MediaError(_("{path}: has no audio track; a music bed needs sound").format(path=path))
     else:  # pragma: no cover - click restricts the choice
-        raise MediaError(f"unknown role {role!r}; use {', '.join(ROLES)}")
+        raise MediaError(_("unknown role {role!r}; use {roles}").format(role=role, roles=", ".join(ROLES)))
 
 
 def examine(
@@ -83,7 +90,9 @@ def examine(
             digest = sha256_file(file, hash_progress)
         except OSError as exc:
             raise MediaError(
-                f"{file}: cannot be read ({exc.strerror}); check the file and its permissions"
+                _("{file}: cannot be read ({strerror}); check the file and its permissions").format(
+                    file=file, strerror=exc.strerror
+                )
             ) from None
         offered.append(Offered(file, facts, digest))
     return offered
@@ -104,9 +113,9 @@ def ingest(
     `join`: files continuing one camera recording (AVCHD/XAVC spanning) become one clip."""
     audio = audio or AudioRouting()
     if link not in LINK_MODES:
-        raise ValueError(f"link must be one of {LINK_MODES}")
+        raise ValueError(f"link must be one of {LINK_MODES}")  # a programming error, not the user's
     if not files:
-        raise MediaError("no files given; name the footage files to ingest")
+        raise MediaError(_("no files given; name the footage files to ingest"))
     _check_project_writable(project)
     existing = load_footage(project)
     by_hash = {c.sha256: c.clip_id for c in existing}
@@ -127,7 +136,7 @@ def ingest(
         if item.sha256 in by_hash:
             already.append((item.source, by_hash[item.sha256]))
         elif any(o.sha256 == item.sha256 for o in fresh):
-            already.append((item.source, "(same content offered twice)"))
+            already.append((item.source, _("(same content offered twice)")))
         else:
             fresh.append(item)
 
@@ -185,7 +194,7 @@ def _join_spanned(
 ) -> list[Offered]:
     """Files continuing one recording, joined (stream copy) into one offered file under .cache/join/."""
     groups = group_spanned([(o.source, o.facts) for o in offered])
-    known = {sha: clip.clip_id for clip in existing for _, sha in clip.parts}
+    known = {sha: clip.clip_id for clip in existing for _name, sha in clip.parts}
     result: list[Offered] = []
     for group in groups:
         items = tuple(offered[i] for i in group)
@@ -211,7 +220,9 @@ def join_parts(project: Project, parts: Sequence[Offered]) -> Path:
         run_ffmpeg(
             join_args(listing, target, parts[0].facts),
             outputs=[target],
-            what=f"joining the spanned recording {parts[0].source.name} to {parts[-1].source.name}",
+            what=_("joining the spanned recording {first} to {last}").format(
+                first=parts[0].source.name, last=parts[-1].source.name
+            ),
         )
     finally:
         listing.unlink(missing_ok=True)
@@ -222,8 +233,9 @@ def _place_joined(joined: Path, target: Path) -> str:
     """Move a joined recording (made by this run, on the project's disk) into footage/."""
     if target.exists():
         raise ProjectError(
-            f"{target}: already exists but is not in the footage index; "
-            "move it out of footage/ and ingest again"
+            _(
+                "{target}: already exists but is not in the footage index; move it out of footage/ and ingest again"
+            ).format(target=target)
         )
     os.chmod(joined, 0o444)  # footage is never modified after ingest
     os.replace(joined, target)
@@ -268,7 +280,7 @@ def extract_speech_audio(project: Project, clip: Clip, routing: AudioRouting | N
         run_ffmpeg(
             speech_args(clip.path(project), tmp, clip.facts, routing),
             outputs=[tmp],
-            what=f"extracting the speech audio of {clip.clip_id}",
+            what=_("extracting the speech audio of {clip}").format(clip=clip.clip_id),
         )
     return wav
 
@@ -301,8 +313,9 @@ def _place(source: Path, target: Path, link: str) -> str:
     """Copy (or link) `source` to `target`; returns the mode used. Never leaves a partial file."""
     if target.exists():
         raise ProjectError(
-            f"{target}: already exists but is not in the footage index; "
-            "move it out of footage/ and ingest again"
+            _(
+                "{target}: already exists but is not in the footage index; move it out of footage/ and ingest again"
+            ).format(target=target)
         )
     if link == "hard":
         try:
@@ -316,7 +329,9 @@ def _place(source: Path, target: Path, link: str) -> str:
     with atomic_output(target) as tmp:
         shutil.copyfile(source, tmp)
         if tmp.stat().st_size != source.stat().st_size:
-            raise MediaError(f"{source}: copy came out short; check the disk space and try again")
+            raise MediaError(
+                _("{source}: copy came out short; check the disk space and try again").format(source=source)
+            )
         os.chmod(tmp, 0o444)  # footage is never modified after ingest
     return "copy"
 
@@ -335,7 +350,9 @@ def _check_project_writable(project: Project) -> None:
     footage = project.footage_dir
     if footage.exists() and not footage.is_dir():
         raise ProjectError(
-            f"{footage}: is a file, but must be the footage folder; move it away and try again"
+            _("{footage}: is a file, but must be the footage folder; move it away and try again").format(
+                footage=footage
+            )
         )
     try:
         footage.mkdir(exist_ok=True)
@@ -343,6 +360,7 @@ def _check_project_writable(project: Project) -> None:
         probe_file.unlink()
     except OSError as exc:
         raise ProjectError(
-            f"{footage}: cannot write into the project ({exc.strerror}); "
-            "check the folder's permissions and free space"
+            _(
+                "{footage}: cannot write into the project ({strerror}); check the folder's permissions and free space"
+            ).format(footage=footage, strerror=exc.strerror)
         ) from None

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.errors import ProjectError
+from pipeline.i18n import _
 
 
 @contextlib.contextmanager
@@ -31,8 +32,9 @@ def exclusive(path: Path, *, what: str, where: Path) -> Iterator[None]:
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
             raise ProjectError(
-                f"{where}: another {what} is running on it (pid {holder}); "
-                "wait for it to finish, or stop it, and run again"
+                _(
+                    "{where}: another {what} is running on it (pid {holder}); wait for it to finish, or stop it, and run again"
+                ).format(where=where, what=what, holder=holder)
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)

@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any
 
 from pipeline.errors import ProjectError
+from pipeline.i18n import _
 from pipeline.presets import available
 from pipeline.project.files import resolve_inside
 from pipeline.resources import assets_dir
@@ -207,25 +208,31 @@ def load_project(root: Path | str) -> Project:
     root = Path(root)
     file = root / PROJECT_FILE
     if not root.exists():
-        raise ProjectError(f"{root}: project folder not found; create it with `pipeline init {root} ...`")
+        raise ProjectError(
+            _("{root}: project folder not found; create it with `pipeline init {root} ...`").format(root=root)
+        )
     if not root.is_dir():
-        raise ProjectError(f"{root}: not a folder; give the path of a project folder")
+        raise ProjectError(_("{root}: not a folder; give the path of a project folder").format(root=root))
     try:
         raw = file.read_bytes()
     except FileNotFoundError:
         raise ProjectError(
-            f"{file}: not found; is {root} a project folder? Create one with `pipeline init`"
+            _("{file}: not found; is {root} a project folder? Create one with `pipeline init`").format(
+                file=file, root=root
+            )
         ) from None
     except PermissionError:
         raise ProjectError(
-            f"{file}: cannot be read (permission denied); check the folder's permissions"
+            _("{file}: cannot be read (permission denied); check the folder's permissions").format(file=file)
         ) from None
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise ProjectError(f"{file}: is not UTF-8 text; save it as UTF-8") from None
+        raise ProjectError(_("{file}: is not UTF-8 text; save it as UTF-8").format(file=file)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ProjectError(f"{file}: invalid TOML ({exc}); fix the syntax") from None
+        raise ProjectError(
+            _("{file}: invalid TOML ({problem}); fix the syntax").format(file=file, problem=exc)
+        ) from None
     return parse_project(root, data)
 
 

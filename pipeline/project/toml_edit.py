@@ -15,6 +15,7 @@ from typing import Any
 import tomlkit
 
 from pipeline.errors import ProjectError
+from pipeline.i18n import _
 from pipeline.project.files import atomic_write_text
 from pipeline.project.model import AudioRouting, Project, load_project, parse_project
 
@@ -26,9 +27,13 @@ def edit_project_toml(project: Project, change: Callable[[Any], None]) -> Projec
     try:
         document = tomlkit.parse(file.read_text("utf-8-sig"))
     except OSError as exc:
-        raise ProjectError(f"{file}: cannot be read ({exc.strerror}); check the file") from None
+        raise ProjectError(
+            _("{file}: cannot be read ({strerror}); check the file").format(file=file, strerror=exc.strerror)
+        ) from None
     except tomlkit.exceptions.ParseError as exc:
-        raise ProjectError(f"{file}: invalid TOML ({exc}); fix the syntax") from None
+        raise ProjectError(
+            _("{file}: invalid TOML ({exc}); fix the syntax").format(file=file, exc=exc)
+        ) from None
     change(document)
     text = tomlkit.dumps(document)
     parse_project(project.root, tomllib.loads(text))  # refuse to write what would not load
@@ -36,7 +41,9 @@ def edit_project_toml(project: Project, change: Callable[[Any], None]) -> Projec
         atomic_write_text(file, text)
     except OSError as exc:
         raise ProjectError(
-            f"{file}: cannot be written ({exc.strerror}); check the folder's permissions"
+            _("{file}: cannot be written ({strerror}); check the folder's permissions").format(
+                file=file, strerror=exc.strerror
+            )
         ) from None
     return load_project(project.root)
 

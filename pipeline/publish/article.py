@@ -9,6 +9,7 @@ from fractions import Fraction
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from pipeline.i18n import N_, _
 from pipeline.publish.episode import OutboxEpisode
 
 TITLE_MAX = 32
@@ -75,18 +76,20 @@ def _decimal(value: Fraction) -> str:
 def article_problems(title: str, author: str, digest: str, content: str) -> list[str]:
     """What draft/add would refuse, in words naming the field and the limit."""
     problems = []
-    for name, value, limit in (
-        ("title", title, TITLE_MAX),
-        ("author", author, AUTHOR_MAX),
-        ("digest", digest, DIGEST_MAX),
+    for message, value, limit in (
+        (N_("the title has {length} characters, WeChat allows {limit}"), title, TITLE_MAX),
+        (N_("the author has {length} characters, WeChat allows {limit}"), author, AUTHOR_MAX),
+        (N_("the digest has {length} characters, WeChat allows {limit}"), digest, DIGEST_MAX),
     ):
         if len(value) > limit:
-            problems.append(f"the {name} has {len(value)} characters, WeChat allows {limit}")
+            problems.append(_(message).format(length=len(value), limit=limit))
     if not title.strip():
-        problems.append("the title is empty")
+        problems.append(_("the title is empty"))
     if len(content) >= CONTENT_MAX_CHARS:
         problems.append(
-            f"the article has {len(content)} characters, WeChat needs fewer than {CONTENT_MAX_CHARS:,}"
+            _("the article has {length} characters, WeChat needs fewer than {limit:,}").format(
+                length=len(content), limit=CONTENT_MAX_CHARS
+            )
         )
     if len(content.encode("utf-8")) >= CONTENT_MAX_BYTES:
         problems.append("the article is over 1 MB, WeChat needs less")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import PublishError
+from pipeline.i18n import _
 
 DEFAULT_API = "https://api.weixin.qq.com"
 API_ENV = "PIPELINE_WECHAT_API"
@@ -27,7 +28,9 @@ def api_base() -> str:
     base = os.environ.get(API_ENV, "").strip() or DEFAULT_API
     if not base.startswith(("https://", "http://")):
         raise PublishError(
-            f"{API_ENV}={base!r} is not an http(s) address; unset it, or give e.g. https://api.weixin.qq.com"
+            _(
+                "{API_ENV}={base!r} is not an http(s) address; unset it, or give e.g. https://api.weixin.qq.com"
+            ).format(API_ENV=API_ENV, base=base)
         )
     return base.rstrip("/")
 
@@ -41,8 +44,9 @@ def load_credentials(file: Path | None = None) -> Credentials:
     if file is None:
         missing = " and ".join(n for n, v in (("WECHAT_APPID", appid), ("WECHAT_APPSECRET", secret)) if not v)
         raise PublishError(
-            f"{missing} not set; export the account's AppID and AppSecret (公众平台 → 设置与开发 → "
-            "基本配置), or give --credentials FILE"
+            _(
+                "{missing} not set; export the account's AppID and AppSecret (公众平台 → 设置与开发 → 基本配置), or give --credentials FILE"
+            ).format(missing=missing)
         )
     return _from_file(file)
 
@@ -51,19 +55,27 @@ def _from_file(file: Path) -> Credentials:
     try:
         mode = file.stat().st_mode
     except FileNotFoundError:
-        raise PublishError(f"{file}: credentials file not found; check the path") from None
+        raise PublishError(
+            _("{file}: credentials file not found; check the path").format(file=file)
+        ) from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise PublishError(
-            f"{file}: other users can read this credentials file; make it private with `chmod 600 {file}`"
+            _(
+                "{file}: other users can read this credentials file; make it private with `chmod 600 {file}`"
+            ).format(file=file)
         )
     try:
         data = tomllib.loads(file.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         # the parser's message may quote the file's content, the secret included: never show it
         raise PublishError(
-            f'{file}: not a readable TOML file; write it as two lines: appid = "..." and secret = "..."'
+            _(
+                '{file}: not a readable TOML file; write it as two lines: appid = "..." and secret = "..."'
+            ).format(file=file)
         ) from None
     appid, secret = data.get("appid"), data.get("secret")
     if not isinstance(appid, str) or not appid.strip() or not isinstance(secret, str) or not secret.strip():
-        raise PublishError(f'{file}: needs appid = "..." and secret = "..." (quoted strings)')
+        raise PublishError(
+            _('{file}: needs appid = "..." and secret = "..." (quoted strings)').format(file=file)
+        )
     return Credentials(appid.strip(), secret.strip())

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import PublishError
+from pipeline.i18n import _
 
 PUBLISH_FILE = "publish.json"
 
@@ -65,8 +66,9 @@ class OutboxEpisode:
         found = self.find(platform, suffix, exclude=exclude)
         if found is None:
             raise PublishError(
-                f"{self.folder / PUBLISH_FILE}: the package has no {what} ({platform}/…{suffix}); "
-                f"render the {platform} platform and run `pipeline batch` again"
+                _(
+                    "{file}: the package has no {what} ({platform}/…{suffix}); render the {platform} platform and run `pipeline batch` again"
+                ).format(file=self.folder / PUBLISH_FILE, what=what, platform=platform, suffix=suffix)
             )
         return found
 
@@ -77,24 +79,31 @@ def load_episode(folder: Path | str) -> OutboxEpisode:
     file = folder / PUBLISH_FILE
     if not folder.is_dir():
         raise PublishError(
-            f"{folder}: not an outbox episode folder; give a folder under ROOT/outbox/<week>/ made by `pipeline batch`"
+            _(
+                "{folder}: not an outbox episode folder; give a folder under ROOT/outbox/<week>/ made by `pipeline batch`"
+            ).format(folder=folder)
         )
     try:
         data = json.loads(file.read_text("utf-8"))
     except FileNotFoundError:
         raise PublishError(
-            f"{file}: not found; give an episode folder under ROOT/outbox/<week>/ made by `pipeline batch`"
+            _(
+                "{file}: not found; give an episode folder under ROOT/outbox/<week>/ made by `pipeline batch`"
+            ).format(file=file)
         ) from None
     except (OSError, ValueError) as exc:
         raise PublishError(
-            f"{file}: cannot be read ({exc}); run `pipeline batch` again to rewrite it"
+            _("{file}: cannot be read ({exc}); run `pipeline batch` again to rewrite it").format(
+                file=file, exc=exc
+            )
         ) from None
     if not isinstance(data, dict):
-        raise PublishError(f"{file}: is not a publish record; run `pipeline batch` again")
+        raise PublishError(_("{file}: is not a publish record; run `pipeline batch` again").format(file=file))
     if data.get("draft"):
         raise PublishError(
-            f"{file}: this package holds --draft previews, which are never published; "
-            "run `pipeline batch` without --draft"
+            _(
+                "{file}: this package holds --draft previews, which are never published; run `pipeline batch` without --draft"
+            ).format(file=file)
         )
     return _parse(folder, file, data)
 
@@ -104,8 +113,9 @@ def _parse(folder: Path, file: Path, data: dict[str, Any]) -> OutboxEpisode:
         value = where.get(key)
         if not isinstance(value, kind):
             raise PublishError(
-                f"{file}: {label or key} is missing or invalid; this package was made by an older "
-                "`pipeline batch`: run it again to rewrite the package"
+                _(
+                    "{file}: {field} is missing or invalid; this package was made by an older `pipeline batch`: run it again to rewrite the package"
+                ).format(file=file, field=label or key)
             )
         return value
 
@@ -117,7 +127,9 @@ def _parse(folder: Path, file: Path, data: dict[str, Any]) -> OutboxEpisode:
         path = folder / name
         if not path.is_file():
             raise PublishError(
-                f"{path}: listed in {file} but missing; run `pipeline batch` again to repackage the episode"
+                _(
+                    "{path}: listed in {file} but missing; run `pipeline batch` again to repackage the episode"
+                ).format(path=path, file=file)
             )
         files[name] = EpisodeFile(name, path, str(sha))
     return OutboxEpisode(

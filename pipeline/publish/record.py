@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import PublishError
+from pipeline.i18n import _
 from pipeline.project.files import atomic_write_json
 
 PUBLISHED_FILE = "published.json"
@@ -44,11 +45,14 @@ class PublishedRecord:
             data = {"version": VERSION}
         except (OSError, ValueError) as exc:
             raise PublishError(
-                f"{path}: cannot be read ({exc}); it records what was already uploaded, so fix it "
-                "rather than delete it (deleting it makes the next run upload everything again)"
+                _(
+                    "{path}: cannot be read ({exc}); it records what was already uploaded, so fix it rather than delete it (deleting it makes the next run upload everything again)"
+                ).format(path=path, exc=exc)
             ) from None
         if not isinstance(data, dict):
-            raise PublishError(f"{path}: is not a publish record; restore it from a backup")
+            raise PublishError(
+                _("{path}: is not a publish record; restore it from a backup").format(path=path)
+            )
         return cls(path, data)
 
     def section(self, name: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import PublishError
+from pipeline.i18n import _
 from pipeline.project.lock import exclusive
 from pipeline.publish.credentials import API_ENV, api_base, load_credentials
 from pipeline.publish.episode import load_episode
@@ -36,14 +37,17 @@ class PublishRequest:
 
 def check_request(request: PublishRequest) -> None:
     if request.target not in TARGETS:
-        raise PublishError(f"unknown publish target {request.target!r}; use wechat or site")
+        raise PublishError(
+            _("unknown publish target {target!r}; use wechat or site").format(target=request.target)
+        )
     if request.target == "site" and request.site is None:
-        raise PublishError("publishing to the website needs --site DIR, the folder the website is kept in")
+        raise PublishError(_("publishing to the website needs --site DIR, the folder the website is kept in"))
     if request.site_url and not request.site_url.startswith(("https://", "http://")):
         # it becomes the start of every address in feed.xml, sitemap.xml and the Open Graph tags
         raise PublishError(
-            f"--site-url {request.site_url!r} is not a web address; give it whole, e.g. "
-            "https://dangyuan.example.gov.cn/wdy/"
+            _(
+                "--site-url {site_url!r} is not a web address; give it whole, e.g. https://dangyuan.example.gov.cn/wdy/"
+            ).format(site_url=request.site_url)
         )
 
 
@@ -65,11 +69,13 @@ def _publish(
         with exclusive(request.site / SITE_LOCK, what="pipeline publish --to site", where=request.site):
             site = publish_site(episode, request.site, site_url=request.site_url)
         changed = f" ({', '.join(site.changed_files)} copied)" if site.changed_files else ""
-        say(f"site     {episode.slug}: {site.page}{changed}")
+        say(_("site     {slug}: {page}{changed}").format(slug=episode.slug, page=site.page, changed=changed))
         if not site.base_url:
             note(
-                "feed.xml and sitemap.xml hold relative addresses; give --site-url https://… once "
-                "(it is remembered) so feed readers and search engines can follow them"
+                _(
+                    "feed.xml and sitemap.xml hold relative addresses; give --site-url https://… once "
+                    "(it is remembered) so feed readers and search engines can follow them"
+                )
             )
         return
     options = WechatOptions(
@@ -83,7 +89,7 @@ def _publish(
         try:
             load_credentials(request.credentials)
         except PublishError as exc:
-            note(f"{exc} (a real run needs them; this dry run does not)")
+            note(_("{exc} (a real run needs them; this dry run does not)").format(exc=exc))
     else:
         api = HttpWechatApi(
             api_base(),
@@ -91,16 +97,21 @@ def _publish(
             retries=request.retries,
             backoff_s=request.backoff_s,
         )
-    say(f"WeChat   {episode.slug} → {api.base_url if api else '(dry run)'}")
+    say(
+        _("WeChat   {slug} → {address}").format(
+            slug=episode.slug, address=api.base_url if api else _("(dry run)")
+        )
+    )
     result = publish_wechat(episode, api, options, say=say, sleep=time.sleep)
     if not request.dry_run and result.status != 0:
         note(manual_step(result.video_title, episode.title))
         if not request.submit:
-            note("未加 --submit：草稿不会推送给粉丝，发表前请在公众平台预览。")
+            note(_("未加 --submit：草稿不会推送给粉丝，发表前请在公众平台预览。"))
     if request.submit and result.draft_written and result.status == 0:
         note(
-            "文章已发表，但其中没有视频（接口无法插入视频）。下次请先不加 --submit 运行，"
-            f"在公众平台的草稿中插入素材库视频“{result.video_title}”，再加 --submit 发表。"
+            _(
+                "文章已发表，但其中没有视频（接口无法插入视频）。下次请先不加 --submit 运行，在公众平台的草稿中插入素材库视频“{video_title}”，再加 --submit 发表。"
+            ).format(video_title=result.video_title)
         )
     channels = channels_step(episode)
     if channels:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import PublishError
+from pipeline.i18n import _
 from pipeline.project.digest import sha256_file
 from pipeline.project.files import atomic_output, atomic_write_bytes, atomic_write_json, atomic_write_text
 from pipeline.publish.article import templates
@@ -46,9 +47,9 @@ def episode_id(episode: OutboxEpisode) -> str:
 
 def publish_site(episode: OutboxEpisode, site: Path, *, site_url: str | None = None) -> SiteResult:
     """Add or update `episode` in the site at `site`, then rewrite the index, feed and sitemap."""
-    video = episode.require("web", ".mp4", "website video")
-    poster = episode.require("web", "-poster.jpg", "website poster")
-    vtt = episode.require("web", ".vtt", "WebVTT subtitles")
+    video = episode.require("web", ".mp4", _("website video"))
+    poster = episode.require("web", "-poster.jpg", _("website poster"))
+    vtt = episode.require("web", ".vtt", _("WebVTT subtitles"))
     site.mkdir(parents=True, exist_ok=True)
     data = _load(site)
     if site_url is not None:
@@ -117,16 +118,23 @@ def _load(site: Path) -> dict[str, Any]:
         if any(site.iterdir()):
             if (site / "index.html").exists():
                 raise PublishError(
-                    f"{site}: has an index.html but no {SITE_FILE}; give an empty folder or one made by "
-                    "`pipeline publish --to site`"
+                    _(
+                        "{site}: has an index.html but no {SITE_FILE}; give an empty folder or one made by `pipeline publish --to site`"
+                    ).format(site=site, SITE_FILE=SITE_FILE)
                 )
         return {"episodes": []}
     try:
         data = json.loads(file.read_text("utf-8"))
     except (OSError, ValueError) as exc:
-        raise PublishError(f"{file}: cannot be read ({exc}); restore it from a backup") from None
+        raise PublishError(
+            _("{file}: cannot be read ({exc}); restore it from a backup").format(file=file, exc=exc)
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("episodes"), list):
-        raise PublishError(f"{file}: is not a site list made by `pipeline publish`; restore it from a backup")
+        raise PublishError(
+            _("{file}: is not a site list made by `pipeline publish`; restore it from a backup").format(
+                file=file
+            )
+        )
     return data
 
 

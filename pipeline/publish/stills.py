@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.i18n import _
 from pipeline.media.runner import run_ffmpeg
 
 STILL_WIDTH = 1080  # a phone screen's width; WeChat shows article pictures at most this wide
@@ -41,5 +42,9 @@ def still_args(video: Path, at_ms: int, output: Path, *, width: int = STILL_WIDT
 
 
 def extract_still(video: Path, at_ms: int, output: Path) -> Path:
-    run_ffmpeg(still_args(video, at_ms, output), outputs=[output], what=f"taking a still of {video.name}")
+    run_ffmpeg(
+        still_args(video, at_ms, output),
+        outputs=[output],
+        what=_("taking a still of {video}").format(video=video.name),
+    )
     return output

@@ -26,6 +26,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from pipeline.errors import PublishError
+from pipeline.i18n import _
 from pipeline.media.probe import probe
 from pipeline.project.digest import sha256_file
 from pipeline.publish.article import Still, article_content, article_problems, centre_crop
@@ -94,8 +95,8 @@ def publish_wechat(
         say(line)
 
     cover = _cover(episode)
-    video = episode.require("wechat", "-api.mp4", "size-capped WeChat video")
-    _check_image(cover, IMAGE_MAX, IMAGE_FORMATS, "a permanent image material")
+    video = episode.require("wechat", "-api.mp4", _("size-capped WeChat video"))
+    _check_image(cover, IMAGE_MAX, IMAGE_FORMATS, _("a permanent image material"))
     _check_video(video)
     result.video_title = episode.title
     crops = _crops(cover.path)
@@ -296,8 +297,9 @@ def _submit(record, wechat, api, options, result, tell, sleep, clock) -> None:
             break
         if clock() >= deadline:
             raise PublishError(
-                f"WeChat is still publishing {job['publish_id']} after {options.poll_timeout_s:.0f} s; "
-                "run the same command again later to check (it will not submit twice)"
+                _(
+                    "WeChat is still publishing {job} after {poll_timeout_s:.0f} s; run the same command again later to check (it will not submit twice)"
+                ).format(job=job["publish_id"], poll_timeout_s=options.poll_timeout_s)
             )
         sleep(options.poll_interval_s)
     result.status = state.status
@@ -306,7 +308,9 @@ def _submit(record, wechat, api, options, result, tell, sleep, clock) -> None:
         f"answered publish_status {state.status}, which this tool does not know; look in 公众平台 (发表记录)",
     )
     if state.status != 0:
-        raise PublishError(f"WeChat publish job {job['publish_id']}: {meaning}")
+        raise PublishError(
+            _("WeChat publish job {job}: {meaning}").format(job=job["publish_id"], meaning=meaning)
+        )
     result.article_url = job.get("article_url", "")
     tell(f"publish  published: {result.article_url}")
 
@@ -316,8 +320,9 @@ def _cover(episode: OutboxEpisode) -> EpisodeFile:
     found = episode.find("wechat", "-cover-2.35x1.jpg") or episode.find("web", "-poster.jpg")
     if found is None:
         raise PublishError(
-            f"{episode.folder / 'publish.json'}: the package has no WeChat cover (wechat/…-cover-2.35x1.jpg); "
-            "render the wechat platform and run `pipeline batch` again"
+            _(
+                "{file}: the package has no WeChat cover (wechat/…-cover-2.35x1.jpg); render the wechat platform and run `pipeline batch` again"
+            ).format(file=episode.folder / "publish.json")
         )
     return found
 
@@ -327,7 +332,7 @@ def _still_source(episode: OutboxEpisode) -> EpisodeFile:
         found = episode.find(platform, ".mp4", exclude=("-api.mp4",))
         if found:
             return found
-    return episode.require("wechat", "-api.mp4", "video to take stills from")
+    return episode.require("wechat", "-api.mp4", _("video to take stills from"))
 
 
 def _image_format(path: Path) -> tuple[str, int, int]:
@@ -335,45 +340,54 @@ def _image_format(path: Path) -> tuple[str, int, int]:
         with Image.open(path) as image:
             return str(image.format), image.width, image.height
     except (UnidentifiedImageError, OSError):
-        raise PublishError(f"{path}: is not a picture; run `pipeline batch` again to repackage it") from None
+        raise PublishError(
+            _("{path}: is not a picture; run `pipeline batch` again to repackage it").format(path=path)
+        ) from None
 
 
 def _check_image(file: EpisodeFile, limit: int, formats: set[str], what: str) -> None:
-    kind, _, _ = _image_format(file.path)
+    kind, _width, _height = _image_format(file.path)
     size = file.path.stat().st_size
     if kind not in formats:
-        raise PublishError(f"{file.path}: is {kind}; WeChat takes {'/'.join(sorted(formats))} as {what}")
+        raise PublishError(
+            _("{path}: is {kind}; WeChat takes {formats} as {what}").format(
+                path=file.path, kind=kind, formats="/".join(sorted(formats)), what=what
+            )
+        )
     if size > limit:
         raise PublishError(
-            f"{file.path}: is {size / MB:.1f} MB; WeChat takes at most {limit // MB} MB as {what}"
+            _("{path}: is {size:.1f} MB; WeChat takes at most {limit} MB as {what}").format(
+                path=file.path, size=size / MB, limit=limit // MB, what=what
+            )
         )
 
 
 def _check_still(path: Path, source: EpisodeFile, at_ms: int) -> None:
     # the still itself is a temporary file: the message names the video it was taken from
-    kind, _, _ = _image_format(path)
+    kind, _width, _height = _image_format(path)
     size = path.stat().st_size
     if kind not in STILL_FORMATS or size >= STILL_MAX:
         raise PublishError(
-            f"{source.path}: the still taken at {at_ms / 1000:.1f} s is {size / 1000:.0f} KB ({kind}); "
-            "media/uploadimg takes JPG/PNG under 1 MB; render the web platform again, and report it "
-            "if it persists"
+            _(
+                "{path}: the still taken at {at:.1f} s is {size:.0f} KB ({kind}); media/uploadimg takes JPG/PNG under 1 MB; render the web platform again, and report it if it persists"
+            ).format(path=source.path, at=at_ms / 1000, size=size / 1000, kind=kind)
         )
 
 
 def _check_video(file: EpisodeFile) -> None:
     size = file.path.stat().st_size
     if file.path.suffix.lower() != ".mp4":
-        raise PublishError(f"{file.path}: WeChat's video material must be MP4")
+        raise PublishError(_("{path}: WeChat's video material must be MP4").format(path=file.path))
     if size > VIDEO_MAX:
         raise PublishError(
-            f"{file.path}: is {size / MB:.1f} MB; WeChat's video material takes at most 10 MB; "
-            "render the wechat platform again (its size-capped variant)"
+            _(
+                "{path}: is {size:.1f} MB; WeChat's video material takes at most 10 MB; render the wechat platform again (its size-capped variant)"
+            ).format(path=file.path, size=size / MB)
         )
 
 
 def _crops(cover: Path) -> tuple[str, str]:
-    _, width, height = _image_format(cover)
+    _kind, width, height = _image_format(cover)
     return centre_crop(width, height, Fraction(235, 100)), centre_crop(width, height, Fraction(1))
 
 
@@ -404,7 +418,9 @@ def _check_article(episode: OutboxEpisode, article: Article) -> None:
     problems = article_problems(article.title, article.author, article.digest, article.content)
     if problems:
         raise PublishError(
-            f"{episode.folder / 'publish.json'}: {problems[0]}; fix project.toml and run `pipeline batch` again"
+            _("{file}: {problem}; fix project.toml and run `pipeline batch` again").format(
+                file=episode.folder / "publish.json", problem=problems[0]
+            )
         )
 
 

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline.errors import PublishError
+from pipeline.i18n import _
 from pipeline.publish.credentials import Credentials
 from pipeline.publish.wechat_errors import describe
 
@@ -197,7 +198,11 @@ class HttpWechatApi:
         answer = self._call("cgi-bin/freepublish/get", {}, json_body={"publish_id": publish_id})
         status = answer.get("publish_status")
         if not isinstance(status, int):
-            raise PublishError(f"WeChat's answer to cgi-bin/freepublish/get has no publish_status: {answer}")
+            raise PublishError(
+                _("WeChat's answer to cgi-bin/freepublish/get has no publish_status: {answer}").format(
+                    answer=answer
+                )
+            )
         items = (answer.get("article_detail") or {}).get("item") or []
         url = next((str(i.get("article_url", "")) for i in items if isinstance(i, dict)), "")
         return PublishState(status, url, tuple(int(i) for i in answer.get("fail_idx") or ()))
@@ -269,13 +274,15 @@ class HttpWechatApi:
                         raise self._maybe_done(endpoint, problem) from None
                     continue
                 raise PublishError(
-                    f"{endpoint}: the WeChat API answered HTTP {exc.code}; check {self.base_url} "
-                    "(PIPELINE_WECHAT_API) and try again"
+                    _(
+                        "{endpoint}: the WeChat API answered HTTP {code}; check {base_url} (PIPELINE_WECHAT_API) and try again"
+                    ).format(endpoint=endpoint, code=exc.code, base_url=self.base_url)
                 ) from None
             except (http.client.InvalidURL, ValueError):  # a bad port, a space: the address is unusable
                 raise PublishError(
-                    f"{endpoint}: {self.base_url} is not a usable address for the WeChat API; "
-                    "check PIPELINE_WECHAT_API (or unset it)"
+                    _(
+                        "{endpoint}: {base_url} is not a usable address for the WeChat API; check PIPELINE_WECHAT_API (or unset it)"
+                    ).format(endpoint=endpoint, base_url=self.base_url)
                 ) from None
             except (OSError, http.client.HTTPException) as exc:
                 # URLError, timeouts, resets, TLS failures; a truncated or garbled answer
@@ -292,15 +299,16 @@ class HttpWechatApi:
                 raise WechatApiError(code, self.scrub(str(answer.get("errmsg", ""))), endpoint)
             return answer
         raise PublishError(
-            f"{endpoint}: could not reach the WeChat API at {self.base_url} after {self.retries + 1} tries "
-            f"({problem}); check the network (and PIPELINE_WECHAT_API) and run again: what was done is recorded"
+            _(
+                "{endpoint}: could not reach the WeChat API at {base_url} after {tries} tries ({problem}); check the network (and PIPELINE_WECHAT_API) and run again: what was done is recorded"
+            ).format(endpoint=endpoint, base_url=self.base_url, tries=self.retries + 1, problem=problem)
         )
 
     def _maybe_done(self, endpoint: str, problem: str) -> PublishError:
         return PublishError(
-            f"{endpoint}: the connection to {self.base_url} broke before WeChat answered "
-            f"({problem}), so WeChat may have done it; look in 公众平台 (草稿箱 / 发表记录) before "
-            "running again, and delete a duplicate there if the rerun makes one"
+            _(
+                "{endpoint}: the connection to {base_url} broke before WeChat answered ({problem}), so WeChat may have done it; look in 公众平台 (草稿箱 / 发表记录) before running again, and delete a duplicate there if the rerun makes one"
+            ).format(endpoint=endpoint, base_url=self.base_url, problem=problem)
         )
 
     def scrub(self, text: str) -> str:
@@ -315,7 +323,9 @@ class HttpWechatApi:
         value = answer.get(key)
         if not isinstance(value, str | int) or value == "":
             raise PublishError(
-                f"{endpoint}: WeChat's answer has no {key}; try again, and report it if it persists"
+                _("{endpoint}: WeChat's answer has no {key}; try again, and report it if it persists").format(
+                    endpoint=endpoint, key=key
+                )
             )
         return str(value)
 
@@ -338,6 +348,8 @@ def _decode(raw: bytes, endpoint: str, base: str) -> dict[str, Any]:
         answer = None
     if not isinstance(answer, dict):
         raise PublishError(
-            f"{endpoint}: the answer from {base} is not WeChat's JSON; check PIPELINE_WECHAT_API (or a proxy)"
+            _(
+                "{endpoint}: the answer from {base} is not WeChat's JSON; check PIPELINE_WECHAT_API (or a proxy)"
+            ).format(endpoint=endpoint, base=base)
         )
     return answer
