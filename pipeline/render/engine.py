@@ -21,14 +21,13 @@ from pathlib import Path
 from pipeline.edit.compile import compile_timeline
 from pipeline.edit.timeline import Timeline
 from pipeline.errors import RenderError
-from pipeline.media.runner import run_ffmpeg
 from pipeline.project.files import atomic_outputs
 from pipeline.project.lock import exclusive
 from pipeline.project.model import Project, load_project
 from pipeline.render import checks, fingerprint, manifest
 from pipeline.render.artwork import cover_frame
-from pipeline.render.graph import loudness_key, render_args
-from pipeline.render.loudness import check_linear
+from pipeline.render.chunked import render_chunked
+from pipeline.render.chunks import DEFAULT_RULE
 from pipeline.render.measure import measure_output
 from pipeline.render.outputs import draft_preset, write_covers, write_sidecars
 from pipeline.render.platforms import PlatformPreset, load_platform
@@ -36,6 +35,7 @@ from pipeline.render.prepare import Planned, RenderJob, prepare_job
 from pipeline.render.refit import refit_capped
 
 Progress = Callable[[float, float], None]  # (seconds encoded, programme seconds)
+CHUNK_RULE = DEFAULT_RULE  # where the picture is cut into cached chunks (tests use shorter ones)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,22 +167,7 @@ def _render(job: RenderJob, stale: Sequence[Planned], progress: Progress | None)
         planned.final.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_temps(planned.final)
     with atomic_outputs([p.final for p in stale]) as temps:
-        plans = [dataclasses.replace(p.plan, path=temp) for p, temp in zip(stale, temps)]
-        args = render_args(
-            job.timeline,
-            plans,
-            facts=job.facts,
-            artwork=job.artwork,
-            loudness=job.loudness,
-            fonts_dir=job.fonts_dir,
-            programme=job.programme,
-        )
-        names = ", ".join(p.label for p in stale)
-        total = job.timeline.duration_ms / 1000
-        report = (lambda ms: progress(ms / 1000, total)) if progress else None
-        result = run_ffmpeg(args, outputs=temps, progress=report, what=f"rendering {names}")
-        targets = {loudness_key(p.plan.preset.loudness) for p in stale}
-        check_linear(result.stderr, len(targets), what=f"rendering {names}")
+        render_chunked(job, stale, temps, progress, rule=CHUNK_RULE)
     notes = []
     for planned in stale:
         capped = planned.plan.capped

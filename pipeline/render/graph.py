@@ -20,7 +20,7 @@ from pipeline.edit.timeline import Card, Overlay, Timeline
 from pipeline.errors import RenderError
 from pipeline.media.fonts import CJK_FAMILY
 from pipeline.render.audio import programme_audio
-from pipeline.render.encode import CappedSize, output_args
+from pipeline.render.encode import CappedSize, chunk_output_args, output_args, sound_output_args
 from pipeline.render.filters import FilterGraph, f, rate, text
 from pipeline.render.loudness import Normalisation, measure_filter
 from pipeline.render.platforms import Loudness, PlatformPreset
@@ -110,6 +110,48 @@ def render_args(
             title=timeline.title,
             capped=out.capped,
         )
+    return args
+
+
+def chunk_args(
+    timeline: Timeline,
+    outputs: Sequence[OutputPlan],
+    *,
+    facts: Facts,
+    artwork: Artwork,
+    fonts_dir: Path,
+    programme: tuple[int, int],
+) -> list[str]:
+    """One chunk's picture for every output in `outputs` (video only): the whole-programme graph's
+    picture side, given a chunk's timeline (`chunks.chunk_timeline`), its lower thirds' drawings
+    and each output's chunk of the burn-in subtitles as `OutputPlan.subtitles`."""
+    if not outputs:
+        raise RenderError("nothing to render: no outputs were asked for")
+    graph = FilterGraph()
+    picture = programme_picture(graph, timeline, facts, programme, artwork.cards)
+    video_pads = _picture_branches(graph, picture, timeline, outputs, artwork, programme, fonts_dir)
+    args = ["-y", *graph.args()]
+    for out in outputs:
+        args += chunk_output_args(out.preset, out.path, video_pads[out.name], capped=out.capped)
+    return args
+
+
+def sound_args(
+    timeline: Timeline,
+    outputs: Sequence[OutputPlan],
+    *,
+    facts: Facts,
+    loudness: Mapping[LoudnessKey, Normalisation],
+) -> list[str]:
+    """The whole programme's sound for every output in `outputs` (sound only, `OutputPlan.path`):
+    the mix once, then each loudness target, encoded as each output encodes it."""
+    if not outputs:
+        raise RenderError("nothing to render: no outputs were asked for")
+    graph = FilterGraph()
+    audio_pads = _sound_branches(graph, timeline, outputs, facts, loudness)
+    args = ["-y", *graph.args()]
+    for out in outputs:
+        args += sound_output_args(out.preset, out.path, audio_pads[out.name], capped=out.capped)
     return args
 
 

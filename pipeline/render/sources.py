@@ -10,6 +10,7 @@ point share one input (one demux, one decode per stream).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -35,7 +36,7 @@ def frame_at(ms: int, fps: Fraction) -> int:
     """The output frame that starts at (or nearest to) `ms`: frame counts are taken from the
     rounded start times of shots, so they add up to the programme's length exactly."""
     exact = Fraction(ms) * fps / 1000
-    return int(exact + Fraction(1, 2))
+    return math.floor(exact + Fraction(1, 2))  # floor: a chunk's lower third may start before 0
 
 
 def transition_frames(ms: int, fps: Fraction) -> int:

@@ -300,7 +300,10 @@ def overlay_graphics(
                 f("fade", t="in", st=0, d=number(fade), alpha=1),
                 f("fade", t="out", st=number(length - fade), d=number(fade), alpha=1),
             ]
-        steps.append(f"setpts=PTS+{number(Fraction(start) / fps)}/TB")
+        if start >= 0:
+            steps.append(f"setpts=PTS+{number(Fraction(start) / fps)}/TB")
+        else:  # a chunk of the programme starting in the middle of the graphic: drop what came before
+            steps += [f"setpts=PTS-{number(Fraction(-start) / fps)}/TB", f("trim", start=0)]
         graphic = graph.chain((stream(index, "v"),), steps, "gfx")
         picture = graph.chain(
             (picture, graphic), (f("overlay", x=placed.x, y=placed.y, eof_action="pass"),), "ov"
