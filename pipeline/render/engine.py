@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.edit.compile import compile_timeline
-from pipeline.edit.timeline import Timeline
+from pipeline.edit.timeline import Shot, Timeline
 from pipeline.errors import RenderError
 from pipeline.project.files import atomic_outputs
+from pipeline.project.footage import Clip, load_footage
 from pipeline.project.lock import exclusive
 from pipeline.project.model import Project, load_project
 from pipeline.render import checks, fingerprint, manifest
@@ -35,6 +36,8 @@ from pipeline.render.prepare import Planned, RenderJob, prepare_job
 from pipeline.render.refit import refit_capped
 
 Progress = Callable[[float, float], None]  # (seconds encoded, programme seconds)
+Proxies = Callable[[Project, Clip], Path]  # a clip's small picture for drafts (review.proxy.make_proxy)
+DRAFT_PLATFORM = "web"
 CHUNK_RULE = DEFAULT_RULE  # where the picture is cut into cached chunks (tests use shorter ones)
 
 
@@ -77,6 +80,10 @@ class RenderReport:
 def select_presets(
     project: Project, platforms: Sequence[str] | None, *, draft: bool
 ) -> tuple[PlatformPreset, ...]:
+    """The presets of `platforms`; none asked for: the project's, or for a draft only one (web,
+    unless the project does not publish there): a draft is for checking the edit, quickly."""
+    if not platforms and draft:
+        platforms = [DRAFT_PLATFORM if DRAFT_PLATFORM in project.platforms else project.platforms[0]]
     names = tuple(dict.fromkeys(platforms or project.platforms))
     presets = tuple(load_platform(name, project.overrides) for name in names)
     return tuple(draft_preset(p) for p in presets) if draft else presets
@@ -90,10 +97,14 @@ def render_project(
     draft: bool = False,
     progress: Progress | None = None,
     timeline: Timeline | None = None,
+    proxies: Proxies | None = None,
 ) -> RenderReport:
     """Render the episode for `platforms` (default: the project's), skipping up-to-date outputs.
 
     `draft`: fast low-resolution previews of the working subtitles under exports/draft/.
+    `proxies`: with `draft`, the picture is decoded from `proxies(project, clip)` (a small copy
+    with the clip's timing, display aspect and frame rate: the review page's) instead of the
+    camera file; the sound still comes from the footage (cheap to decode, and routed as set).
     `timeline`: render this instead of compiling the project's cut list (tests, benchmarks).
     Returns the report; outputs that miss their preset are listed in it (and in the manifest).
     """
@@ -101,7 +112,13 @@ def render_project(
         project = load_project(project)
     with exclusive(project.cache_dir / "render.lock", what="`pipeline render`", where=project.root):
         return _render_locked(
-            project, platforms, force=force, draft=draft, progress=progress, timeline=timeline
+            project,
+            platforms,
+            force=force,
+            draft=draft,
+            progress=progress,
+            timeline=timeline,
+            proxies=proxies if draft else None,
         )
 
 
@@ -113,12 +130,15 @@ def _render_locked(
     draft: bool,
     progress: Progress | None,
     timeline: Timeline | None,
+    proxies: Proxies | None = None,
 ) -> RenderReport:
     if not draft:
         check_consent(project)
     presets = select_presets(project, platforms, draft=draft)
     if timeline is None:
         timeline = compile_timeline(project, subtitles="working" if draft else "approved")
+    if proxies is not None:
+        timeline = pictures_from(project, timeline, proxies)
     job = prepare_job(project, presets, timeline, draft=draft)
     stale = [
         p for p in job.outputs if force or not fingerprint.is_up_to_date(project, p.final, p.fingerprint)
@@ -148,6 +168,23 @@ def _render_locked(
             if report.rendered and report.entry is not None and report.entry.passed:
                 fingerprint.record(project, planned.final, planned.fingerprint, sha256=report.entry.sha256)
     return RenderReport(project.root, timeline.duration_ms, tuple(reports), tuple(notes))
+
+
+def pictures_from(project: Project, timeline: Timeline, proxies: Proxies) -> Timeline:
+    """The timeline with every shot of ingested footage read from the clip's proxy."""
+    clips = {clip.clip_id: clip for clip in load_footage(project)}
+    made: dict[str, Path] = {}
+
+    def swap(shot: Shot) -> Shot:
+        span = shot.source
+        clip = clips.get(span.clip_id) if span is not None else None
+        if span is None or clip is None or span.path.resolve() != clip.path(project).resolve():
+            return shot
+        if clip.clip_id not in made:
+            made[clip.clip_id] = proxies(project, clip)
+        return dataclasses.replace(shot, source=dataclasses.replace(span, path=made[clip.clip_id]))
+
+    return dataclasses.replace(timeline, shots=tuple(swap(shot) for shot in timeline.shots))
 
 
 def check_consent(project: Project) -> None:
