@@ -5,6 +5,7 @@ where a burned subtitle and a lower third cross."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -197,3 +198,30 @@ def test_the_joined_file_shows_the_whole_renders_pictures_at_every_frame(renders
             assert drawn > 80, f"no subtitle at frame {frame}, next to the join at frame {j}"
             assert abs(drawn - expected) <= expected * 0.1, (frame, drawn, expected)
     assert (band(path, 2) > 200).sum() < 20, "nothing drawn before the first cue and the lower third"
+
+
+def test_a_draft_decodes_the_proxies_not_the_camera_files(tmp_path, clip, monkeypatch):
+    from pipeline.project.footage import load_footage
+    from pipeline.project.ingest import ingest
+    from pipeline.review.proxy import make_proxy, proxy_path
+
+    project = project_at(tmp_path / "样片")
+    ingest(project, [clip], role="interview")
+    (footage,) = load_footage(project)
+    timeline = dataclasses.replace(sentences(footage.path(project)), overlays=())
+    calls: list[list[str]] = []
+
+    def counting(args, **kwargs):
+        calls.append(list(args))
+        return run_ffmpeg(args, **kwargs)
+
+    monkeypatch.setattr(chunked, "run_ffmpeg", counting)
+    report = engine.render_project(project.root, draft=True, timeline=timeline, proxies=make_proxy)
+    assert not report.failed, report.failure_message()
+    (out,) = report.outputs  # web only, by default
+    assert (out.platform, out.variant, out.entry.width, out.entry.height) == ("web", "draft", 640, 360)
+    inputs = {c[i + 1] for c in calls if "-an" in c for i, a in enumerate(c) if a == "-i"}
+    assert str(proxy_path(project, footage.clip_id)) in inputs
+    assert str(footage.path(project)) not in inputs
+    times, audio_s = frame_times(out.path)
+    assert len(times) == 10 * FPS and abs(audio_s - 10) <= 1 / FPS

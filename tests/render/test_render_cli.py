@@ -78,3 +78,47 @@ def test_a_project_without_a_cut_list(project):
 def test_unknown_platform_is_a_usage_error(project):
     result = CliRunner().invoke(cli, ["render", str(project.root), "--platform", "tiktok"])
     assert result.exit_code == 2 and "tiktok" in result.stderr
+
+
+def test_a_draft_decodes_the_review_proxies(project, monkeypatch):
+    from pipeline.review.proxy import make_proxy
+
+    seen = {}
+
+    def render(path, platforms, **kwargs):
+        seen.update(kwargs)
+        return fake_report(project.root)
+
+    monkeypatch.setattr(engine, "render_project", render)
+    result = CliRunner().invoke(cli, ["render", str(project.root), "--draft"])
+    assert result.exit_code == 0, result.output
+    assert seen["draft"] is True and seen["proxies"] is make_proxy
+
+
+def test_watch_needs_draft(project):
+    result = CliRunner().invoke(cli, ["render", str(project.root), "--watch"])
+    assert result.exit_code == 2
+    assert "--watch re-renders drafts only; add --draft." in result.output
+
+
+def test_watch_renders_again_after_each_change_until_ctrl_c(project, monkeypatch):
+    from pipeline.render import watch
+
+    passes = []
+
+    def render(path, platforms, **kwargs):
+        passes.append(kwargs["draft"])
+        if len(passes) == 3:
+            raise KeyboardInterrupt
+        return fake_report(project.root)
+
+    def changed(self):
+        project.cut_list.write_text(f"# 第{len(passes)}版\n", "utf-8")
+
+    monkeypatch.setattr(engine, "render_project", render)
+    monkeypatch.setattr(watch.Watcher, "wait_for_change", changed)
+    result = CliRunner().invoke(cli, ["render", str(project.root), "--draft", "--watch"])
+    assert result.exit_code == 0, result.output
+    assert passes == [True, True, True]
+    assert result.stdout.count("Draft rendered in ") == 2
+    assert "exports/web/x.mp4" in result.stdout and result.stdout.rstrip().endswith("Stopped watching.")
