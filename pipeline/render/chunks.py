@@ -1,7 +1,7 @@
 """Chunks: the programme picture cut into pieces that are encoded, cached and joined on their own.
 
 An editor changes one sentence and renders again; only the picture around that sentence changed.
-The render therefore splits the programme picture at cut points into chunks of ~15 s, encodes each
+The render therefore splits the programme picture at cut points into chunks of ~10 s, encodes each
 chunk (for every output, in one ffmpeg run, with the same graph as a whole-programme render) into
 `.cache/chunks/`, named by a fingerprint of exactly what the chunk shows, and joins the chunks of
 an output without re-encoding (the concat demuxer). The sound is one whole-programme pass (the mix,
@@ -19,8 +19,10 @@ Where the chunks are cut (pure, `plan_chunks`):
 - at least `min_ms` apart (each chunk costs an ffmpeg start, input seeks and a keyframe: very short
   chunks waste time) and at most about `max_ms` (a changed sentence re-encodes its whole chunk).
 
-~15 s: a 4-minute episode makes ~16 chunks, a one-sentence change re-encodes one or two of them
-(5-12 % of the programme), and a full render pays ~16 process starts and seeks, a few per cent.
+~10 s: a 4-minute episode makes ~20 chunks, a one-sentence change re-encodes one or two of them
+(4-10 % of the programme: the editor's loop target is 15 % of a full render, and the sound pass,
+the loudness measurement and the checks of the whole file come on top), and a full render pays
+~20 process starts, input seeks and encoder warm-ups: a few per cent (measured in bench/render.py).
 """
 
 from __future__ import annotations
@@ -38,9 +40,9 @@ from pipeline.render.sources import frame_at
 
 @dataclass(frozen=True, slots=True)
 class ChunkRule:
-    target_ms: int = 15_000  # the average chunk length aimed at
-    min_ms: int = 5_000  # no boundary closer than this to the previous one
-    max_ms: int = 30_000  # a boundary is forced at the first cut point after this
+    target_ms: int = 10_000  # the average chunk length aimed at
+    min_ms: int = 4_000  # no boundary closer than this to the previous one
+    max_ms: int = 20_000  # a boundary is forced at the first cut point after this
 
 
 DEFAULT_RULE = ChunkRule()
