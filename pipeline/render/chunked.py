@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
+from pipeline.i18n import _
 from pipeline.media.runner import run_ffmpeg
 from pipeline.project.digest import content_key
 from pipeline.project.files import atomic_outputs, atomic_write_text
@@ -92,7 +93,7 @@ def render_chunked(
         run_ffmpeg(
             join_args(listing, sounds[planned.plan.name], planned.plan.preset, target, title=timeline.title),
             outputs=[target],
-            what=f"joining the chunks of {planned.label}",
+            what=_("joining the chunks of {output}").format(output=planned.label),
         )
         listing.unlink(missing_ok=True)
     _prune(store)
@@ -153,14 +154,14 @@ def _encode_chunk(
     total: float,
     count: int,
 ) -> None:
-    with atomic_outputs([target for _, target in missing]) as temps:
+    with atomic_outputs([target for _plan, target in missing]) as temps:
         plans = [dataclasses.replace(plan, path=temp) for (plan, _), temp in zip(missing, temps)]
         report = (lambda ms: progress(done + ms / 1000, total)) if progress else None
         run_ffmpeg(
             _chunk_arguments(job, chunk, plans),
             outputs=temps,
             progress=report,
-            what=f"encoding chunk {chunk.index + 1} of {count}",
+            what=_("encoding chunk {number} of {count}").format(number=chunk.index + 1, count=count),
         )
 
 
@@ -190,15 +191,15 @@ def _sounds(job: RenderJob, stale: Sequence[Planned], store: Path) -> dict[str, 
         else:
             missing.append((plan, target))
     if missing:
-        with atomic_outputs([target for _, target in missing]) as temps:
+        with atomic_outputs([target for _plan, target in missing]) as temps:
             plans = [dataclasses.replace(plan, path=temp) for (plan, _), temp in zip(missing, temps)]
             result = run_ffmpeg(
                 sound_args(timeline, plans, facts=job.facts, loudness=job.loudness),
                 outputs=temps,
-                what="mixing the programme sound",
+                what=_("mixing the programme sound"),
             )
             levels = {loudness_key(plan.preset.loudness) for plan, _ in missing}
-            check_linear(result.stderr, len(levels), what="mixing the programme sound")
+            check_linear(result.stderr, len(levels), what=_("mixing the programme sound"))
     return found
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from pipeline.edit.compile import compile_timeline
 from pipeline.edit.timeline import Shot, Timeline
 from pipeline.errors import RenderError
+from pipeline.i18n import _
 from pipeline.project.files import atomic_outputs
 from pipeline.project.footage import Clip, load_footage
 from pipeline.project.lock import exclusive
@@ -110,7 +111,7 @@ def render_project(
     """
     if not isinstance(project, Project):
         project = load_project(project)
-    with exclusive(project.cache_dir / "render.lock", what="`pipeline render`", where=project.root):
+    with exclusive(project.cache_dir / "render.lock", what=_("`pipeline render`"), where=project.root):
         return _render_locked(
             project,
             platforms,
@@ -191,10 +192,12 @@ def check_consent(project: Project) -> None:
     """Publishable files only when everyone in [[people]] has consent recorded; drafts are marked 样片."""
     missing = project.missing_consent
     if missing:
-        names = ", ".join(missing)
+        names = _(", ").join(missing)
         raise RenderError(
-            f"{project.file}: no consent recorded for {names} ([[people]]); record each signed form with "
-            f"`pipeline consent {project.root} NAME --form FILE`, or render a marked preview with --draft"
+            _(
+                "{file}: no consent recorded for {names} ([[people]]); record each signed form with "
+                "`pipeline consent {project} NAME --form FILE`, or render a marked preview with --draft"
+            ).format(file=project.file, names=names, project=project.root)
         )
 
 

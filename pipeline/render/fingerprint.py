@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import PipelineError
+from pipeline.i18n import _
 from pipeline.media.ffmpeg_bin import ffmpeg_version
 from pipeline.media.fonts import find_cjk_font
 from pipeline.project.digest import sha256_file
@@ -75,7 +76,7 @@ def file_stamp(path: Path, *, root: Path | None = None, hash_content: bool = Fal
         stat = path.stat()
     except FileNotFoundError:
         raise PipelineError(
-            f"{path}: input file not found; restore it or re-ingest it, then render again"
+            _("{path}: input file not found; restore it or re-ingest it, then render again").format(path=path)
         ) from None
     shown = path.as_posix()
     if root is not None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pipeline.edit.timeline import Card, Overlay, Timeline
 from pipeline.errors import RenderError
+from pipeline.i18n import _
 from pipeline.media.fonts import CJK_FAMILY
 from pipeline.render.audio import programme_audio
 from pipeline.render.encode import CappedSize, chunk_output_args, output_args, sound_output_args
@@ -93,7 +94,7 @@ def render_args(
     made the same way whichever others share its run).
     """
     if not outputs:
-        raise RenderError("nothing to render: no outputs were asked for")
+        raise RenderError(_("nothing to render: no outputs were asked for"))
     graph = FilterGraph()
     size = programme or programme_size([o.preset for o in outputs])
     picture = programme_picture(graph, timeline, facts, size, artwork.cards)
@@ -126,7 +127,7 @@ def chunk_args(
     picture side, given a chunk's timeline (`chunks.chunk_timeline`), its lower thirds' drawings
     and each output's chunk of the burn-in subtitles as `OutputPlan.subtitles`."""
     if not outputs:
-        raise RenderError("nothing to render: no outputs were asked for")
+        raise RenderError(_("nothing to render: no outputs were asked for"))
     graph = FilterGraph()
     picture = programme_picture(graph, timeline, facts, programme, artwork.cards)
     video_pads = _picture_branches(graph, picture, timeline, outputs, artwork, programme, fonts_dir)
@@ -146,7 +147,7 @@ def sound_args(
     """The whole programme's sound for every output in `outputs` (sound only, `OutputPlan.path`):
     the mix once, then each loudness target, encoded as each output encodes it."""
     if not outputs:
-        raise RenderError("nothing to render: no outputs were asked for")
+        raise RenderError(_("nothing to render: no outputs were asked for"))
     graph = FilterGraph()
     audio_pads = _sound_branches(graph, timeline, outputs, facts, loudness)
     args = ["-y", *graph.args()]
@@ -174,7 +175,9 @@ def _picture_branches(
             placed = artwork.lower_thirds.get((overlay, shape.width, shape.height))
             if placed is None:
                 raise RenderError(
-                    f"no drawn {overlay.kind} for {shape.width}x{shape.height}; this is a bug in the render stage"
+                    _("no drawn {kind} for {width}x{height}; this is a bug in the render stage").format(
+                        kind=overlay.kind, width=shape.width, height=shape.height
+                    )
                 )
             overlays.append((overlay, placed))
         framed = overlay_graphics(graph, framed, overlays, timeline.fps)
@@ -230,7 +233,9 @@ def _sound_branches(
         plan = loudness.get(key)
         if plan is None:
             raise RenderError(
-                f"no loudness measurement for the {key[0]} LUFS target; this is a bug in the render stage"
+                _(
+                    "no loudness measurement for the {lufs} LUFS target; this is a bug in the render stage"
+                ).format(lufs=key[0])
             )
         level = graph.chain((pad,), plan.filters(), "level")
         users = [o for o in outputs if loudness_key(o.preset.loudness) == key]
