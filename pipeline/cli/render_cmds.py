@@ -8,7 +8,7 @@ from typing import Literal
 import click
 
 from pipeline.cli.options import ProgressAdapter, draft_option, platforms_option, project_dir
-from pipeline.i18n import N_, _, ngettext
+from pipeline.i18n import N_, _
 
 
 def _figure(value: float | None, pattern: str) -> str:
@@ -42,9 +42,7 @@ def _print_table(report) -> None:
         elif e.passed:
             checked = _("ok")
         else:
-            checked = ngettext("{count} problem", "{count} problems", len(e.problems)).format(
-                count=len(e.problems)
-            )
+            checked = _("{count} problem(s)").format(count=len(e.problems))
         try:
             shown = out.path.relative_to(report.project).as_posix()
         except ValueError:
