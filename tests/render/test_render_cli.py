@@ -122,3 +122,32 @@ def test_watch_renders_again_after_each_change_until_ctrl_c(project, monkeypatch
     assert passes == [True, True, True]
     assert result.stdout.count("Draft rendered in ") == 2
     assert "exports/web/x.mp4" in result.stdout and result.stdout.rstrip().endswith("Stopped watching.")
+
+
+def test_the_demo_shows_a_re_render_after_unticking_one_sentence(tmp_path):
+    import click
+
+    from pipeline.cli.demo_cmds import _rerender_after_change
+
+    cut = tmp_path / "cut.md"
+    text = "# cut\n" + "".join(f"- [x] int-001 00:0{i}.00-00:0{i}.90 第{i}句\n" for i in range(5))
+    cut.write_text(text, "utf-8")
+    seen = []
+
+    @click.command()
+    @click.option("--platform", "platforms", multiple=True)
+    @click.argument("project_dir")
+    def render(project_dir, platforms):
+        seen.append((platforms, cut.read_text("utf-8").count("- [ ] ")))
+
+    @click.command()
+    @click.pass_context
+    def demo(ctx):
+        _rerender_after_change(ctx, render, tmp_path)
+
+    result = CliRunner().invoke(demo, [])
+    assert result.exit_code == 0, result.output
+    assert seen == [(("web",), 1), (("web",), 0)]  # one sentence left out, then ticked again
+    assert cut.read_text("utf-8") == text
+    assert "unticks one sentence: int-001 00:02.00-00:02.90 第2句" in result.output
+    assert result.output.count("Web rendered again in ") == 2
