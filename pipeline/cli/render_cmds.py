@@ -143,7 +143,13 @@ def _watch(project_dir: Path, platforms: tuple[str, ...], *, force: bool, proxie
         click.echo(_("Error: {message}").format(message=exc), err=True)
         click.echo(_("Still watching: the draft is rendered again at the next change."), err=True)
 
-    watcher = Watcher(lambda: watched_files(load_project(project.root)))
+    def files() -> list[Path]:
+        try:  # the subtitle folder may move with project.toml; a half-saved project.toml keeps the old list
+            return watched_files(load_project(project.root))
+        except PipelineError:
+            return watched_files(project)
+
+    watcher = Watcher(files)
     try:
         watch(render, watcher, on_pass=on_pass, on_error=on_error)
     except KeyboardInterrupt:
