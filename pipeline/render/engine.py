@@ -29,7 +29,7 @@ from pipeline.project.model import Project, load_project
 from pipeline.render import checks, fingerprint, manifest
 from pipeline.render.artwork import cover_frame
 from pipeline.render.chunked import render_chunked
-from pipeline.render.chunks import DEFAULT_RULE
+from pipeline.render.chunks import DEFAULT_RULE, ChunkRule
 from pipeline.render.measure import measure_output
 from pipeline.render.outputs import draft_preset, write_covers, write_sidecars
 from pipeline.render.platforms import PlatformPreset, load_platform
@@ -40,6 +40,9 @@ Progress = Callable[[float, float], None]  # (seconds encoded, programme seconds
 Proxies = Callable[[Project, Clip], Path]  # a clip's small picture for drafts (review.proxy.make_proxy)
 DRAFT_PLATFORM = "web"
 CHUNK_RULE = DEFAULT_RULE  # where the picture is cut into cached chunks (tests use shorter ones)
+# drafts encode 360p at x264 superfast, so a chunk's cost is mostly its ffmpeg start, input seeks
+# and font loading: longer chunks (a re-render after an edit still encodes seconds of 360p)
+DRAFT_CHUNK_RULE = ChunkRule(target_ms=30_000, min_ms=10_000, max_ms=60_000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +210,8 @@ def _render(job: RenderJob, stale: Sequence[Planned], progress: Progress | None)
         planned.final.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_temps(planned.final)
     with atomic_outputs([p.final for p in stale]) as temps:
-        render_chunked(job, stale, temps, progress, rule=CHUNK_RULE)
+        rule = DRAFT_CHUNK_RULE if any(p.variant == "draft" for p in stale) else CHUNK_RULE
+        render_chunked(job, stale, temps, progress, rule=rule)
     notes = []
     for planned in stale:
         capped = planned.plan.capped

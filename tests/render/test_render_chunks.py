@@ -143,3 +143,12 @@ def test_golden_chunk_sound_and_join_arguments():
             title="驻村路上",
         ),
     )
+
+
+def test_drafts_are_cut_in_longer_chunks():
+    from pipeline.render.engine import DRAFT_CHUNK_RULE
+
+    timeline = sentences(80)
+    drafts = plan_chunks(timeline, DRAFT_CHUNK_RULE)
+    assert len(drafts) * 2 <= len(plan_chunks(timeline))
+    assert all(10 <= c.frames / 25 <= 63 for c in drafts)
