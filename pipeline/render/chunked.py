@@ -60,8 +60,10 @@ def render_chunked(
     progress: Progress | None = None,
     *,
     rule: ChunkRule = DEFAULT_RULE,
+    force: bool = False,
 ) -> ChunkRun:
-    """Write each of `stale`'s files to the matching path in `targets` (temporary names)."""
+    """Write each of `stale`'s files to the matching path in `targets` (temporary names).
+    `force`: encode every chunk and the sound again, cached or not (`render --force`)."""
     timeline = job.timeline
     store = job.project.cache_dir / "chunks"
     store.mkdir(parents=True, exist_ok=True)
@@ -75,7 +77,7 @@ def render_chunked(
             plan = _chunk_plan(job, planned.plan, chunk)
             target = store / f"{_chunk_key(job, chunk, plan)}.mp4"
             pieces[plan.name].append((str(target), chunk.frames))
-            if target.exists():
+            if target.exists() and not force:
                 _touch(target)
             else:
                 missing.append((plan, target))
@@ -86,7 +88,7 @@ def render_chunked(
     for chunk, missing in todo:
         _encode_chunk(job, chunk, missing, progress, float(done), float(total), len(chunks))
         done += Fraction(chunk.frames) / timeline.fps
-    sounds = _sounds(job, stale, store)
+    sounds = _sounds(job, stale, store, force=force)
     for planned, target in zip(stale, targets):
         listing = store / f"join-{planned.plan.name}.ffconcat"
         atomic_write_text(listing, concat_list(pieces[planned.plan.name], timeline.fps))
@@ -165,7 +167,7 @@ def _encode_chunk(
         )
 
 
-def _sounds(job: RenderJob, stale: Sequence[Planned], store: Path) -> dict[str, Path]:
+def _sounds(job: RenderJob, stale: Sequence[Planned], store: Path, *, force: bool = False) -> dict[str, Path]:
     """Each output's whole-programme sound (cached by what it is)."""
     timeline = job.timeline
     paths = {piece.source.path for piece in timeline.audio}
@@ -186,7 +188,7 @@ def _sounds(job: RenderJob, stale: Sequence[Planned], store: Path) -> dict[str, 
         )[:32]
         target = store / f"sound-{key}.m4a"
         found[plan.name] = target
-        if target.exists():
+        if target.exists() and not force:
             _touch(target)
         else:
             missing.append((plan, target))

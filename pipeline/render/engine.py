@@ -149,7 +149,7 @@ def _render_locked(
     ]
     notes = list(job.notes)
     if stale:
-        notes += _render(job, stale, progress)
+        notes += _render(job, stale, progress, force=force)
     sidecars, covers = _deliverables(job)
     reports = []
     entries: list[manifest.ManifestEntry] = []
@@ -204,14 +204,16 @@ def check_consent(project: Project) -> None:
         )
 
 
-def _render(job: RenderJob, stale: Sequence[Planned], progress: Progress | None) -> list[str]:
+def _render(
+    job: RenderJob, stale: Sequence[Planned], progress: Progress | None, *, force: bool = False
+) -> list[str]:
     """One ffmpeg run for every stale output, into temporary files renamed when all succeeded."""
     for planned in stale:
         planned.final.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_temps(planned.final)
     with atomic_outputs([p.final for p in stale]) as temps:
         rule = DRAFT_CHUNK_RULE if any(p.variant == "draft" for p in stale) else CHUNK_RULE
-        render_chunked(job, stale, temps, progress, rule=rule)
+        render_chunked(job, stale, temps, progress, rule=rule, force=force)
     notes = []
     for planned in stale:
         capped = planned.plan.capped

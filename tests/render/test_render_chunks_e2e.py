@@ -87,7 +87,9 @@ def project_at(root: Path):
     )
 
 
-def render(project, timeline: Timeline, rule: ChunkRule, monkeypatch) -> tuple[Path, list[list[str]]]:
+def render(
+    project, timeline: Timeline, rule: ChunkRule, monkeypatch, *, force: bool = False
+) -> tuple[Path, list[list[str]]]:
     calls: list[list[str]] = []
     real = run_ffmpeg
 
@@ -97,7 +99,7 @@ def render(project, timeline: Timeline, rule: ChunkRule, monkeypatch) -> tuple[P
 
     monkeypatch.setattr(chunked, "run_ffmpeg", counting)
     monkeypatch.setattr(engine, "CHUNK_RULE", rule)
-    report = engine.render_project(project.root, ("web",), timeline=timeline)
+    report = engine.render_project(project.root, ("web",), timeline=timeline, force=force)
     assert not report.failed, report.failure_message()
     return report.outputs[0].path, calls
 
@@ -134,9 +136,9 @@ def band(path: Path, at_frame: int) -> np.ndarray:
     raise AssertionError(f"no frame {at_frame} in {path}")
 
 
-def keep(path: Path) -> Path:
+def keep(path: Path, name: str) -> Path:
     """A copy of a render, before the next one replaces it."""
-    copy = path.with_name(f"kept-{path.parent.parent.parent.name}.mp4")
+    copy = path.with_name(f"kept-{name}.mp4")
     copy.write_bytes(path.read_bytes())
     return copy
 
@@ -149,9 +151,11 @@ def renders(tmp_path_factory, clip):
         chunked_project, whole_project = project_at(base / "分块"), project_at(base / "整体")
         first, first_calls = render(chunked_project, sentences(clip), RULE, monkeypatch)
         whole, _ = render(whole_project, sentences(clip), WHOLE, monkeypatch)
-        first, whole = keep(first), keep(whole)
+        first, whole = keep(first, "first"), keep(whole, "whole")
         changed, changed_calls = render(chunked_project, sentences(clip, skip=(5,)), RULE, monkeypatch)
         whole_changed, _ = render(whole_project, sentences(clip, skip=(5,)), WHOLE, monkeypatch)
+        changed = keep(changed, "changed")
+        _, forced_calls = render(chunked_project, sentences(clip, skip=(5,)), RULE, monkeypatch, force=True)
     finally:
         monkeypatch.undo()
     return {
@@ -159,6 +163,7 @@ def renders(tmp_path_factory, clip):
         "whole": whole,
         "changed": (changed, changed_calls),
         "whole_changed": whole_changed,
+        "forced": forced_calls,
     }
 
 
@@ -168,6 +173,7 @@ def test_a_one_sentence_change_re_encodes_only_the_chunks_it_touches(renders, cl
     before, after = plan_chunks(sentences(clip), RULE), plan_chunks(sentences(clip, skip=(5,)), RULE)
     assert len(before) >= 3 and chunk_runs(first_calls) == len(before)
     assert 1 <= chunk_runs(changed_calls) <= 2 < len(after)
+    assert chunk_runs(renders["forced"]) == len(after), "--force encodes every chunk again"
 
 
 @pytest.mark.parametrize("which", ["first", "changed"])
