@@ -1,7 +1,9 @@
 """`pipeline render`: a project's episode to every platform's files, checked, incrementally.
 
     project ─▶ Timeline ─▶ graphics, burn-in ASS, loudness pass 1 (all cached in .cache/)
-            ─▶ per output: arguments + fingerprint ─▶ stale outputs rendered by ONE ffmpeg run
+            ─▶ per output: arguments + fingerprint ─▶ stale outputs rendered chunk by chunk
+               (`chunked`: each picture chunk for every stale output in one ffmpeg run, cached in
+               .cache/chunks/; one whole-programme sound run; chunks joined without re-encoding)
             ─▶ renamed into exports/ ─▶ sidecars, covers ─▶ measured, checked, manifest, record
 
 An output whose fingerprint (its own render arguments, the identity of every input file, the tool
