@@ -60,6 +60,8 @@ def demo_cmd(ctx: click.Context, directory: Path | None) -> None:
             continue
         _heading(number, total, heading)
         ctx.invoke(command, project_dir=root, **_known(command, params))
+        if path == ("render",):
+            _rerender_after_change(ctx, command, root)
     site = _publish(ctx, group, root, total)
     click.echo(
         "\n"
@@ -73,6 +75,37 @@ def demo_cmd(ctx: click.Context, directory: Path | None) -> None:
                 site=site, page=site / "index.html"
             )
         )
+
+
+def _rerender_after_change(ctx: click.Context, render: click.Command, root: Path) -> None:
+    """The editor's loop: untick one sentence in the middle of cut.md and render web again; only
+    the picture chunks around it are encoded again (issue 17)."""
+    import time
+
+    cut = root / "cut.md"
+    lines = cut.read_text("utf-8").split("\n")
+    ticked = [i for i, line in enumerate(lines) if line.lstrip().startswith("- [x] ")]
+    if len(ticked) < 3:
+        return
+    middle = ticked[len(ticked) // 2]
+    lines[middle] = lines[middle].replace("- [x] ", "- [ ] ", 1)
+    cut.write_text("\n".join(lines), "utf-8")
+    click.echo(
+        "\n" + _("  The editor unticks one sentence: {sentence}").format(sentence=lines[middle].strip()[6:])
+    )
+    started = time.monotonic()
+    ctx.invoke(render, project_dir=root, platforms=("web",))
+    click.echo(
+        _("  Web rendered again in {seconds:.1f} s (only the changed chunks encoded).").format(
+            seconds=time.monotonic() - started
+        )
+    )
+    lines[middle] = lines[middle].replace("- [ ] ", "- [x] ", 1)
+    cut.write_text("\n".join(lines), "utf-8")
+    click.echo("\n" + _("  ...and ticks it again (every chunk is in the cache):"))
+    started = time.monotonic()
+    ctx.invoke(render, project_dir=root, platforms=("web",))
+    click.echo(_("  Web rendered again in {seconds:.1f} s.").format(seconds=time.monotonic() - started))
 
 
 def _publish(ctx: click.Context, group: click.Group, root: Path, total: int) -> Path | None:

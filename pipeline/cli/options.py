@@ -24,6 +24,9 @@ PLATFORMS_HELP = {
     "the project's platforms": N_(
         "Render only this platform (repeat for several) [default: the project's platforms]."
     ),
+    "the project's platforms; with --draft, web": N_(
+        "Render only this platform (repeat for several) [default: the project's platforms; with --draft, web]."
+    ),
 }
 
 

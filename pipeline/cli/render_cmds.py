@@ -8,6 +8,7 @@ from typing import Literal
 import click
 
 from pipeline.cli.options import ProgressAdapter, draft_option, platforms_option, project_dir
+from pipeline.i18n import N_, _
 
 
 def _figure(value: float | None, pattern: str) -> str:
@@ -18,23 +19,30 @@ def _print_table(report) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"Outputs ({report.duration_ms / 1000:.1f} s programme)", title_justify="left")
+    title = _("Outputs ({seconds} s programme)").format(seconds=f"{report.duration_ms / 1000:.1f}")
+    table = Table(title=title, title_justify="left")
     columns: tuple[tuple[str, Literal["left", "right"]], ...] = (
-        ("platform", "left"),
-        ("file", "left"),
+        (_("platform"), "left"),
+        (_("file"), "left"),
         ("", "left"),
-        ("picture", "right"),
-        ("length", "right"),
-        ("size", "right"),
-        ("loudness", "right"),
-        ("true peak", "right"),
-        ("checks", "left"),
+        (_("picture"), "right"),
+        (_("length"), "right"),
+        (_("size"), "right"),
+        (_("loudness"), "right"),
+        (_("true peak"), "right"),
+        (_("checks"), "left"),
     )
     for column, justify in columns:
         table.add_column(column, justify=justify)
     for out in report.outputs:
         e = out.entry
         platform = out.platform if out.variant == "main" else f"{out.platform} ({out.variant})"
+        if e is None:
+            checked = _("not measured")
+        elif e.passed:
+            checked = _("ok")
+        else:
+            checked = _("{count} problem(s)").format(count=len(e.problems))
         try:
             shown = out.path.relative_to(report.project).as_posix()
         except ValueError:
@@ -42,13 +50,13 @@ def _print_table(report) -> None:
         table.add_row(
             platform,
             shown,
-            "rendered" if out.rendered else "up to date",
+            _("rendered") if out.rendered else _("up to date"),
             f"{e.width}x{e.height}" if e and e.width else "-",
             _figure(e.duration_s if e else None, "{:.2f} s"),
             _figure(e.size_bytes / 1e6 if e else None, "{:.1f} MB"),
             _figure(e.loudness_lufs if e else None, "{:.1f} LUFS"),
             _figure(e.true_peak_dbtp if e else None, "{:.1f} dBTP"),
-            "not measured" if e is None else ("ok" if e.passed else f"{len(e.problems)} problem(s)"),
+            checked,
         )
     console = Console()
     if not console.is_terminal:  # a log file or a pipe: no wrapping at 80 columns
@@ -56,29 +64,103 @@ def _print_table(report) -> None:
     console.print(table)
 
 
-@click.command("render")
-@project_dir
-@platforms_option(default="the project's platforms")
-@click.option("--force", is_flag=True, help="Render even the outputs that are up to date.")
-@draft_option(
-    help="Fast low-resolution previews with the working (unapproved) subtitles, under exports/draft/."
+@click.command(
+    "render",
+    help=N_(
+        "Render the episode for each platform; skip outputs that are up to date.\n\n"
+        "The picture is encoded in chunks kept in .cache/chunks/, so after a change only the chunks "
+        "it touches are encoded again; each output is measured and checked against its platform "
+        "preset, listed in exports/manifest.json, and the command fails when one misses its preset."
+    ),
+    short_help=N_("Render the episode for each platform."),
 )
-def render_cmd(project_dir: Path, platforms: tuple[str, ...], force: bool, draft: bool) -> None:
-    """Render the episode for each platform; skip outputs that are up to date.
-
-    One ffmpeg run makes every stale output; each is measured and checked against its platform
-    preset, listed in exports/manifest.json, and the command fails when one misses its preset.
-    """
+@project_dir
+@platforms_option(default="the project's platforms; with --draft, web")
+@click.option("--force", is_flag=True, help=N_("Render even the outputs that are up to date."))
+@draft_option(
+    help=N_(
+        "Fast low-resolution previews with the working (unapproved) subtitles, under exports/draft/, "
+        "decoded from the review page's small proxies of the footage."
+    )
+)
+@click.option(
+    "--watch",
+    is_flag=True,
+    help=N_(
+        "With --draft: render the draft again whenever cut.md, project.toml or the subtitles change; "
+        "Ctrl-C stops."
+    ),
+)
+def render_cmd(project_dir: Path, platforms: tuple[str, ...], force: bool, draft: bool, watch: bool) -> None:
     from pipeline.errors import RenderError
     from pipeline.render.engine import render_project
 
-    with ProgressAdapter("Rendering") as bar:
-        report = render_project(project_dir, platforms or None, force=force, draft=draft, progress=bar)
+    if watch and not draft:
+        raise click.UsageError(_("--watch re-renders drafts only; add --draft."))
+    proxies = None
+    if draft:
+        from pipeline.review.proxy import make_proxy
+
+        proxies = make_proxy
+    if watch:
+        _watch(project_dir, platforms, force=force, proxies=proxies)
+        return
+    with ProgressAdapter(_("Rendering")) as bar:
+        report = render_project(
+            project_dir, platforms or None, force=force, draft=draft, progress=bar, proxies=proxies
+        )
     _print_table(report)
     for note in report.notes:
-        click.echo(f"Note: {note}", err=True)
+        click.echo(_("Note: {note}").format(note=note), err=True)
     if report.failed:
         raise RenderError(report.failure_message())
+
+
+def _watch(project_dir: Path, platforms: tuple[str, ...], *, force: bool, proxies) -> None:
+    """Draft, then draft again after every change, until Ctrl-C."""
+    from pipeline.errors import PipelineError
+    from pipeline.project.model import load_project
+    from pipeline.render.engine import render_project
+    from pipeline.render.watch import Watcher, watch, watched_files
+
+    project = load_project(project_dir)
+    drafts: list[Path] = []
+
+    def render() -> None:
+        report = render_project(project.root, platforms or None, force=force, draft=True, proxies=proxies)
+        drafts[:] = [o.path for o in report.outputs]
+        for note in report.notes:
+            click.echo(_("Note: {note}").format(note=note), err=True)
+        if report.failed:
+            click.echo(_("Error: {message}").format(message=report.failure_message()), err=True)
+
+    def on_pass(seconds: float) -> None:
+        shown = ", ".join(_shown(project.root, p) for p in drafts)
+        click.echo(_("Draft rendered in {seconds} s: {files}").format(seconds=f"{seconds:.1f}", files=shown))
+        click.echo(_("Watching cut.md, project.toml and the subtitles; Ctrl-C stops."))
+
+    def on_error(exc: PipelineError) -> None:
+        click.echo(_("Error: {message}").format(message=exc), err=True)
+        click.echo(_("Still watching: the draft is rendered again at the next change."), err=True)
+
+    def files() -> list[Path]:
+        try:  # the subtitle folder may move with project.toml; a half-saved project.toml keeps the old list
+            return watched_files(load_project(project.root))
+        except PipelineError:
+            return watched_files(project)
+
+    watcher = Watcher(files)
+    try:
+        watch(render, watcher, on_pass=on_pass, on_error=on_error)
+    except KeyboardInterrupt:
+        click.echo(_("Stopped watching."))
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def register(cli: click.Group) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pipeline.edit.timeline import Card, Overlay, Timeline
+from pipeline.i18n import _
 from pipeline.media.probe import MediaFacts
 from pipeline.media.runner import run_ffmpeg
 from pipeline.project.digest import content_key
@@ -60,7 +61,7 @@ def cover_frame(
             run_ffmpeg(
                 cover_frame_args(span.path, at_ms, temp, filters=still),
                 outputs=[temp],
-                what=f"taking a cover frame from {span.clip_id}",
+                what=_("taking a cover frame from {clip}").format(clip=span.clip_id),
             )
     return path, key
 

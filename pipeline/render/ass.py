@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline.edit.timeline import Style
 from pipeline.errors import RenderError
+from pipeline.i18n import _
 from pipeline.media.fonts import find_cjk_font
 from pipeline.render.platforms import SubtitleLayout
 from pipeline.subtitles.cue import Cue
@@ -82,7 +83,9 @@ def ass_colour(colour: str, alpha: int = 0) -> str:
     """#RRGGBB as ASS &HAABBGGRR."""
     value = colour.strip().lstrip("#")
     if len(value) != 6 or any(c not in "0123456789abcdefABCDEF" for c in value):
-        raise RenderError(f"colour {colour!r} is not #RRGGBB; fix the template's style colours")
+        raise RenderError(
+            _("colour {colour} is not #RRGGBB; fix the template's style colours").format(colour=repr(colour))
+        )
     return f"&H{alpha:02X}{value[4:6]}{value[2:4]}{value[0:2]}".upper()
 
 

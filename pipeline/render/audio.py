@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline.edit.timeline import AudioPiece, MusicBed, Timeline
 from pipeline.errors import RenderError
+from pipeline.i18n import _
 from pipeline.media.channels import pan_filter
 from pipeline.render.filters import FilterGraph, InputSpec, f, number, seconds, stream
 from pipeline.render.sources import Facts, facts_for, needed_lengths, span_input
@@ -110,8 +111,10 @@ def _piece(
     streams = clip.audio_streams or (clip.audio,)
     if number_ > len(streams) or channel > streams[number_ - 1].channels:
         raise RenderError(
-            f"{span.path}: {span.clip_id} has no audio stream {number_} channel {channel}; fix "
-            f"[audio.{span.clip_id}] in project.toml (it has {len(streams)} stream(s))"
+            _(
+                "{path}: {clip} has no audio stream {stream} channel {channel}; fix [audio.{clip}] in "
+                "project.toml (it has {count} audio stream(s))"
+            ).format(path=span.path, clip=span.clip_id, stream=number_, channel=channel, count=len(streams))
         )
     opened = span_input(span, needed, facts)
     index = graph.input(opened.spec)

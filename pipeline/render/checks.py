@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import MediaError
+from pipeline.i18n import _
 from pipeline.render.measure import OutputFacts, measure_image
 from pipeline.render.platforms import Cover, PlatformPreset
 
@@ -103,32 +104,51 @@ def check_output(
     _check_loudness(facts, preset, miss)
 
     slack = frame_tolerance / fps if fps else 0
-    for field, label, measured in (
-        ("duration", "duration", facts.duration_s),
-        ("video_duration", "video stream", facts.video_duration_s),
-        ("audio_duration", "audio stream", facts.audio_duration_s),
+    lasts = {
+        "duration": _(
+            "the file lasts {measured} s, the timeline {expected} s (±{frames} frames = {slack} s)"
+        ),
+        "video_duration": _(
+            "the video stream lasts {measured} s, the timeline {expected} s (±{frames} frames = {slack} s)"
+        ),
+        "audio_duration": _(
+            "the audio stream lasts {measured} s, the timeline {expected} s (±{frames} frames = {slack} s)"
+        ),
+    }
+    for field, measured in (
+        ("duration", facts.duration_s),
+        ("video_duration", facts.video_duration_s),
+        ("audio_duration", facts.audio_duration_s),
     ):
         if measured is not None and abs(measured - expected_duration_s) > float(slack) + 1e-6:
             miss(
                 field,
                 f"{expected_duration_s:.3f} s ±{frame_tolerance} frames",
                 f"{measured:.3f} s",
-                f"{label} lasts {measured:.3f} s, the timeline {expected_duration_s:.3f} s "
-                f"(±{frame_tolerance} frames = {float(slack):.3f} s)",
+                lasts[field].format(
+                    measured=f"{measured:.3f}",
+                    expected=f"{expected_duration_s:.3f}",
+                    frames=frame_tolerance,
+                    slack=f"{float(slack):.3f}",
+                ),
             )
     if facts.duration_s < preset.min_duration_s:
         miss(
             "min_duration",
             f">= {_num(preset.min_duration_s)} s",
             f"{facts.duration_s:.3f} s",
-            f"duration {facts.duration_s:.1f} s, {preset.name} accepts at least {_num(preset.min_duration_s)} s",
+            _("duration {measured} s, {platform} accepts at least {limit} s").format(
+                measured=f"{facts.duration_s:.1f}", platform=preset.name, limit=_num(preset.min_duration_s)
+            ),
         )
     if facts.duration_s > preset.max_duration_s:
         miss(
             "max_duration",
             f"<= {_num(preset.max_duration_s)} s",
             f"{facts.duration_s:.3f} s",
-            f"duration {facts.duration_s:.1f} s, {preset.name} accepts at most {_num(preset.max_duration_s)} s",
+            _("duration {measured} s, {platform} accepts at most {limit} s").format(
+                measured=f"{facts.duration_s:.1f}", platform=preset.name, limit=_num(preset.max_duration_s)
+            ),
         )
 
     if preset.video.faststart and facts.faststart is not True:
@@ -137,7 +157,11 @@ def check_output(
             "faststart",
             "moov before mdat",
             order,
-            f"{order} (no faststart): web playback cannot start before the download ends",
+            (
+                _("not an MP4 (no faststart): web playback cannot start before the download ends")
+                if facts.faststart is None
+                else _("moov after mdat (no faststart): web playback cannot start before the download ends")
+            ),
         )
     if size_capped_mb is not None and facts.size_bytes > size_capped_mb * BYTES_PER_MB:
         measured_mb = facts.size_bytes / BYTES_PER_MB
@@ -145,7 +169,9 @@ def check_output(
             "size",
             f"<= {_num(size_capped_mb)} MB",
             f"{facts.size_bytes} bytes",
-            f"size {measured_mb:.2f} MB, cap {_num(size_capped_mb)} MB",
+            _("size {measured} MB, cap {cap} MB").format(
+                measured=f"{measured_mb:.2f}", cap=_num(size_capped_mb)
+            ),
         )
     return tuple(found)
 
@@ -153,32 +179,45 @@ def check_output(
 def _check_picture(facts: OutputFacts, preset: PlatformPreset, size: tuple[int, int], miss: Miss) -> None:
     video = preset.video
     if facts.video_codec is None:
-        miss("video", codec_of(video.codec), "none", "has no video stream")
+        miss("video", codec_of(video.codec), "none", _("has no video stream"))
         return
     if (facts.width, facts.height) != size:
         miss(
             "resolution",
             f"{size[0]}x{size[1]}",
             f"{facts.width}x{facts.height}",
-            f"resolution {facts.width}x{facts.height}, expected {size[0]}x{size[1]}",
+            _("resolution {measured}, expected {expected}").format(
+                measured=f"{facts.width}x{facts.height}", expected=f"{size[0]}x{size[1]}"
+            ),
         )
     codec = codec_of(video.codec)
     if facts.video_codec != codec:
-        miss("video_codec", codec, facts.video_codec, f"video codec {facts.video_codec}, expected {codec}")
+        miss(
+            "video_codec",
+            codec,
+            facts.video_codec,
+            _("video codec {measured}, expected {expected}").format(
+                measured=facts.video_codec, expected=codec
+            ),
+        )
     elif (facts.video_profile or "").lower() != video.profile.lower():
         measured = facts.video_profile or "unknown"
         miss(
             "profile",
             video.profile,
             measured,
-            f"{codec} profile {measured}, expected {video.profile.title()}",
+            _("{codec} profile {measured}, expected {expected}").format(
+                codec=codec, measured=measured, expected=video.profile.title()
+            ),
         )
     if facts.pix_fmt != video.pix_fmt:
         miss(
             "pix_fmt",
             video.pix_fmt,
             str(facts.pix_fmt),
-            f"pixel format {facts.pix_fmt}, expected {video.pix_fmt} (most players outside ffmpeg need it)",
+            _("pixel format {measured}, expected {expected} (most players outside ffmpeg need it)").format(
+                measured=facts.pix_fmt, expected=video.pix_fmt
+            ),
         )
     expected_fps = preset.picture.fps
     if facts.frame_rate is None or abs(facts.frame_rate - expected_fps) > expected_fps * FRAME_RATE_TOLERANCE:
@@ -187,7 +226,9 @@ def _check_picture(facts: OutputFacts, preset: PlatformPreset, size: tuple[int, 
             "frame_rate",
             _fps(expected_fps),
             shown,
-            f"frame rate {shown} fps, expected {_fps(expected_fps)} fps",
+            _("frame rate {measured} fps, expected {expected} fps").format(
+                measured=shown, expected=_fps(expected_fps)
+            ),
         )
     gop = video.gop_seconds
     if gop > 0 and facts.keyframe_interval_s is not None:
@@ -202,7 +243,9 @@ def _check_picture(facts: OutputFacts, preset: PlatformPreset, size: tuple[int, 
                 "gop",
                 f"keyframe every {_num(gop)} s",
                 measured,
-                f"keyframes up to {measured} apart, expected one every {_num(gop)} s",
+                _("keyframes up to {measured} apart, expected one every {gop} s").format(
+                    measured=measured, gop=_num(gop)
+                ),
             )
 
 
@@ -210,23 +253,39 @@ def _check_sound(facts: OutputFacts, preset: PlatformPreset, miss: Miss) -> None
     audio = preset.audio
     codec = codec_of(audio.codec)
     if facts.audio_codec is None:
-        miss("audio", codec, "none", f"has no audio stream, expected {codec} {audio.sample_rate} Hz")
+        miss(
+            "audio",
+            codec,
+            "none",
+            _("has no audio stream, expected {codec} {rate} Hz").format(codec=codec, rate=audio.sample_rate),
+        )
         return
     if facts.audio_codec != codec:
-        miss("audio_codec", codec, facts.audio_codec, f"audio codec {facts.audio_codec}, expected {codec}")
+        miss(
+            "audio_codec",
+            codec,
+            facts.audio_codec,
+            _("audio codec {measured}, expected {expected}").format(
+                measured=facts.audio_codec, expected=codec
+            ),
+        )
     if facts.sample_rate != audio.sample_rate:
         miss(
             "sample_rate",
             f"{audio.sample_rate} Hz",
             f"{facts.sample_rate} Hz",
-            f"audio sample rate {facts.sample_rate} Hz, expected {audio.sample_rate} Hz",
+            _("audio sample rate {measured} Hz, expected {expected} Hz").format(
+                measured=facts.sample_rate, expected=audio.sample_rate
+            ),
         )
     if facts.channels != audio.channels:
         miss(
             "channels",
             str(audio.channels),
             str(facts.channels),
-            f"{facts.channels} audio channels, expected {audio.channels}",
+            _("{measured} audio channels, expected {expected}").format(
+                measured=facts.channels, expected=audio.channels
+            ),
         )
 
 
@@ -239,7 +298,7 @@ def _check_loudness(facts: OutputFacts, preset: PlatformPreset, miss: Miss) -> N
             "loudness",
             f"{_num(target.integrated_lufs)} LUFS",
             "not measured",
-            "loudness was not measured; measure the output with loudness on",
+            _("loudness was not measured; measure the output with loudness on"),
         )
         return
     measured = facts.loudness
@@ -248,15 +307,20 @@ def _check_loudness(facts: OutputFacts, preset: PlatformPreset, miss: Miss) -> N
             "loudness",
             f"{_num(target.integrated_lufs)} ±{_num(target.tolerance_lu)} LUFS",
             f"{measured.integrated_lufs:.1f} LUFS",
-            f"loudness {measured.integrated_lufs:.1f} LUFS, target {_num(target.integrated_lufs)} "
-            f"±{_num(target.tolerance_lu)} LU",
+            _("loudness {measured} LUFS, target {target} ±{tolerance} LU").format(
+                measured=f"{measured.integrated_lufs:.1f}",
+                target=_num(target.integrated_lufs),
+                tolerance=_num(target.tolerance_lu),
+            ),
         )
     if measured.true_peak_dbtp > target.true_peak_dbtp + TRUE_PEAK_SLACK_DB:
         miss(
             "true_peak",
             f"<= {_num(target.true_peak_dbtp)} dBTP",
             f"{measured.true_peak_dbtp:.1f} dBTP",
-            f"true peak {measured.true_peak_dbtp:.1f} dBTP, limit {_num(target.true_peak_dbtp)} dBTP",
+            _("true peak {measured} dBTP, limit {limit} dBTP").format(
+                measured=f"{measured.true_peak_dbtp:.1f}", limit=_num(target.true_peak_dbtp)
+            ),
         )
     long_enough = facts.duration_s >= LRA_MIN_PROGRAMME_S
     if target.max_lra_lu is not None and long_enough and measured.lra_lu > target.max_lra_lu:
@@ -264,7 +328,9 @@ def _check_loudness(facts: OutputFacts, preset: PlatformPreset, miss: Miss) -> N
             "lra",
             f"<= {_num(target.max_lra_lu)} LU",
             f"{measured.lra_lu:.1f} LU",
-            f"loudness range {measured.lra_lu:.1f} LU, limit {_num(target.max_lra_lu)} LU",
+            _("loudness range {measured} LU, limit {limit} LU").format(
+                measured=f"{measured.lra_lu:.1f}", limit=_num(target.max_lra_lu)
+            ),
         )
 
 
@@ -282,9 +348,17 @@ def check_cover(
     try:
         image = measure_image(Path(path))
     except MediaError as exc:
-        measured = "missing" if not Path(path).is_file() else "unreadable"
+        missing = not Path(path).is_file()
+        measured = "missing" if missing else "unreadable"
+        text = (
+            _("{file}: {cover} cover missing ({reason})")
+            if missing
+            else _("{file}: {cover} cover unreadable ({reason})")
+        )
         return (
-            Problem("cover", expected, measured, f"{shown}: {cover.name} cover {measured} ({exc.message})"),
+            Problem(
+                "cover", expected, measured, text.format(file=shown, cover=cover.name, reason=exc.message)
+            ),
         )
     found = []
     if (image.width, image.height) != (cover.width, cover.height):
@@ -293,8 +367,12 @@ def check_cover(
                 "cover_resolution",
                 f"{cover.width}x{cover.height}",
                 f"{image.width}x{image.height}",
-                f"{shown}: {cover.name} cover is {image.width}x{image.height}, "
-                f"expected {cover.width}x{cover.height}",
+                _("{file}: {cover} cover is {measured}, expected {expected}").format(
+                    file=shown,
+                    cover=cover.name,
+                    measured=f"{image.width}x{image.height}",
+                    expected=f"{cover.width}x{cover.height}",
+                ),
             )
         )
     if image.format != image_format:
@@ -303,7 +381,9 @@ def check_cover(
                 "cover_format",
                 image_format,
                 image.format,
-                f"{shown}: {cover.name} cover is {image.format}, expected {image_format}",
+                _("{file}: {cover} cover is {measured}, expected {expected}").format(
+                    file=shown, cover=cover.name, measured=image.format, expected=image_format
+                ),
             )
         )
     if max_kb is not None and image.size_bytes > max_kb * 1000:
@@ -312,7 +392,12 @@ def check_cover(
                 "cover_bytes",
                 f"<= {_num(max_kb)} KB",
                 f"{image.size_bytes} bytes",
-                f"{shown}: {cover.name} cover is {image.size_bytes / 1000:.1f} KB, limit {_num(max_kb)} KB",
+                _("{file}: {cover} cover is {measured} KB, limit {limit} KB").format(
+                    file=shown,
+                    cover=cover.name,
+                    measured=f"{image.size_bytes / 1000:.1f}",
+                    limit=_num(max_kb),
+                ),
             )
         )
     return tuple(found)
@@ -323,8 +408,16 @@ def failure_message(problems: tuple[Problem, ...], *, listed_in: str = "exports/
     if not problems:
         return ""
     more = len(problems) - 1
-    tail = f" (and {more} more problem{'s' if more > 1 else ''}, listed in {listed_in})" if more else ""
-    return problems[0].message + tail
+    if not more:
+        return problems[0].message
+    # one message, not ngettext: tests/test_i18n.py looks plural forms up by their singular only
+    if more == 1:
+        return _("{problem} (and 1 more problem, listed in {listed_in})").format(
+            problem=problems[0].message, listed_in=listed_in
+        )
+    return _("{problem} (and {count} more problems, listed in {listed_in})").format(
+        problem=problems[0].message, count=more, listed_in=listed_in
+    )
 
 
 def _num(value: float) -> str:

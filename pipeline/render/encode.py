@@ -70,3 +70,32 @@ def output_args(
     if title:
         args += ["-metadata", f"title={title}"]
     return [*args, str(path)]
+
+
+def chunk_output_args(
+    preset: PlatformPreset, path: Path, video_pad: str, *, capped: CappedSize | None = None
+) -> list[str]:
+    """One chunk of an output's picture: the output's encoder settings exactly (the chunks of an
+    output are joined without re-encoding), no sound, MP4 (its index gives the concat demuxer
+    exact frame times)."""
+    return ["-map", f"[{video_pad}]", *video_args(preset, capped), "-an", "-f", "mp4", str(path)]
+
+
+def sound_output_args(
+    preset: PlatformPreset, path: Path, audio_pad: str, *, capped: CappedSize | None = None
+) -> list[str]:
+    """An output's whole-programme sound, encoded once, muxed with the joined picture."""
+    return ["-map", f"[{audio_pad}]", *audio_args(preset, capped), "-vn", "-f", "mp4", str(path)]
+
+
+def join_args(
+    concat_list: Path, sound: Path, preset: PlatformPreset, path: Path, *, title: str = ""
+) -> list[str]:
+    """The joined chunks (concat demuxer, stream copy) and the sound into the output file."""
+    args = ["-y", "-f", "concat", "-safe", "0", "-i", str(concat_list), "-i", str(sound)]
+    args += ["-map", "0:v:0", "-map", "1:a:0", "-c", "copy"]
+    if preset.video.faststart:
+        args += ["-movflags", "+faststart"]
+    if title:
+        args += ["-metadata", f"title={title}"]
+    return [*args, "-f", "mp4", str(path)]

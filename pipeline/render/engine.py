@@ -1,7 +1,9 @@
 """`pipeline render`: a project's episode to every platform's files, checked, incrementally.
 
     project ─▶ Timeline ─▶ graphics, burn-in ASS, loudness pass 1 (all cached in .cache/)
-            ─▶ per output: arguments + fingerprint ─▶ stale outputs rendered by ONE ffmpeg run
+            ─▶ per output: arguments + fingerprint ─▶ stale outputs rendered chunk by chunk
+               (`chunked`: each picture chunk for every stale output in one ffmpeg run, cached in
+               .cache/chunks/; one whole-programme sound run; chunks joined without re-encoding)
             ─▶ renamed into exports/ ─▶ sidecars, covers ─▶ measured, checked, manifest, record
 
 An output whose fingerprint (its own render arguments, the identity of every input file, the tool
@@ -19,16 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.edit.compile import compile_timeline
-from pipeline.edit.timeline import Timeline
+from pipeline.edit.timeline import Shot, Timeline
 from pipeline.errors import RenderError
-from pipeline.media.runner import run_ffmpeg
+from pipeline.i18n import _
 from pipeline.project.files import atomic_outputs
+from pipeline.project.footage import Clip, load_footage
 from pipeline.project.lock import exclusive
 from pipeline.project.model import Project, load_project
 from pipeline.render import checks, fingerprint, manifest
 from pipeline.render.artwork import cover_frame
-from pipeline.render.graph import loudness_key, render_args
-from pipeline.render.loudness import check_linear
+from pipeline.render.chunked import render_chunked
+from pipeline.render.chunks import DEFAULT_RULE, ChunkRule
 from pipeline.render.measure import measure_output
 from pipeline.render.outputs import draft_preset, write_covers, write_sidecars
 from pipeline.render.platforms import PlatformPreset, load_platform
@@ -36,6 +39,12 @@ from pipeline.render.prepare import Planned, RenderJob, prepare_job
 from pipeline.render.refit import refit_capped
 
 Progress = Callable[[float, float], None]  # (seconds encoded, programme seconds)
+Proxies = Callable[[Project, Clip], Path]  # a clip's small picture for drafts (review.proxy.make_proxy)
+DRAFT_PLATFORM = "web"
+CHUNK_RULE = DEFAULT_RULE  # where the picture is cut into cached chunks (tests use shorter ones)
+# drafts encode 360p at x264 superfast, so a chunk's cost is mostly its ffmpeg start, input seeks
+# and font loading: longer chunks (a re-render after an edit still encodes seconds of 360p)
+DRAFT_CHUNK_RULE = ChunkRule(target_ms=30_000, min_ms=10_000, max_ms=60_000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +86,10 @@ class RenderReport:
 def select_presets(
     project: Project, platforms: Sequence[str] | None, *, draft: bool
 ) -> tuple[PlatformPreset, ...]:
+    """The presets of `platforms`; none asked for: the project's, or for a draft only one (web,
+    unless the project does not publish there): a draft is for checking the edit, quickly."""
+    if not platforms and draft:
+        platforms = [DRAFT_PLATFORM if DRAFT_PLATFORM in project.platforms else project.platforms[0]]
     names = tuple(dict.fromkeys(platforms or project.platforms))
     presets = tuple(load_platform(name, project.overrides) for name in names)
     return tuple(draft_preset(p) for p in presets) if draft else presets
@@ -90,18 +103,28 @@ def render_project(
     draft: bool = False,
     progress: Progress | None = None,
     timeline: Timeline | None = None,
+    proxies: Proxies | None = None,
 ) -> RenderReport:
     """Render the episode for `platforms` (default: the project's), skipping up-to-date outputs.
 
     `draft`: fast low-resolution previews of the working subtitles under exports/draft/.
+    `proxies`: with `draft`, the picture is decoded from `proxies(project, clip)` (a small copy
+    with the clip's timing, display aspect and frame rate: the review page's) instead of the
+    camera file; the sound still comes from the footage (cheap to decode, and routed as set).
     `timeline`: render this instead of compiling the project's cut list (tests, benchmarks).
     Returns the report; outputs that miss their preset are listed in it (and in the manifest).
     """
     if not isinstance(project, Project):
         project = load_project(project)
-    with exclusive(project.cache_dir / "render.lock", what="`pipeline render`", where=project.root):
+    with exclusive(project.cache_dir / "render.lock", what=_("`pipeline render`"), where=project.root):
         return _render_locked(
-            project, platforms, force=force, draft=draft, progress=progress, timeline=timeline
+            project,
+            platforms,
+            force=force,
+            draft=draft,
+            progress=progress,
+            timeline=timeline,
+            proxies=proxies if draft else None,
         )
 
 
@@ -113,19 +136,22 @@ def _render_locked(
     draft: bool,
     progress: Progress | None,
     timeline: Timeline | None,
+    proxies: Proxies | None = None,
 ) -> RenderReport:
     if not draft:
         check_consent(project)
     presets = select_presets(project, platforms, draft=draft)
     if timeline is None:
         timeline = compile_timeline(project, subtitles="working" if draft else "approved")
+    if proxies is not None:
+        timeline = pictures_from(project, timeline, proxies)
     job = prepare_job(project, presets, timeline, draft=draft)
     stale = [
         p for p in job.outputs if force or not fingerprint.is_up_to_date(project, p.final, p.fingerprint)
     ]
     notes = list(job.notes)
     if stale:
-        notes += _render(job, stale, progress)
+        notes += _render(job, stale, progress, force=force)
     sidecars, covers = _deliverables(job)
     reports = []
     entries: list[manifest.ManifestEntry] = []
@@ -150,39 +176,46 @@ def _render_locked(
     return RenderReport(project.root, timeline.duration_ms, tuple(reports), tuple(notes))
 
 
+def pictures_from(project: Project, timeline: Timeline, proxies: Proxies) -> Timeline:
+    """The timeline with every shot of ingested footage read from the clip's proxy."""
+    clips = {clip.clip_id: clip for clip in load_footage(project)}
+    made: dict[str, Path] = {}
+
+    def swap(shot: Shot) -> Shot:
+        span = shot.source
+        clip = clips.get(span.clip_id) if span is not None else None
+        if span is None or clip is None or span.path.resolve() != clip.path(project).resolve():
+            return shot
+        if clip.clip_id not in made:
+            made[clip.clip_id] = proxies(project, clip)
+        return dataclasses.replace(shot, source=dataclasses.replace(span, path=made[clip.clip_id]))
+
+    return dataclasses.replace(timeline, shots=tuple(swap(shot) for shot in timeline.shots))
+
+
 def check_consent(project: Project) -> None:
     """Publishable files only when everyone in [[people]] has consent recorded; drafts are marked 样片."""
     missing = project.missing_consent
     if missing:
-        names = ", ".join(missing)
+        names = _(", ").join(missing)
         raise RenderError(
-            f"{project.file}: no consent recorded for {names} ([[people]]); record each signed form with "
-            f"`pipeline consent {project.root} NAME --form FILE`, or render a marked preview with --draft"
+            _(
+                "{file}: no consent recorded for {names} ([[people]]); record each signed form with "
+                "`pipeline consent {project} NAME --form FILE`, or render a marked preview with --draft"
+            ).format(file=project.file, names=names, project=project.root)
         )
 
 
-def _render(job: RenderJob, stale: Sequence[Planned], progress: Progress | None) -> list[str]:
+def _render(
+    job: RenderJob, stale: Sequence[Planned], progress: Progress | None, *, force: bool = False
+) -> list[str]:
     """One ffmpeg run for every stale output, into temporary files renamed when all succeeded."""
     for planned in stale:
         planned.final.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_temps(planned.final)
     with atomic_outputs([p.final for p in stale]) as temps:
-        plans = [dataclasses.replace(p.plan, path=temp) for p, temp in zip(stale, temps)]
-        args = render_args(
-            job.timeline,
-            plans,
-            facts=job.facts,
-            artwork=job.artwork,
-            loudness=job.loudness,
-            fonts_dir=job.fonts_dir,
-            programme=job.programme,
-        )
-        names = ", ".join(p.label for p in stale)
-        total = job.timeline.duration_ms / 1000
-        report = (lambda ms: progress(ms / 1000, total)) if progress else None
-        result = run_ffmpeg(args, outputs=temps, progress=report, what=f"rendering {names}")
-        targets = {loudness_key(p.plan.preset.loudness) for p in stale}
-        check_linear(result.stderr, len(targets), what=f"rendering {names}")
+        rule = DRAFT_CHUNK_RULE if any(p.variant == "draft" for p in stale) else CHUNK_RULE
+        render_chunked(job, stale, temps, progress, rule=rule, force=force)
     notes = []
     for planned in stale:
         capped = planned.plan.capped

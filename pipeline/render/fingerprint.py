@@ -23,6 +23,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import PipelineError
+from pipeline.i18n import _
 from pipeline.media.ffmpeg_bin import ffmpeg_version
 from pipeline.media.fonts import find_cjk_font
 from pipeline.project.digest import cached_sha256, sha256_file
@@ -94,7 +95,7 @@ def file_stamp(path: Path, *, root: Path) -> FileStamp:
         sha256 = cached_sha256(path, root)
     except FileNotFoundError:
         raise PipelineError(
-            f"{path}: input file not found; restore it or re-ingest it, then render again"
+            _("{path}: input file not found; restore it or re-ingest it, then render again").format(path=path)
         ) from None
     except OSError as exc:
         raise PipelineError(

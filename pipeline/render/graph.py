@@ -18,9 +18,10 @@ from pathlib import Path
 
 from pipeline.edit.timeline import Card, Overlay, Timeline
 from pipeline.errors import RenderError
+from pipeline.i18n import _
 from pipeline.media.fonts import CJK_FAMILY
 from pipeline.render.audio import programme_audio
-from pipeline.render.encode import CappedSize, output_args
+from pipeline.render.encode import CappedSize, chunk_output_args, output_args, sound_output_args
 from pipeline.render.filters import FilterGraph, f, rate, text
 from pipeline.render.loudness import Normalisation, measure_filter
 from pipeline.render.platforms import Loudness, PlatformPreset
@@ -93,7 +94,7 @@ def render_args(
     made the same way whichever others share its run).
     """
     if not outputs:
-        raise RenderError("nothing to render: no outputs were asked for")
+        raise RenderError(_("nothing to render: no outputs were asked for"))
     graph = FilterGraph()
     size = programme or programme_size([o.preset for o in outputs])
     picture = programme_picture(graph, timeline, facts, size, artwork.cards)
@@ -110,6 +111,48 @@ def render_args(
             title=timeline.title,
             capped=out.capped,
         )
+    return args
+
+
+def chunk_args(
+    timeline: Timeline,
+    outputs: Sequence[OutputPlan],
+    *,
+    facts: Facts,
+    artwork: Artwork,
+    fonts_dir: Path,
+    programme: tuple[int, int],
+) -> list[str]:
+    """One chunk's picture for every output in `outputs` (video only): the whole-programme graph's
+    picture side, given a chunk's timeline (`chunks.chunk_timeline`), its lower thirds' drawings
+    and each output's chunk of the burn-in subtitles as `OutputPlan.subtitles`."""
+    if not outputs:
+        raise RenderError(_("nothing to render: no outputs were asked for"))
+    graph = FilterGraph()
+    picture = programme_picture(graph, timeline, facts, programme, artwork.cards)
+    video_pads = _picture_branches(graph, picture, timeline, outputs, artwork, programme, fonts_dir)
+    args = ["-y", *graph.args()]
+    for out in outputs:
+        args += chunk_output_args(out.preset, out.path, video_pads[out.name], capped=out.capped)
+    return args
+
+
+def sound_args(
+    timeline: Timeline,
+    outputs: Sequence[OutputPlan],
+    *,
+    facts: Facts,
+    loudness: Mapping[LoudnessKey, Normalisation],
+) -> list[str]:
+    """The whole programme's sound for every output in `outputs` (sound only, `OutputPlan.path`):
+    the mix once, then each loudness target, encoded as each output encodes it."""
+    if not outputs:
+        raise RenderError(_("nothing to render: no outputs were asked for"))
+    graph = FilterGraph()
+    audio_pads = _sound_branches(graph, timeline, outputs, facts, loudness)
+    args = ["-y", *graph.args()]
+    for out in outputs:
+        args += sound_output_args(out.preset, out.path, audio_pads[out.name], capped=out.capped)
     return args
 
 
@@ -132,7 +175,9 @@ def _picture_branches(
             placed = artwork.lower_thirds.get((overlay, shape.width, shape.height))
             if placed is None:
                 raise RenderError(
-                    f"no drawn {overlay.kind} for {shape.width}x{shape.height}; this is a bug in the render stage"
+                    _("no drawn {kind} for {width}x{height}; this is a bug in the render stage").format(
+                        kind=overlay.kind, width=shape.width, height=shape.height
+                    )
                 )
             overlays.append((overlay, placed))
         framed = overlay_graphics(graph, framed, overlays, timeline.fps)
@@ -188,7 +233,9 @@ def _sound_branches(
         plan = loudness.get(key)
         if plan is None:
             raise RenderError(
-                f"no loudness measurement for the {key[0]} LUFS target; this is a bug in the render stage"
+                _(
+                    "no loudness measurement for the {lufs} LUFS target; this is a bug in the render stage"
+                ).format(lufs=key[0])
             )
         level = graph.chain((pad,), plan.filters(), "level")
         users = [o for o in outputs if loudness_key(o.preset.loudness) == key]

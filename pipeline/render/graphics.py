@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.edit.timeline import Card, Overlay, Style
 from pipeline.errors import RenderError
+from pipeline.i18n import _
 from pipeline.media.fonts import CjkFont, find_cjk_font
 from pipeline.project.digest import content_key, sha256_file
 from pipeline.project.files import atomic_write_bytes
@@ -41,7 +42,9 @@ def cache_key(kind: str, lines: tuple[str, ...], style: Style, canvas: Canvas, e
             logo = sha256_file(Path(style.logo))
         except OSError:
             raise RenderError(
-                f"{style.logo}: the logo cannot be read; check [assets] logo in project.toml"
+                _("{path}: the logo cannot be read; check [assets] logo in project.toml").format(
+                    path=style.logo
+                )
             ) from None
     return content_key(
         [
@@ -113,15 +116,19 @@ def _font(size: int, *, bold: bool = False, font: CjkFont | None = None) -> Imag
 def _rgb(colour: str) -> tuple[int, int, int]:
     value = colour.strip().lstrip("#")
     if len(value) != 6:
-        raise RenderError(f"colour {colour!r} is not #RRGGBB; fix the template's style colours")
+        raise RenderError(
+            _("colour {colour} is not #RRGGBB; fix the template's style colours").format(colour=repr(colour))
+        )
     try:
         return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
     except ValueError:
-        raise RenderError(f"colour {colour!r} is not #RRGGBB; fix the template's style colours") from None
+        raise RenderError(
+            _("colour {colour} is not #RRGGBB; fix the template's style colours").format(colour=repr(colour))
+        ) from None
 
 
 def _width(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont) -> int:
-    left, _, right, _ = draw.textbbox((0, 0), text, font=font)
+    left, _top, right, _bottom = draw.textbbox((0, 0), text, font=font)
     return int(right - left)
 
 
@@ -212,7 +219,7 @@ def draw_credits_card(lines: tuple[str, ...], style: Style, canvas: Canvas) -> I
     size = int(unit * 0.05)
     if lines:
         widest = max(lines, key=len)
-        _, font = fit_lines(draw, widest, size, int(w * 0.8), wrap=False)
+        _lines, font = fit_lines(draw, widest, size, int(w * 0.8), wrap=False)
         step = int(font.size * 1.7)
         top = (h - step * len(lines)) // 2
         for i, line in enumerate(lines):
@@ -228,7 +235,11 @@ def _paste_logo(image: Image.Image, style: Style, unit: float) -> None:
         with Image.open(style.logo) as opened:
             logo = opened.convert("RGBA")
     except OSError as exc:
-        raise RenderError(f"{style.logo}: the logo is not a readable image ({exc}); use a PNG") from None
+        raise RenderError(
+            _("{path}: the logo is not a readable image ({reason}); use a PNG").format(
+                path=style.logo, reason=exc
+            )
+        ) from None
     target_h = int(unit * 0.1)
     logo = logo.resize((max(1, int(logo.width * target_h / logo.height)), target_h), Image.Resampling.LANCZOS)
     margin = int(unit * 0.05)
@@ -250,8 +261,10 @@ def draw_lower_third(lines: tuple[str, ...], style: Style, canvas: Canvas) -> tu
     probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
     pad = int(unit * 0.018)
     max_text = int(w * (0.86 if vertical else 0.6))
-    _, name_font = fit_lines(probe, name, int(unit * 0.05), max_text, bold=True, wrap=False)
-    _, role_font = fit_lines(probe, role, int(unit * 0.033), max_text, wrap=False) if role else (None, None)
+    _name_lines, name_font = fit_lines(probe, name, int(unit * 0.05), max_text, bold=True, wrap=False)
+    _role_lines, role_font = (
+        fit_lines(probe, role, int(unit * 0.033), max_text, wrap=False) if role else (None, None)
+    )
     name_h = int(name_font.size)
     role_h = int(role_font.size) if role_font else 0
     text_w = max(_width(probe, name, name_font), _width(probe, role, role_font) if role_font else 0)
@@ -322,5 +335,7 @@ def cover_jpeg(image: Image.Image, *, max_kb: float | None = None, where: Path |
         if max_kb is None or len(data) <= max_kb * 1000:
             return data
     raise RenderError(
-        f"{where}: the cover does not fit {max_kb:g} KB even at JPEG quality 30; use a plainer frame"
+        _("{path}: the cover does not fit {limit} KB even at JPEG quality 30; use a plainer frame").format(
+            path=where, limit=f"{max_kb:g}"
+        )
     )

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pipeline.errors import RenderError
+from pipeline.i18n import _
 from pipeline.project.files import atomic_write_json
 from pipeline.render.audio import SAMPLE_RATE
 from pipeline.render.filters import f, number
@@ -149,10 +150,14 @@ def plan_normalisation(target: Loudness, measure: Callable[[float | None], Measu
             target,
             limited,
             limit_db=ceiling,
-            note=(
-                f"peaks limited to {number(ceiling)} dBFS before loudness normalisation: a gain of "
-                f"{gain:+.1f} dB would have pushed the true peak ({m.true_peak_dbtp:.1f} dBTP) over "
-                f"{number(target.true_peak_dbtp)} dBTP"
+            note=_(
+                "peaks limited to {ceiling} dBFS before loudness normalisation: a gain of {gain} dB would "
+                "have pushed the true peak ({peak} dBTP) over {limit} dBTP"
+            ).format(
+                ceiling=number(ceiling),
+                gain=f"{gain:+.1f}",
+                peak=f"{m.true_peak_dbtp:.1f}",
+                limit=number(target.true_peak_dbtp),
             ),
         )
     lowered = lowered_target(limited, target)
@@ -161,10 +166,10 @@ def plan_normalisation(target: Loudness, measure: Callable[[float | None], Measu
         limited,
         limit_db=ceiling,
         integrated_lufs=lowered,
-        note=(
-            f"loudness target lowered to {number(lowered)} LUFS (preset {number(target.integrated_lufs)}): even "
-            f"limited, the peaks leave no room for more gain in linear mode; lower the music or check for clipping"
-        ),
+        note=_(
+            "loudness target lowered to {lowered} LUFS (preset {preset}): even limited, the peaks leave no "
+            "room for more gain in linear mode; lower the music or check for clipping"
+        ).format(lowered=number(lowered), preset=number(target.integrated_lufs)),
     )
 
 
@@ -173,7 +178,9 @@ def parse_measurement(stderr: str, *, what: str = "the programme mix") -> Measur
     blocks = re.findall(r"\{[^{}]*\"input_i\"[^{}]*\}", stderr)
     if not blocks:
         raise RenderError(
-            f"measuring the loudness of {what}: ffmpeg printed no loudnorm figures; run `pipeline doctor`"
+            _(
+                "measuring the loudness of {what}: ffmpeg printed no loudnorm figures; run `pipeline doctor`"
+            ).format(what=what)
         )
     try:
         data = json.loads(blocks[-1])
@@ -185,10 +192,16 @@ def parse_measurement(stderr: str, *, what: str = "the programme mix") -> Measur
             target_offset_lu=float(data.get("target_offset", 0.0)),
         )
     except (ValueError, KeyError) as exc:
-        raise RenderError(f"measuring the loudness of {what}: unreadable loudnorm figures ({exc})") from None
+        raise RenderError(
+            _("measuring the loudness of {what}: unreadable loudnorm figures ({reason})").format(
+                what=what, reason=exc
+            )
+        ) from None
     if not math.isfinite(m.integrated_lufs) or m.integrated_lufs <= -70.0:
         raise RenderError(
-            f"{what} is silent (loudness {data['input_i']} LUFS); check the narration clips and the cut list"
+            _("{what} is silent (loudness {lufs} LUFS); check the narration clips and the cut list").format(
+                what=what, lufs=data["input_i"]
+            )
         )
     return m
 
@@ -203,13 +216,17 @@ def check_linear(stderr: str, expected: int, *, what: str) -> None:
     kinds = normalisation_types(stderr)
     if len(kinds) < expected:
         raise RenderError(
-            f"{what}: loudnorm reported {len(kinds)} of {expected} summaries; run `pipeline doctor`"
+            _("{what}: loudnorm reported {found} of {expected} summaries; run `pipeline doctor`").format(
+                what=what, found=len(kinds), expected=expected
+            )
         )
     dynamic = [k for k in kinds if k != "linear"]
     if dynamic:
         raise RenderError(
-            f"{what}: loudness normalisation fell back to {dynamic[0]} mode; the mix is too peaky for its "
-            "target. Lower the music or narration gain, or the preset's integrated_lufs"
+            _(
+                "{what}: loudness normalisation fell back to {mode} mode; the mix is too peaky for its "
+                "target. Lower the music or narration gain, or the preset's integrated_lufs"
+            ).format(what=what, mode=dynamic[0])
         )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pipeline.edit.timeline import Timeline
+from pipeline.i18n import _
 from pipeline.media.probe import MediaFacts
 from pipeline.media.runner import run_ffmpeg
 from pipeline.project.digest import content_key
@@ -41,7 +42,7 @@ def measure_mix(
     found = cached.load()
     if found is not None:
         return found
-    result = run_ffmpeg(args, what="measuring the programme's loudness")
+    result = run_ffmpeg(args, what=_("measuring the programme's loudness"))
     measured = parse_measurement(result.stderr)
     cached.save(measured)
     return measured

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from pipeline.errors import RenderError
+from pipeline.i18n import _
 from pipeline.project.files import atomic_write_json
 from pipeline.project.model import Project
 from pipeline.render.checks import Problem
@@ -167,7 +168,9 @@ def project_relative(project: ProjectLike, path: Path | str) -> str:
         except ValueError:
             continue
     raise RenderError(
-        f"{candidate}: outputs must be written inside the project {root}; render into its exports/"
+        _("{path}: outputs must be written inside the project {project}; render into its exports/").format(
+            path=candidate, project=root
+        )
     )
 
 
@@ -255,7 +258,9 @@ def now_utc() -> str:
 
 def _corrupt(path: Path, reason: str) -> RenderError:
     return RenderError(
-        f"{path}: manifest is damaged ({reason}); delete it and run `pipeline render` again to regenerate it"
+        _(
+            "{path}: manifest is damaged ({reason}); delete it and run `pipeline render` again to regenerate it"
+        ).format(path=path, reason=reason)
     )
 
 

@@ -19,6 +19,7 @@ from typing import NamedTuple
 import av
 
 from pipeline.errors import MediaError
+from pipeline.i18n import _
 from pipeline.media.runner import run_ffmpeg
 from pipeline.project.digest import sha256_file
 
@@ -98,7 +99,9 @@ def measure_output(path: Path, *, loudness: bool = True) -> OutputFacts:
     try:
         container = av.open(str(path), metadata_errors="ignore")
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
-        raise MediaError(f"{path}: not a readable media file ({exc}); render it again") from None
+        raise MediaError(
+            _("{path}: not a readable media file ({reason}); render it again").format(path=path, reason=exc)
+        ) from None
     with container:
         facts = _stream_facts(path, size, container)
     if loudness and facts.audio_codec is not None:
@@ -114,9 +117,15 @@ def measure_loudness(path: Path) -> LoudnessFacts:
         with av.open(str(path), metadata_errors="ignore") as container:
             has_audio = bool(container.streams.audio)
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
-        raise MediaError(f"{path}: not a readable media file ({exc}); render it again") from None
+        raise MediaError(
+            _("{path}: not a readable media file ({reason}); render it again").format(path=path, reason=exc)
+        ) from None
     if not has_audio:
-        raise MediaError(f"{path}: has no audio stream, so no loudness to measure; render it with sound")
+        raise MediaError(
+            _("{path}: has no audio stream, so no loudness to measure; render it with sound").format(
+                path=path
+            )
+        )
     return _ebur128(path)
 
 
@@ -126,7 +135,7 @@ def _stream_facts(path: Path, size: int, container: av.container.InputContainer)
     )
     audio = container.streams.audio[0] if container.streams.audio else None
     if video is None and audio is None:
-        raise MediaError(f"{path}: has neither video nor audio; render it again")
+        raise MediaError(_("{path}: has neither video nor audio; render it again").format(path=path))
     vcc = video.codec_context if video is not None else None
     acc = audio.codec_context if audio is not None else None
     rate = (video.average_rate or video.base_rate) if video is not None else None
@@ -159,7 +168,7 @@ def _stream_facts(path: Path, size: int, container: av.container.InputContainer)
 def _ebur128(path: Path) -> LoudnessFacts:
     result = run_ffmpeg(
         ["-i", str(path), "-map", "0:a:0", "-vn", "-sn", "-dn", "-af", LOUDNESS_FILTER, "-f", "null", "-"],
-        what=f"measuring the loudness of {path.name}",
+        what=_("measuring the loudness of {file}").format(file=path.name),
     )
     return parse_ebur128_summary(result.stderr, source=path)
 
@@ -180,14 +189,22 @@ def parse_ebur128_summary(stderr: str, *, source: Path | str = "output") -> Loud
         True peak:
           Peak:       -1.4 dBFS
     """
-    _, found, summary = stderr.rpartition("Summary:")
+    _head, found, summary = stderr.rpartition("Summary:")
     if not found:
-        raise MediaError(f"{source}: ffmpeg's ebur128 printed no loudness summary; run `pipeline doctor`")
+        raise MediaError(
+            _("{path}: ffmpeg's ebur128 printed no loudness summary; run `pipeline doctor`").format(
+                path=source
+            )
+        )
 
     def value(key: str, unit: str) -> float:
         match = re.search(_SUMMARY_VALUE.format(key=key, unit=unit), summary, re.MULTILINE)
         if match is None:
-            raise MediaError(f"{source}: no '{key}' in ffmpeg's ebur128 summary; run `pipeline doctor`")
+            raise MediaError(
+                _("{path}: no '{key}' in ffmpeg's ebur128 summary; run `pipeline doctor`").format(
+                    path=source, key=key
+                )
+            )
         return float(match.group(1))  # float() reads "-inf"
 
     return LoudnessFacts(
@@ -207,7 +224,9 @@ def measure_image(path: Path) -> ImageFacts:
         with Image.open(path) as image:
             return ImageFacts(image.width, image.height, str(image.format or ""), size)
     except (UnidentifiedImageError, OSError) as exc:
-        raise MediaError(f"{path}: not a readable image ({exc}); render the cover again") from None
+        raise MediaError(
+            _("{path}: not a readable image ({reason}); render the cover again").format(path=path, reason=exc)
+        ) from None
 
 
 def mp4_faststart(path: Path) -> bool | None:
@@ -241,10 +260,10 @@ def mp4_faststart(path: Path) -> bool | None:
 
 def _existing_size(path: Path) -> int:
     if not path.is_file():
-        raise MediaError(f"{path}: output file not found; render it again")
+        raise MediaError(_("{path}: output file not found; render it again").format(path=path))
     size = path.stat().st_size
     if size == 0:
-        raise MediaError(f"{path}: output file is empty (0 bytes); render it again")
+        raise MediaError(_("{path}: output file is empty (0 bytes); render it again").format(path=path))
     return size
 
 
@@ -271,7 +290,9 @@ def _keyframe_interval_s(
             if packet.is_keyframe:
                 keyframes.append(packet.pts)
     except av.error.FFmpegError as exc:
-        raise MediaError(f"{path}: damaged video stream ({exc}); render it again") from None
+        raise MediaError(
+            _("{path}: damaged video stream ({reason}); render it again").format(path=path, reason=exc)
+        ) from None
     if not keyframes:
         return math.inf  # no keyframe at all: nothing can start playing
     marks = sorted(set(keyframes)) + [end]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.edit.timeline import Style, Timeline
+from pipeline.i18n import _
 from pipeline.project.files import atomic_write_bytes
 from pipeline.project.model import Project
 from pipeline.render.checks import BYTES_PER_MB
@@ -99,10 +100,16 @@ def capped_size(cap: SizeCap, preset: PlatformPreset, duration_ms: int) -> CapDe
         longest = cap.max_mb * BYTES_PER_MB * 8 * CAP_MARGIN / 1000 / (cap.min_video_kbps + audio)
         return CapDecision(
             None,
-            (
-                f"no sensible bitrate fits {cap.max_mb:g} MB for {seconds:.0f} s: {max(video, 0)} kbit/s of video "
-                f"is below the preset's min_video_kbps ({cap.min_video_kbps}); episodes up to "
-                f"{math.floor(longest)} s fit, so the API-sized variant was not made"
+            _(
+                "no sensible bitrate fits {cap} MB for {seconds} s: {kbps} kbit/s of video is below the "
+                "preset's min_video_kbps ({minimum}); episodes up to {longest} s fit, so the API-sized "
+                "variant was not made"
+            ).format(
+                cap=f"{cap.max_mb:g}",
+                seconds=f"{seconds:.0f}",
+                kbps=max(video, 0),
+                minimum=cap.min_video_kbps,
+                longest=math.floor(longest),
             ),
         )
     fps = float(preset.picture.fps)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import PresetError
+from pipeline.i18n import _
 from pipeline.presets import available, load_preset, preset_path, project_overrides, require
 
 LAYOUTS = ("landscape", "vertical")
@@ -116,7 +117,11 @@ def load_platform(name: str, project_overrides_table: Mapping[str, Any] | None =
 def _table(data: Mapping[str, Any], key: str, where: Path) -> Mapping[str, Any]:
     value = data.get(key)
     if not isinstance(value, Mapping):
-        raise PresetError(f"{where}: [{key}] table is missing; add it (see presets/platforms/web.toml)")
+        raise PresetError(
+            _("{path}: [{table}] table is missing; add it (see presets/platforms/web.toml)").format(
+                path=where, table=key
+            )
+        )
     return value
 
 
@@ -134,11 +139,21 @@ def parse_platform(name: str, data: Mapping[str, Any], where: Path) -> PlatformP
         safe_height=int(pic.get("safe_height", 0)),
     )
     if picture.layout not in LAYOUTS:
-        raise PresetError(f"{where}: [picture] layout = {picture.layout!r}; use one of {', '.join(LAYOUTS)}")
+        raise PresetError(
+            _("{path}: [picture] layout = {value}; use one of {choices}").format(
+                path=where, value=repr(picture.layout), choices=", ".join(LAYOUTS)
+            )
+        )
     if picture.vertical_fill not in FILLS:
-        raise PresetError(f"{where}: [picture] vertical_fill = {picture.vertical_fill!r}; use blur or crop")
+        raise PresetError(
+            _("{path}: [picture] vertical_fill = {value}; use blur or crop").format(
+                path=where, value=repr(picture.vertical_fill)
+            )
+        )
     if picture.width % 2 or picture.height % 2 or picture.width <= 0 or picture.height <= 0:
-        raise PresetError(f"{where}: [picture] width and height must be positive even numbers (yuv420p)")
+        raise PresetError(
+            _("{path}: [picture] width and height must be positive even numbers (yuv420p)").format(path=where)
+        )
     vid = _table(data, "video", where)
     w = f"{where} [video]"
     video = VideoCoding(
@@ -180,7 +195,11 @@ def parse_platform(name: str, data: Mapping[str, Any], where: Path) -> PlatformP
     )
     for kind in subtitles.sidecar:
         if kind not in ("srt", "vtt"):
-            raise PresetError(f"{where}: [subtitles] sidecar has {kind!r}; use srt and/or vtt")
+            raise PresetError(
+                _("{path}: [subtitles] sidecar has {kind}; use srt and/or vtt").format(
+                    path=where, kind=repr(kind)
+                )
+            )
     limits = data.get("limits", {})
     covers = tuple(
         Cover(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.edit.timeline import Timeline
+from pipeline.i18n import _
 from pipeline.media.probe import MediaFacts, probe
 from pipeline.project.digest import content_key
 from pipeline.project.files import atomic_write_json
@@ -50,11 +51,11 @@ class Planned:
 
     @property
     def label(self) -> str:
-        return {
-            "main": self.platform,
-            "api": f"{self.platform} (API-sized)",
-            "draft": f"{self.platform} (draft)",
-        }[self.variant]
+        if self.variant == "api":
+            return _("{platform} (API-sized)").format(platform=self.platform)
+        if self.variant == "draft":
+            return _("{platform} (draft)").format(platform=self.platform)
+        return self.platform
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,9 @@ def prepare_job(
         if preset.size_cap is not None and not draft:
             decision = capped_size(preset.size_cap, preset, timeline.duration_ms)
             if decision.size is None:
-                notes.append(f"{preset.name}: {decision.message}")
+                notes.append(
+                    _("{platform}: {message}").format(platform=preset.name, message=decision.message)
+                )
                 continue
             plans.append(
                 (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.i18n import _
 from pipeline.media.runner import run_ffmpeg
 from pipeline.project.files import atomic_output
 from pipeline.render.checks import BYTES_PER_MB
@@ -37,11 +38,12 @@ def refit_capped(
         run_ffmpeg(
             refit_args(source, temp, preset, smaller),
             outputs=[temp],
-            what=f"re-encoding {label} under {preset.size_cap.max_mb:g} MB",
+            what=_("re-encoding {output} under {cap} MB").format(
+                output=label, cap=f"{preset.size_cap.max_mb:g}"
+            ),
         )
-    return (
-        f"{label}: first encode was {size / BYTES_PER_MB:.2f} MB, over the cap; re-encoded at "
-        f"{smaller.video_kbps} kbit/s"
+    return _("{output}: first encode was {size} MB, over the cap; re-encoded at {kbps} kbit/s").format(
+        output=label, size=f"{size / BYTES_PER_MB:.2f}", kbps=smaller.video_kbps
     )
 
 

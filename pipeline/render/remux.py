@@ -13,6 +13,7 @@ import dataclasses
 from pathlib import Path
 
 from pipeline.edit.timeline import SourceSpan, Timeline
+from pipeline.i18n import _
 from pipeline.media.runner import run_ffmpeg
 from pipeline.project.files import atomic_output
 from pipeline.project.footage import Clip, load_footage
@@ -55,7 +56,7 @@ def ensure_remux(project: Project, clip: Clip) -> Path:
             run_ffmpeg(
                 remux_args(clip.path(project), tmp),
                 outputs=[tmp],
-                what=f"indexing {clip.clip_id} for frame-accurate cutting",
+                what=_("indexing {clip} for frame-accurate cutting").format(clip=clip.clip_id),
             )
     return target
 

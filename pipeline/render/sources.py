@@ -10,6 +10,7 @@ point share one input (one demux, one decode per stream).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from pipeline.edit.timeline import SourceSpan, Timeline
 from pipeline.errors import RenderError
+from pipeline.i18n import _
 from pipeline.media.probe import MediaFacts
 from pipeline.render.filters import InputSpec, seconds
 
@@ -35,7 +37,7 @@ def frame_at(ms: int, fps: Fraction) -> int:
     """The output frame that starts at (or nearest to) `ms`: frame counts are taken from the
     rounded start times of shots, so they add up to the programme's length exactly."""
     exact = Fraction(ms) * fps / 1000
-    return int(exact + Fraction(1, 2))
+    return math.floor(exact + Fraction(1, 2))  # floor: a chunk's lower third may start before 0
 
 
 def transition_frames(ms: int, fps: Fraction) -> int:
@@ -47,7 +49,7 @@ def facts_for(facts: Facts, path: Path) -> MediaFacts:
         return facts[path]
     except KeyError:
         raise RenderError(
-            f"{path}: no probe facts for this source; re-ingest it with `pipeline ingest`"
+            _("{path}: no probe facts for this source; re-ingest it with `pipeline ingest`").format(path=path)
         ) from None
 
 
@@ -84,8 +86,14 @@ def span_input(span: SourceSpan, needed: Mapping[tuple[Path, int], int], facts: 
     clip = facts_for(facts, span.path)
     if span.in_ms >= clip.duration_ms:
         raise RenderError(
-            f"{span.path}: the edit starts at {span.in_ms / 1000:.3f} s but {span.clip_id} lasts only "
-            f"{clip.duration_ms / 1000:.3f} s; fix the cut list (cut.md)"
+            _(
+                "{path}: the edit starts at {start} s but {clip} lasts only {length} s; fix the cut list (cut.md)"
+            ).format(
+                path=span.path,
+                start=f"{span.in_ms / 1000:.3f}",
+                clip=span.clip_id,
+                length=f"{clip.duration_ms / 1000:.3f}",
+            )
         )
     skip = min(span.in_ms, PRE_ROLL_MS) if clip.container in UNINDEXED_CONTAINERS else 0
     seek = span.in_ms - skip

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipeline.edit.timeline import Card, Overlay, SourceSpan, Timeline
 from pipeline.errors import RenderError
+from pipeline.i18n import _
 from pipeline.media.probe import VideoFacts
 from pipeline.render.colour import BT709_TAGS, hdr_to_sdr, is_hdr, scale_colour_options
 from pipeline.render.filters import FilterGraph, InputSpec, f, number, rate, stream, text
@@ -63,7 +64,7 @@ def programme_picture(
 ) -> str:
     """Compose the programme picture; returns its pad name."""
     if not timeline.shots:
-        raise RenderError("the timeline has no shots; check the cut list (cut.md) and run `pipeline cut`")
+        raise RenderError(_("the timeline has no shots; check the cut list (cut.md) and run `pipeline cut`"))
     fps = timeline.fps
     needed = needed_lengths(timeline)
     starts = [frame_at(shot.start_ms, fps) for shot in timeline.shots] + [frame_at(timeline.duration_ms, fps)]
@@ -74,14 +75,20 @@ def programme_picture(
         extra = transition_frames(following.transition_ms, fps) if following else 0
         if frames <= 0:
             raise RenderError(
-                f"shot {i + 1} at {shot.start_ms / 1000:.3f} s is shorter than one frame; fix the cut list"
+                _("shot {number} at {start} s is shorter than one frame; fix the cut list").format(
+                    number=i + 1, start=f"{shot.start_ms / 1000:.3f}"
+                )
             )
         if shot.source is not None:
             label = _source_segment(graph, shot.source, frames + extra, needed, facts, size, fps)
         elif shot.card is not None:
             label = _card_segment(graph, shot.card, frames + extra, cards, fps)
         else:
-            raise RenderError(f"shot {i + 1} at {shot.start_ms / 1000:.3f} s has neither footage nor a card")
+            raise RenderError(
+                _("shot {number} at {start} s has neither footage nor a card").format(
+                    number=i + 1, start=f"{shot.start_ms / 1000:.3f}"
+                )
+            )
         if pieces and shot.transition_ms > 0:
             # the crossfade joins this shot to the previous piece only (whose segment runs on under
             # this one by the transition's length): xfade then touches seconds of frames, not the
@@ -119,7 +126,9 @@ def _source_segment(
     video = facts_for(facts, span.path).video
     if video is None:
         raise RenderError(
-            f"{span.path}: {span.clip_id} has no picture but the edit shows it; use a video clip"
+            _("{path}: {clip} has no picture but the edit shows it; use a video clip").format(
+                path=span.path, clip=span.clip_id
+            )
         )
     length_ms = int(Fraction(frames * 1000) / fps)
     pad_end = runs_short(span, length_ms, facts, fps)
@@ -224,7 +233,7 @@ def _card_segment(
         path = cards[card]
     except KeyError:
         raise RenderError(
-            f"no drawn image for the {card.kind} card; this is a bug in the render stage"
+            _("no drawn image for the {kind} card; this is a bug in the render stage").format(kind=card.kind)
         ) from None
     index = graph.input(card_input(path, fps))
     # a drawn RGB card to YUV with the BT.709 matrix (swscale's default for RGB is BT.601)
@@ -300,7 +309,10 @@ def overlay_graphics(
                 f("fade", t="in", st=0, d=number(fade), alpha=1),
                 f("fade", t="out", st=number(length - fade), d=number(fade), alpha=1),
             ]
-        steps.append(f"setpts=PTS+{number(Fraction(start) / fps)}/TB")
+        if start >= 0:
+            steps.append(f"setpts=PTS+{number(Fraction(start) / fps)}/TB")
+        else:  # a chunk of the programme starting in the middle of the graphic: drop what came before
+            steps += [f"setpts=PTS-{number(Fraction(-start) / fps)}/TB", f("trim", start=0)]
         graphic = graph.chain((stream(index, "v"),), steps, "gfx")
         picture = graph.chain(
             (picture, graphic), (f("overlay", x=placed.x, y=placed.y, eof_action="pass"),), "ov"

@@ -12,6 +12,8 @@ Routes (clip ids are looked up in the footage index, never joined into a path):
     POST /api/clips/<id>/save       {version, cues} -> the producers' file written (409 when stale)
     POST /api/clips/<id>/approve    {version, by} -> approved as `subs approve` does (409 while errors remain)
     GET  /video/<id>.mp4            the proxy, with Range support
+    GET  /draft                     a page playing the latest draft of each platform
+    GET  /draft/<platform>.mp4      that draft, with Range support
 
 POSTs must be `Content-Type: application/json` (an HTML form on another site cannot send that)
 and, when the browser sends an Origin, come from this server's own page.
@@ -19,6 +21,7 @@ and, when the browser sends an Origin, come from this server's own page.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -28,12 +31,13 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from pipeline.errors import PipelineError
 from pipeline.project.footage import clips_by_role
 from pipeline.project.glossary import project_glossary
 from pipeline.project.model import Project, load_project
+from pipeline.render.outputs import video_path
 from pipeline.review import wire
 from pipeline.review.proxy import READY, ProxyMaker, proxy_path
 from pipeline.review.ranges import RangeNotSatisfiable, requested_range
@@ -83,6 +87,8 @@ ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("POST", "/api/clips/" + _ID + "/save", "save"),
         ("POST", "/api/clips/" + _ID + "/approve", "approve"),
         ("GET", "/video/" + _ID + r"\.mp4", "video"),
+        ("GET", "/draft", "draft_page"),
+        ("GET", "/draft/" + _ID + r"\.mp4", "draft_video"),
     )
 )
 
@@ -313,7 +319,42 @@ class ReviewHandler(BaseHTTPRequestHandler):
         state = self.server.proxies.want(project, clip, urgent=True)
         if state.state != READY:
             raise HttpRefusal(HTTPStatus.SERVICE_UNAVAILABLE, "预览视频还在生成，请稍候")
-        path = proxy_path(project, clip_id)
+        self._file(proxy_path(project, clip_id))
+
+    # ---- the latest drafts (`pipeline render DIR --draft [--watch]`) ----------------------------
+
+    def _draft_page(self) -> None:
+        """A small page playing each platform's latest draft; reload it after a new pass."""
+        project = self._project()
+        found = draft_files(project)
+        items = "".join(
+            f'<section><h2>{html.escape(platform)}</h2><video controls preload="metadata" '
+            f'src="/draft/{quote(platform)}.mp4?v={path.stat().st_mtime_ns}"></video></section>'
+            for platform, path in found.items()
+        )
+        if not items:
+            items = f"<p>还没有样片：请运行 <code>pipeline render {html.escape(str(project.root))} --draft --watch</code>，渲染完成后刷新本页。</p>"
+        page = (
+            '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>样片</title>'
+            '<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/review.css"></head>'
+            f'<body class="drafts"><header class="topbar"><h1>样片</h1><a class="link" href="/">返回字幕审校</a>'
+            f"</header><main>{items}<p>重新渲染后刷新本页即可看到最新样片。</p></main></body></html>"
+        )
+        self._send(
+            HTTPStatus.OK,
+            page.encode("utf-8"),
+            STATIC_TYPES[".html"],
+            {"Cache-Control": "no-store", "Content-Security-Policy": PAGE_POLICY},
+        )
+
+    def _draft_video(self, platform: str) -> None:
+        path = draft_files(self._project()).get(platform)
+        if path is None:
+            raise HttpRefusal(HTTPStatus.NOT_FOUND, "还没有这个平台的样片，请先渲染样片")
+        self._file(path)
+
+    def _file(self, path: Path) -> None:
+        """A video file, with Range support (the player seeks by asking for byte ranges)."""
         with open(path, "rb") as fh:
             size = fh.seek(0, 2)
             try:
@@ -368,6 +409,18 @@ class ReviewHandler(BaseHTTPRequestHandler):
         for key, value in headers.items():
             self.send_header(key, value)
         self.end_headers()
+
+
+def draft_files(project: Project) -> dict[str, Path]:
+    """The latest draft of each platform that has one, by platform name."""
+    found = {}
+    base = project.exports_dir / "draft"
+    if base.is_dir():
+        for folder in sorted(p for p in base.iterdir() if p.is_dir()):
+            path = video_path(project, folder.name, draft=True)
+            if path.is_file():
+                found[folder.name] = path
+    return found
 
 
 def _version(body: dict[str, Any]) -> str:

@@ -116,7 +116,7 @@ def test_doctor_table_in_chinese(monkeypatch, tmp_path: Path):
     result = run(["doctor", str(tmp_path)], CHINESE_DESKTOP)
     assert result.exit_code == 1
     out = result.output
-    for text in ("检查项", "状态", "详情", "中文字体", "语音识别模型", "磁盘空间", "正常", "缺失", "已找到"):
+    for text in ("检查项", "状态", "详情", "中文字体", "语音识别模型", "磁盘空间", "通过", "缺失", "已找到"):
         assert text in out, text
     assert "缺失（字幕压制）；请使用自带的 ffmpeg（取消 PIPELINE_FFMPEG 设置）或包含 libass 的版本" in out
     assert "当前使用（默认）：base: /models/base (75 MB)" in out

@@ -78,3 +78,76 @@ def test_a_project_without_a_cut_list(project):
 def test_unknown_platform_is_a_usage_error(project):
     result = CliRunner().invoke(cli, ["render", str(project.root), "--platform", "tiktok"])
     assert result.exit_code == 2 and "tiktok" in result.stderr
+
+
+def test_a_draft_decodes_the_review_proxies(project, monkeypatch):
+    from pipeline.review.proxy import make_proxy
+
+    seen = {}
+
+    def render(path, platforms, **kwargs):
+        seen.update(kwargs)
+        return fake_report(project.root)
+
+    monkeypatch.setattr(engine, "render_project", render)
+    result = CliRunner().invoke(cli, ["render", str(project.root), "--draft"])
+    assert result.exit_code == 0, result.output
+    assert seen["draft"] is True and seen["proxies"] is make_proxy
+
+
+def test_watch_needs_draft(project):
+    result = CliRunner().invoke(cli, ["render", str(project.root), "--watch"])
+    assert result.exit_code == 2
+    assert "--watch re-renders drafts only; add --draft." in result.output
+
+
+def test_watch_renders_again_after_each_change_until_ctrl_c(project, monkeypatch):
+    from pipeline.render import watch
+
+    passes = []
+
+    def render(path, platforms, **kwargs):
+        passes.append(kwargs["draft"])
+        if len(passes) == 3:
+            raise KeyboardInterrupt
+        return fake_report(project.root)
+
+    def changed(self):
+        project.cut_list.write_text(f"# 第{len(passes)}版\n", "utf-8")
+
+    monkeypatch.setattr(engine, "render_project", render)
+    monkeypatch.setattr(watch.Watcher, "wait_for_change", changed)
+    result = CliRunner().invoke(cli, ["render", str(project.root), "--draft", "--watch"])
+    assert result.exit_code == 0, result.output
+    assert passes == [True, True, True]
+    assert result.stdout.count("Draft rendered in ") == 2
+    assert "exports/web/x.mp4" in result.stdout and result.stdout.rstrip().endswith("Stopped watching.")
+
+
+def test_the_demo_shows_a_re_render_after_unticking_one_sentence(tmp_path):
+    import click
+
+    from pipeline.cli.demo_cmds import _rerender_after_change
+
+    cut = tmp_path / "cut.md"
+    text = "# cut\n" + "".join(f"- [x] int-001 00:0{i}.00-00:0{i}.90 第{i}句\n" for i in range(5))
+    cut.write_text(text, "utf-8")
+    seen = []
+
+    @click.command()
+    @click.option("--platform", "platforms", multiple=True)
+    @click.argument("project_dir")
+    def render(project_dir, platforms):
+        seen.append((platforms, cut.read_text("utf-8").count("- [ ] ")))
+
+    @click.command()
+    @click.pass_context
+    def demo(ctx):
+        _rerender_after_change(ctx, render, tmp_path)
+
+    result = CliRunner().invoke(demo, [])
+    assert result.exit_code == 0, result.output
+    assert seen == [(("web",), 1), (("web",), 0)]  # one sentence left out, then ticked again
+    assert cut.read_text("utf-8") == text
+    assert "unticks one sentence: int-001 00:02.00-00:02.90 第2句" in result.output
+    assert result.output.count("Web rendered again in ") == 2

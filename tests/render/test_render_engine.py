@@ -18,7 +18,7 @@ from pipeline.errors import FfmpegError
 from pipeline.media import runner
 from pipeline.project.create import create_project
 from pipeline.project.digest import sha256_file
-from pipeline.render import engine, graphics
+from pipeline.render import chunked, engine, graphics
 from pipeline.render.manifest import load_manifest
 from pipeline.subtitles.cue import Cue
 
@@ -83,17 +83,17 @@ def rendered(tmp_path_factory, clips):
         extra={"people": [{"name": "王建华", "consent": True}], "overrides": {"platforms": fast}},
     )
     calls: list[list[str]] = []
-    real = engine.run_ffmpeg
+    real = chunked.run_ffmpeg
 
     def counting(args, **kwargs):
         calls.append(list(args))
         return real(args, **kwargs)
 
-    engine.run_ffmpeg = counting
+    chunked.run_ffmpeg = counting
     try:
         report = engine.render_project(project.root, PLATFORMS, timeline=episode(clips, CUES))
     finally:
-        engine.run_ffmpeg = real
+        chunked.run_ffmpeg = real
     return project, report, calls
 
 
@@ -109,7 +109,13 @@ def _frame(path: Path, at_s: float) -> np.ndarray:
 
 def test_one_run_renders_every_platform_to_its_preset(rendered):
     project, report, calls = rendered
-    assert len(calls) == 1, "every output from one ffmpeg run"
+    pictures = [c for c in calls if "-an" in c]
+    sounds = [c for c in calls if "-vn" in c]
+    joins = [c for c in calls if "concat" in c]
+    assert len(calls) == len(pictures) + len(sounds) + len(joins)
+    assert all(c.count("-an") == 4 for c in pictures), "each chunk encoded for every output in one run"
+    assert len(sounds) == 1 and sounds[0].count("-vn") == 4, "the sound of every output from one run"
+    assert len(joins) == 4
     assert not report.failed, report.failure_message()
     shapes = {
         ("web", "main"): (1920, 1080),
@@ -204,7 +210,7 @@ def test_a_failed_or_interrupted_render_leaves_no_half_file(rendered, clips, mon
             Path(path).write_bytes(b"half a file")
         raise failure
 
-    monkeypatch.setattr(engine, "run_ffmpeg", half_written)
+    monkeypatch.setattr(chunked, "run_ffmpeg", half_written)
     with pytest.raises(type(failure)):
         engine.render_project(project.root, PLATFORMS, timeline=episode(clips, CUES), force=True)
     assert {path: sha256_file(path) for path in before} == before

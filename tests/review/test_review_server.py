@@ -410,3 +410,23 @@ def test_a_clip_comes_with_its_flags_from_the_transcript(client, review_project)
             "score": 8.2,
         }
     ]  # the low-confidence 王建 lies inside the correction: flagged once
+
+
+def test_the_draft_page_plays_the_latest_draft_with_byte_ranges(client, review_project):
+    from pipeline.render.outputs import video_path
+
+    empty = client.get("/draft")
+    assert empty.status == 200 and "还没有样片" in empty.body.decode("utf-8")
+    assert client.get("/draft/web.mp4").status == 404
+    draft = video_path(review_project, "web", draft=True)
+    draft.parent.mkdir(parents=True)
+    data = bytes(range(256)) * 40  # the server sends the file as it is
+    draft.write_bytes(data)
+    page = client.get("/draft")
+    assert page.status == 200 and "default-src 'none'" in page.headers["content-security-policy"]
+    assert '<video controls preload="metadata" src="/draft/web.mp4?v=' in page.body.decode("utf-8")
+    whole = client.get("/draft/web.mp4")
+    assert whole.status == 200 and whole.body == data and whole.headers["content-type"] == "video/mp4"
+    part = client.get("/draft/web.mp4", headers={"Range": "bytes=100-199"})
+    assert part.status == 206 and part.body == data[100:200]
+    assert client.get("/").body.decode("utf-8").count('href="/draft"') == 1  # the review page links it
