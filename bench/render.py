@@ -22,7 +22,11 @@ It times, on that episode:
   (e)  the editor's loop: one sentence in the middle unticked, then `render --platform web` (not
        forced: the chunks the change did not touch come from the cache), against (a) in the same run;
   (f)  `render --draft` (web) decoded from the review proxies (made once beforehand, timed apart),
-       against the programme's length.
+       against the programme's length;
+  (g)  chunks encoded --jobs at once (`render --jobs N`, default 2) against one at a time with x264's
+       own threads: (a) and (d)'s one run again with N jobs, timed alternately with them;
+  (h)  with --whole: (d)'s one run again as a single chunk, the whole-programme graph the render
+       used before chunking (issue 17), timed alternately with (d): what chunking costs or saves.
 
 --quick leaves out the cold run, the floor and (d)'s single runs (a shared, slow machine).
 
@@ -58,6 +62,8 @@ from pipeline.media.probe import probe  # noqa: E402
 from pipeline.media.runner import run_ffmpeg  # noqa: E402
 from pipeline.project.create import create_project  # noqa: E402
 from pipeline.project.model import load_project  # noqa: E402
+from pipeline.render import engine  # noqa: E402
+from pipeline.render.chunks import ChunkRule  # noqa: E402
 from pipeline.render.encode import audio_args, video_args  # noqa: E402
 from pipeline.render.engine import render_project  # noqa: E402
 from pipeline.render.platforms import load_platform  # noqa: E402
@@ -257,6 +263,7 @@ def project_in(work: Path):
 FLOOR = "(b) floor: bare ffmpeg encode, same length and settings"
 RENDER = "(a) render --platform web --force"
 ALL = "(d) web + wechat + channels, one run"
+WHOLE = "(h) (d) as one whole-programme chunk"
 EDIT = "(e) one sentence unticked, render --platform web"
 DRAFT = "(f) render --draft (web), from proxies"
 SINGLES = ("web", "wechat", "channels")
@@ -290,8 +297,16 @@ def keep_fastest(figures: dict[str, float], key: str, what: str, action) -> None
     figures[key] = min(figures.get(key, float("inf")), timed(what, action))
 
 
-def render(project, timeline, platforms, *, force=True, draft=False) -> None:
-    report = render_project(project, platforms, force=force, timeline=timeline, draft=draft)
+WHOLE_PROGRAMME = ChunkRule(min_ms=10**9)  # no boundary: one chunk, one ffmpeg run for the picture
+
+
+def render(project, timeline, platforms, *, force=True, draft=False, jobs=1, whole=False) -> None:
+    rule = engine.CHUNK_RULE
+    engine.CHUNK_RULE = WHOLE_PROGRAMME if whole else rule
+    try:
+        report = render_project(project, platforms, force=force, timeline=timeline, draft=draft, jobs=jobs)
+    finally:
+        engine.CHUNK_RULE = rule
     if report.failed:
         print(f"\n  warning: {report.failure_message()}")
 
@@ -466,6 +481,9 @@ def main() -> int:
     parser.add_argument(
         "--quick", action="store_true", help="leave out the cold run, the floor, (d)'s singles"
     )
+    parser.add_argument(
+        "--jobs", type=int, default=2, help="(g): chunks at once (default 2; 1 leaves (g) out)"
+    )
     args = parser.parse_args()
     if not args.skip_moviepy and importlib.util.find_spec("moviepy") is None:
         # moviepy is only the comparison, so it is not a dependency of the pipeline
@@ -490,6 +508,13 @@ def main() -> int:
         if not args.quick:
             keep_fastest(figures, "b", FLOOR, lambda: floor(paths, seconds, args.work / "floor.mp4"))
         keep_fastest(figures, "a", RENDER, lambda: render(project, timeline, ["web"]))
+        if args.jobs > 1:
+            keep_fastest(
+                figures,
+                "g",
+                jobs_label(RENDER, args.jobs),
+                lambda: render(project, timeline, ["web"], jobs=args.jobs),
+            )
     figures["noop"] = timed(
         "    rerun with nothing changed", lambda: render(project, timeline, ["web"], force=False)
     )
@@ -513,6 +538,17 @@ def main() -> int:
     if not args.skip_platforms:
         for _ in range(max(1, args.repeat)):  # the one run and the single runs in turn, like (a) and (b)
             keep_fastest(figures, "d_all", ALL, lambda: render(project, timeline, list(SINGLES)))
+            if args.whole:
+                keep_fastest(
+                    figures, "h", WHOLE, lambda: render(project, timeline, list(SINGLES), whole=True)
+                )
+            if args.jobs > 1:
+                keep_fastest(
+                    figures,
+                    "g_all",
+                    jobs_label(ALL, args.jobs),
+                    lambda: render(project, timeline, list(SINGLES), jobs=args.jobs),
+                )
             if not args.quick:
                 for name in SINGLES:
                     keep_fastest(
@@ -520,11 +556,15 @@ def main() -> int:
                     )
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print()
-    print(table(figures, seconds, args.slice, peak_mb))
+    print(table(figures, seconds, args.slice, peak_mb, args.jobs))
     return 0
 
 
-def table(fig: dict[str, float], seconds: float, slice_s: float, peak_mb: float) -> str:
+def jobs_label(what: str, jobs: int) -> str:
+    return f"{what}, --jobs {jobs}"
+
+
+def table(fig: dict[str, float], seconds: float, slice_s: float, peak_mb: float, jobs: int) -> str:
     cpu = {key: CPU.get(what) for key, what in (("a", RENDER), ("b", FLOOR))}
     cpu_ratio = f"{cpu['a'] / cpu['b']:.2f}x" if cpu["a"] and cpu["b"] else "n/a"
     rows = [
@@ -577,6 +617,21 @@ def table(fig: dict[str, float], seconds: float, slice_s: float, peak_mb: float)
         rows.append(
             f"| (d) web + wechat + channels, one run, `--force` | {fig['d_all']:.0f} s | "
             f"{fig['d_all'] / seconds:.2f}x real time | |"
+        )
+    for key, base, what in (("g", "a", RENDER), ("g_all", "d_all", ALL)):
+        if key in fig:
+            cpu_g, cpu_base = CPU.get(jobs_label(what, jobs)), CPU.get(what)
+            cpu_text = f" (CPU time {cpu_g / cpu_base:.2f}x)" if cpu_g and cpu_base else ""
+            rows.append(
+                f"| (g) {base} with `--jobs {jobs}` | {fig[key]:.0f} s | {fig[key] / fig[base]:.2f}x ({base}){cpu_text} | "
+                "< 1.0x to be the default |"
+            )
+    if "h" in fig:
+        cpu_h, cpu_d = CPU.get(WHOLE), CPU.get(ALL)
+        cpu_text = f" (CPU time {cpu_d / cpu_h:.2f}x)" if cpu_h and cpu_d else ""
+        rows.append(
+            f"| (h) (d) as one whole-programme chunk, the render before chunking | {fig['h']:.0f} s | "
+            f"(d) chunked is {fig['d_all'] / fig['h']:.2f}x this{cpu_text} | (d) <= 1.0x |"
         )
     rows.append(f"| rerun with nothing changed | {fig['noop']:.2f} s | | < 1 s |")
     rows.append(f"| peak memory of one ffmpeg child | {peak_mb:.0f} MB | | |")

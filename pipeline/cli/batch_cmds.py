@@ -8,7 +8,13 @@ from pathlib import Path
 import click
 
 from pipeline.cli.language import PipelineCommand
-from pipeline.cli.options import ProgressAdapter, draft_option, platforms_option
+from pipeline.cli.options import (
+    ProgressAdapter,
+    cluster_options,
+    cluster_security,
+    draft_option,
+    platforms_option,
+)
 from pipeline.cli.publish_cmds import batch_publish_options, publish_batch, publish_requests
 from pipeline.i18n import N_, _
 
@@ -89,36 +95,11 @@ def _print_table(report) -> None:
         "raise it only on machines with many cores (about one per 8)."
     ),
 )
-@click.option(
-    "--scheduler",
-    metavar="ADDRESS",
-    default=None,
-    help=N_(
+@cluster_options(
+    scheduler_help=N_(
         "Run the jobs on the Dask cluster of this scheduler (tls://HOST:8786) instead of locally; "
         "the project folders must be at the same path on every worker."
-    ),
-)
-# TLS for the Dask cluster (see pipeline/batch/cluster.py)
-@click.option(
-    "--tls-ca",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help=N_(
-        "The office's CA certificate (ca.pem of `pipeline cluster certs`) for a tls:// scheduler "
-        "[default: Dask's configuration]."
-    ),
-)
-@click.option(
-    "--tls-cert",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help=N_("This client's certificate (client.pem) for a tls:// scheduler."),
-)
-@click.option(
-    "--tls-key",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help=N_("This client's private key (client-key.pem) for a tls:// scheduler."),
+    )
 )
 @click.option(
     "--retries",
@@ -129,14 +110,6 @@ def _print_table(report) -> None:
         "Run an episode again this many times when it failed unexpectedly (a crashed worker, a "
         "storage error); problems in an episode's own data are not retried."
     ),
-)
-@click.option(
-    "--connect-timeout",
-    "connect_timeout",
-    type=click.FloatRange(min=0.1),
-    default=10.0,
-    show_default=True,
-    help=N_("Seconds to wait for the Dask scheduler (and a first worker)."),
 )
 @draft_option(
     help=N_("Fast low-resolution previews, packaged under outbox/<week>-draft/ (never for publishing).")
@@ -163,7 +136,7 @@ def batch_cmd(
     if publish_targets and draft:
         raise click.UsageError(_("--publish cannot be used with --draft: previews are never published"))
     requests = publish_requests(publish_targets, publish_options)
-    security = _cluster_security(scheduler, tls_ca, tls_cert, tls_key)
+    security = cluster_security(scheduler, tls_ca, tls_cert, tls_key)
     with ProgressAdapter(_("Episodes"), unit="episodes") as bar:
         report = run_batch(
             root,
@@ -196,29 +169,6 @@ def batch_cmd(
                 unpublished=unpublished
             )
         )
-
-
-def _cluster_security(
-    scheduler: str | None, tls_ca: Path | None, tls_cert: Path | None, tls_key: Path | None
-):
-    """The client's TLS security for --scheduler (None for local runs and loopback tcp://); warns on plain TCP."""
-    from pipeline.batch.cluster import TlsFiles, client_security, plain_tcp_warning
-
-    given = {"--tls-ca": tls_ca, "--tls-cert": tls_cert, "--tls-key": tls_key}
-    if any(given.values()) and not all(given.values()):
-        missing = ", ".join(option for option, value in given.items() if value is None)
-        raise click.UsageError(
-            _("--tls-ca, --tls-cert and --tls-key go together; {missing} missing").format(missing=missing)
-        )
-    if scheduler is None:
-        if any(given.values()):
-            raise click.UsageError(_("--tls-ca/--tls-cert/--tls-key are for --scheduler tls://HOST:PORT"))
-        return None
-    warning = plain_tcp_warning(scheduler)
-    if warning:
-        click.echo(_("Warning: {warning}").format(warning=warning), err=True)
-    tls = TlsFiles(tls_ca, tls_cert, tls_key) if tls_ca and tls_cert and tls_key else None
-    return client_security(scheduler, tls)
 
 
 def register(cli: click.Group) -> None:

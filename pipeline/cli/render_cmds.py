@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Literal
 
 import click
+from click.core import ParameterSource
 
-from pipeline.cli.options import ProgressAdapter, draft_option, platforms_option, project_dir
+from pipeline.cli.options import (
+    ProgressAdapter,
+    cluster_options,
+    cluster_security,
+    draft_option,
+    platforms_option,
+    project_dir,
+)
 from pipeline.i18n import N_, _
+from pipeline.render.chunks import DEFAULT_JOBS
 
 
 def _figure(value: float | None, pattern: str) -> str:
@@ -91,23 +103,94 @@ def _print_table(report) -> None:
         "Ctrl-C stops."
     ),
 )
-def render_cmd(project_dir: Path, platforms: tuple[str, ...], force: bool, draft: bool, watch: bool) -> None:
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=DEFAULT_JOBS,
+    show_default=True,
+    help=N_(
+        "Chunks encoded at once on this machine, each by its own ffmpeg (and its memory). x264 "
+        "already keeps every core busy: try more only on machines with many cores (see the README)."
+    ),
+)
+@cluster_options(
+    scheduler_help=N_(
+        "Encode the chunks on the workers of the Dask cluster of this scheduler (tls://HOST:8786): "
+        "one urgent episode finishes sooner. The project folder must be at the same path on every "
+        "worker; the sound and the joins are done on this machine."
+    )
+)
+def render_cmd(
+    project_dir: Path,
+    platforms: tuple[str, ...],
+    force: bool,
+    draft: bool,
+    watch: bool,
+    jobs: int,
+    scheduler: str | None,
+    tls_ca: Path | None,
+    tls_cert: Path | None,
+    tls_key: Path | None,
+    connect_timeout: float,
+) -> None:
+    if watch and not draft:
+        raise click.UsageError(_("--watch re-renders drafts only; add --draft."))
+    given = click.get_current_context().get_parameter_source("jobs") is not ParameterSource.DEFAULT
+    if given and scheduler is not None:
+        raise click.UsageError(
+            _("--jobs is for this machine; with --scheduler the cluster's workers encode the chunks")
+        )
+    security = cluster_security(scheduler, tls_ca, tls_cert, tls_key)
+    with _cluster(scheduler, connect_timeout, security) as cluster:
+        _render(project_dir, platforms, force, draft, watch, jobs, cluster)
+
+
+@contextlib.contextmanager
+def _cluster(scheduler: str | None, timeout_s: float, security) -> Iterator[Executor | None]:
+    """The Dask cluster's executor for --scheduler (tasks never memoised: a chunk is encoded again
+    when its cached file is missing), or None."""
+    if scheduler is None:
+        yield None
+        return
+    from pipeline.batch.executors import connect
+
+    client = connect(scheduler, timeout_s, security)
+    try:
+        yield client.get_executor(pure=False)
+    finally:
+        client.close()
+
+
+def _render(
+    project_dir: Path,
+    platforms: tuple[str, ...],
+    force: bool,
+    draft: bool,
+    watch: bool,
+    jobs: int,
+    cluster: Executor | None,
+) -> None:
     from pipeline.errors import RenderError
     from pipeline.render.engine import render_project
 
-    if watch and not draft:
-        raise click.UsageError(_("--watch re-renders drafts only; add --draft."))
     proxies = None
     if draft:
         from pipeline.review.proxy import make_proxy
 
         proxies = make_proxy
     if watch:
-        _watch(project_dir, platforms, force=force, proxies=proxies)
+        _watch(project_dir, platforms, force=force, proxies=proxies, jobs=jobs, cluster=cluster)
         return
     with ProgressAdapter(_("Rendering")) as bar:
         report = render_project(
-            project_dir, platforms or None, force=force, draft=draft, progress=bar, proxies=proxies
+            project_dir,
+            platforms or None,
+            force=force,
+            draft=draft,
+            progress=bar,
+            proxies=proxies,
+            jobs=jobs,
+            cluster=cluster,
         )
     _print_table(report)
     for note in report.notes:
@@ -116,7 +199,15 @@ def render_cmd(project_dir: Path, platforms: tuple[str, ...], force: bool, draft
         raise RenderError(report.failure_message())
 
 
-def _watch(project_dir: Path, platforms: tuple[str, ...], *, force: bool, proxies) -> None:
+def _watch(
+    project_dir: Path,
+    platforms: tuple[str, ...],
+    *,
+    force: bool,
+    proxies,
+    jobs: int,
+    cluster: Executor | None,
+) -> None:
     """Draft, then draft again after every change, until Ctrl-C."""
     from pipeline.errors import PipelineError
     from pipeline.project.model import load_project
@@ -127,7 +218,15 @@ def _watch(project_dir: Path, platforms: tuple[str, ...], *, force: bool, proxie
     drafts: list[Path] = []
 
     def render() -> None:
-        report = render_project(project.root, platforms or None, force=force, draft=True, proxies=proxies)
+        report = render_project(
+            project.root,
+            platforms or None,
+            force=force,
+            draft=True,
+            proxies=proxies,
+            jobs=jobs,
+            cluster=cluster,
+        )
         drafts[:] = [o.path for o in report.outputs]
         for note in report.notes:
             click.echo(_("Note: {note}").format(note=note), err=True)

@@ -4,6 +4,13 @@
     whole-programme sound ─▶ cached? else ONE ffmpeg run: mix, ducking, loudness pass 2, per output
     per output: concat demuxer (stream copy) of its chunks + its sound ─▶ the output file
 
+Where the chunks are encoded (`Workers`): one after another in this process; several at once on
+this machine (a thread per running ffmpeg: `render --jobs`); or spread over the workers of a Dask
+cluster (`render --scheduler`), which see the project at the same path on shared storage. A chunk's
+ffmpeg run is a plain list of arguments (`encode_piece`), so it runs the same everywhere; a worker
+whose ffmpeg or pipeline version differs from this machine's refuses it (the chunk would be cached
+under a name that says otherwise). The sound pass runs here while the chunks are encoded.
+
 Every cached piece is named by a fingerprint of exactly what it holds: the piece's own ffmpeg
 arguments with the project's location taken out (its shots as source spans, its lower thirds in
 chunk time, its burn-in ASS named by content, the output's encoder settings), the identities of the
@@ -15,12 +22,18 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_EXCEPTION, Executor, Future, wait
 from fractions import Fraction
 from pathlib import Path
 
+from pipeline import __version__
+from pipeline.errors import PipelineError, RenderError
 from pipeline.i18n import _
+from pipeline.media.ffmpeg_bin import ffmpeg_version
 from pipeline.media.runner import run_ffmpeg
 from pipeline.project.digest import content_key
 from pipeline.project.files import atomic_outputs, atomic_write_text
@@ -53,6 +66,19 @@ class ChunkRun:
     encoded: int  # chunks encoded by this render (the others came from the cache)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Workers:
+    """Where the chunks are encoded. No executor: one after another, here. A thread pool: as many
+    ffmpeg runs at once as it has threads. `remote` (a Dask cluster's executor): on its workers,
+    which report when a chunk is done (not while it is encoded) and check their tool versions."""
+
+    executor: Executor | None = None
+    remote: bool = False
+
+
+HERE = Workers()
+
+
 def render_chunked(
     job: RenderJob,
     stale: Sequence[Planned],
@@ -61,9 +87,11 @@ def render_chunked(
     *,
     rule: ChunkRule = DEFAULT_RULE,
     force: bool = False,
+    workers: Workers = HERE,
 ) -> ChunkRun:
     """Write each of `stale`'s files to the matching path in `targets` (temporary names).
-    `force`: encode every chunk and the sound again, cached or not (`render --force`)."""
+    `force`: encode every chunk and the sound again, cached or not (`render --force`).
+    `workers`: where the missing chunks are encoded (see `Workers`)."""
     timeline = job.timeline
     store = job.project.cache_dir / "chunks"
     store.mkdir(parents=True, exist_ok=True)
@@ -83,12 +111,12 @@ def render_chunked(
                 missing.append((plan, target))
         if missing:
             todo.append((chunk, missing))
-    total = sum(chunk.frames for chunk, _ in todo) / timeline.fps
-    done = Fraction(0)
-    for chunk, missing in todo:
-        _encode_chunk(job, chunk, missing, progress, float(done), float(total), len(chunks))
-        done += Fraction(chunk.frames) / timeline.fps
-    sounds = _sounds(job, stale, store, force=force)
+    pieces_todo = [_piece(job, chunk, missing, len(chunks)) for chunk, missing in todo]
+    if workers.executor is None:
+        _encode_here(pieces_todo, progress)
+        sounds = _sounds(job, stale, store, force=force)
+    else:
+        sounds = _encode_on(workers, pieces_todo, progress, lambda: _sounds(job, stale, store, force=force))
     for planned, target in zip(stale, targets):
         listing = store / f"join-{planned.plan.name}.ffconcat"
         atomic_write_text(listing, concat_list(pieces[planned.plan.name], timeline.fps))
@@ -147,24 +175,155 @@ def _chunk_key(job: RenderJob, chunk: Chunk, plan: OutputPlan) -> str:
     )[:32]
 
 
-def _encode_chunk(
-    job: RenderJob,
-    chunk: Chunk,
-    missing: Sequence[tuple[OutputPlan, Path]],
-    progress: Progress | None,
-    done: float,
-    total: float,
-    count: int,
+@dataclasses.dataclass(frozen=True, slots=True)
+class Piece:
+    """One chunk's ffmpeg run: its arguments name its cached files as they will be when done."""
+
+    args: tuple[str, ...]
+    targets: tuple[str, ...]
+    seconds: float  # of programme (for progress)
+    what: str
+
+
+def _piece(job: RenderJob, chunk: Chunk, missing: Sequence[tuple[OutputPlan, Path]], count: int) -> Piece:
+    plans = [dataclasses.replace(plan, path=target) for plan, target in missing]
+    return Piece(
+        tuple(_chunk_arguments(job, chunk, plans)),
+        tuple(str(target) for _plan, target in missing),
+        float(Fraction(chunk.frames) / job.timeline.fps),
+        _("encoding chunk {number} of {count}").format(number=chunk.index + 1, count=count),
+    )
+
+
+def encode_piece(
+    args: Sequence[str],
+    targets: Sequence[str],
+    what: str,
+    *,
+    tools: tuple[str, str] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> None:
-    with atomic_outputs([target for _plan, target in missing]) as temps:
-        plans = [dataclasses.replace(plan, path=temp) for (plan, _), temp in zip(missing, temps)]
-        report = (lambda ms: progress(done + ms / 1000, total)) if progress else None
-        run_ffmpeg(
-            _chunk_arguments(job, chunk, plans),
-            outputs=temps,
-            progress=report,
-            what=_("encoding chunk {number} of {count}").format(number=chunk.index + 1, count=count),
+    """Run one chunk's ffmpeg into temporary files beside `targets`, renamed onto them when it
+    succeeded (removed when not). Plain arguments: a Dask worker runs it as this machine does.
+    `tools`: the (ffmpeg, pipeline) versions the chunk's cache name was made with; given to remote
+    workers, which refuse when theirs differ or when they do not see the project's files.
+    `progress`: called with the seconds of the chunk encoded so far."""
+    if tools is not None:
+        _check_worker(args, targets, what, tools)
+    paths = [Path(target) for target in targets]
+    try:
+        with atomic_outputs(paths) as temps:
+            swap = {target: str(temp) for target, temp in zip(targets, temps)}
+            report = (lambda ms: progress(ms / 1000)) if progress else None
+            run_ffmpeg([swap.get(a, a) for a in args], outputs=temps, progress=report, what=what)
+    except OSError as exc:  # the cache folder is not writable (here, or on a worker's mount)
+        raise RenderError(
+            _("{what}: cannot write {path} on {host} ({reason}); check that the folder is writable").format(
+                what=what, path=paths[0].parent, host=socket.gethostname(), reason=exc.strerror or exc
+            )
+        ) from None
+
+
+def _check_worker(args: Sequence[str], targets: Sequence[str], what: str, tools: tuple[str, str]) -> None:
+    host = socket.gethostname()
+    ours = (ffmpeg_version(), __version__)
+    if ours != tools:
+        raise RenderError(
+            _(
+                "{what}: the Dask worker {host} has ffmpeg {ffmpeg} and pipeline {pipeline}, this machine "
+                "ffmpeg {wanted_ffmpeg} and pipeline {wanted_pipeline}; install the same versions on every "
+                "render machine (an episode's chunks must be encoded alike)"
+            ).format(
+                what=what,
+                host=host,
+                ffmpeg=ours[0],
+                pipeline=ours[1],
+                wanted_ffmpeg=tools[0],
+                wanted_pipeline=tools[1],
+            )
         )
+    inputs = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "-i"]
+    for path in [*inputs, str(Path(targets[0]).parent)]:
+        if not os.path.exists(path):
+            raise RenderError(
+                _(
+                    "{what}: the Dask worker {host} does not see {path}; the project must be on storage "
+                    "every worker mounts at the same path as this machine (an NFS or SMB share)"
+                ).format(what=what, host=host, path=path)
+            )
+
+
+def _encode_here(pieces: Sequence[Piece], progress: Progress | None) -> None:
+    total = sum(p.seconds for p in pieces)
+    done = 0.0
+    for piece in pieces:
+        report = (lambda s, before=done: progress(before + s, total)) if progress else None
+        encode_piece(piece.args, piece.targets, piece.what, progress=report)
+        done += piece.seconds
+
+
+def _encode_on(
+    workers: Workers, pieces: Sequence[Piece], progress: Progress | None, meanwhile: Callable[[], dict]
+) -> dict[str, Path]:
+    """Submit every piece to `workers`, run `meanwhile` (the sound pass) here, wait for the pieces;
+    the first failure cancels the pieces not started and is raised when the running ones ended."""
+    assert workers.executor is not None
+    total = sum(p.seconds for p in pieces)
+    reached: dict[int, float] = {}
+    lock = threading.Lock()
+
+    def report(index: int, seconds: float) -> None:
+        with lock:
+            reached[index] = seconds
+            if progress is not None:
+                progress(sum(reached.values()), total)
+
+    def reporter(index: int) -> Callable[[float], None]:
+        return lambda seconds: report(index, seconds)
+
+    def when_done(index: int, seconds: float) -> Callable[[Future], None]:
+        return lambda future: None if future.cancelled() or future.exception() else report(index, seconds)
+
+    futures: list[Future] = []
+    tools = (ffmpeg_version(), __version__)
+    for index, piece in enumerate(pieces):
+        if workers.remote:
+            future = workers.executor.submit(encode_piece, piece.args, piece.targets, piece.what, tools=tools)
+            future.add_done_callback(when_done(index, piece.seconds))
+        else:
+            future = workers.executor.submit(
+                encode_piece, piece.args, piece.targets, piece.what, progress=reporter(index)
+            )
+        futures.append(future)
+    try:
+        sounds = meanwhile()
+        finished, _running = wait(futures, return_when=FIRST_EXCEPTION)
+    except BaseException:  # the sound pass failed, Ctrl-C
+        _stop(futures)
+        raise
+    failed = next((f for f in futures if f in finished and not f.cancelled() and f.exception()), None)
+    if failed is not None:
+        _stop(futures)
+        raise _as_error(failed.exception(), pieces[futures.index(failed)])
+    return sounds
+
+
+def _stop(futures: Sequence[Future]) -> None:
+    """Cancel the pieces not started; wait for the running ones (their files are removed or kept
+    whole: each piece renames its own files only when its ffmpeg succeeded)."""
+    for future in futures:
+        future.cancel()
+    wait(futures)
+
+
+def _as_error(exc: BaseException | None, piece: Piece) -> BaseException:
+    if isinstance(exc, PipelineError) or exc is None:
+        return exc or RenderError(piece.what)
+    return RenderError(  # a worker lost, a task the cluster gave up on
+        _("{what} on the Dask cluster failed: {problem}; run the render again").format(
+            what=piece.what, problem=f"{type(exc).__name__}: {exc}"
+        )
+    )
 
 
 def _sounds(job: RenderJob, stale: Sequence[Planned], store: Path, *, force: bool = False) -> dict[str, Path]:

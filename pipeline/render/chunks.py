@@ -46,6 +46,8 @@ class ChunkRule:
 
 
 DEFAULT_RULE = ChunkRule()
+# chunks encoded at once on one machine (`render --jobs`): measured by bench/render.py's (g), see README
+DEFAULT_JOBS = 1
 
 
 @dataclass(frozen=True, slots=True)

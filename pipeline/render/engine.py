@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import glob
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +31,8 @@ from pipeline.project.lock import exclusive
 from pipeline.project.model import Project, load_project
 from pipeline.render import checks, fingerprint, manifest
 from pipeline.render.artwork import cover_frame
-from pipeline.render.chunked import render_chunked
-from pipeline.render.chunks import DEFAULT_RULE, ChunkRule
+from pipeline.render.chunked import HERE, Workers, render_chunked
+from pipeline.render.chunks import DEFAULT_JOBS, DEFAULT_RULE, ChunkRule
 from pipeline.render.measure import measure_output
 from pipeline.render.outputs import draft_preset, write_covers, write_sidecars
 from pipeline.render.platforms import PlatformPreset, load_platform
@@ -104,6 +105,8 @@ def render_project(
     progress: Progress | None = None,
     timeline: Timeline | None = None,
     proxies: Proxies | None = None,
+    jobs: int = DEFAULT_JOBS,
+    cluster: Executor | None = None,
 ) -> RenderReport:
     """Render the episode for `platforms` (default: the project's), skipping up-to-date outputs.
 
@@ -112,6 +115,9 @@ def render_project(
     with the clip's timing, display aspect and frame rate: the review page's) instead of the
     camera file; the sound still comes from the footage (cheap to decode, and routed as set).
     `timeline`: render this instead of compiling the project's cut list (tests, benchmarks).
+    `jobs`: chunks encoded at once on this machine (each an ffmpeg run with x264's own threads).
+    `cluster`: a Dask cluster's executor (`Client.get_executor`): the chunks are encoded on its
+    workers, which must see the project at the same path; the sound and the joins run here.
     Returns the report; outputs that miss their preset are listed in it (and in the manifest).
     """
     if not isinstance(project, Project):
@@ -125,6 +131,8 @@ def render_project(
             progress=progress,
             timeline=timeline,
             proxies=proxies if draft else None,
+            workers=Workers(cluster, remote=True) if cluster is not None else None,
+            jobs=jobs,
         )
 
 
@@ -137,6 +145,8 @@ def _render_locked(
     progress: Progress | None,
     timeline: Timeline | None,
     proxies: Proxies | None = None,
+    workers: Workers | None = None,
+    jobs: int = DEFAULT_JOBS,
 ) -> RenderReport:
     if not draft:
         check_consent(project)
@@ -150,8 +160,11 @@ def _render_locked(
         p for p in job.outputs if force or not fingerprint.is_up_to_date(project, p.final, p.fingerprint)
     ]
     notes = list(job.notes)
-    if stale:
-        notes += _render(job, stale, progress, force=force)
+    if stale and workers is None and jobs > 1:
+        with ThreadPoolExecutor(jobs, thread_name_prefix="chunk") as pool:
+            notes += _render(job, stale, progress, force=force, workers=Workers(pool))
+    elif stale:
+        notes += _render(job, stale, progress, force=force, workers=workers or HERE)
     sidecars, covers = _deliverables(job)
     reports = []
     entries: list[manifest.ManifestEntry] = []
@@ -207,15 +220,20 @@ def check_consent(project: Project) -> None:
 
 
 def _render(
-    job: RenderJob, stale: Sequence[Planned], progress: Progress | None, *, force: bool = False
+    job: RenderJob,
+    stale: Sequence[Planned],
+    progress: Progress | None,
+    *,
+    force: bool = False,
+    workers: Workers = HERE,
 ) -> list[str]:
-    """One ffmpeg run for every stale output, into temporary files renamed when all succeeded."""
+    """Every stale output, chunk by chunk, into temporary files renamed when all succeeded."""
     for planned in stale:
         planned.final.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_temps(planned.final)
     with atomic_outputs([p.final for p in stale]) as temps:
         rule = DRAFT_CHUNK_RULE if any(p.variant == "draft" for p in stale) else CHUNK_RULE
-        render_chunked(job, stale, temps, progress, rule=rule, force=force)
+        render_chunked(job, stale, temps, progress, rule=rule, force=force, workers=workers)
     notes = []
     for planned in stale:
         capped = planned.plan.capped

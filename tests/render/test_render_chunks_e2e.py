@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 from fractions import Fraction
 from pathlib import Path
 
@@ -231,3 +232,61 @@ def test_a_draft_decodes_the_proxies_not_the_camera_files(tmp_path, clip, monkey
     assert str(footage.path(project)) not in inputs
     times, audio_s = frame_times(out.path)
     assert len(times) == 10 * FPS and abs(audio_s - 10) <= 1 / FPS
+
+
+def test_chunks_encoded_two_at_a_time_make_the_same_file(tmp_path, renders, clip, monkeypatch):
+    """`--jobs 2`: two chunk encodes run at once (each waits at a barrier for the other: run one
+    after another, the first would wait in vain), and the joined file is the one-at-a-time file."""
+    together = threading.Barrier(2, timeout=60)
+    lock = threading.Lock()
+    chunk_calls: list[list[str]] = []
+
+    def concurrent(args, **kwargs):
+        if "-an" in args:
+            with lock:
+                chunk_calls.append(list(args))
+                first_two = len(chunk_calls) <= 2
+            if first_two:
+                together.wait()  # BrokenBarrierError: the chunks were not encoded at the same time
+        return run_ffmpeg(args, **kwargs)
+
+    monkeypatch.setattr(chunked, "run_ffmpeg", concurrent)
+    monkeypatch.setattr(engine, "CHUNK_RULE", RULE)
+    project = project_at(tmp_path / "并行")
+    report = engine.render_project(project.root, ("web",), timeline=sentences(clip), jobs=2)
+    assert not report.failed, report.failure_message()
+    assert len(chunk_calls) == len(plan_chunks(sentences(clip), RULE))
+    path = report.outputs[0].path
+    times, audio_s = frame_times(path)
+    assert len(times) == 10 * FPS and all(b - a == Fraction(1, FPS) for a, b in zip(times, times[1:]))
+    assert abs(audio_s - 10) <= 1 / FPS
+    assert min(frame_psnr(path, renders["first"][0])) >= MIN_PSNR_DB
+
+
+def test_a_failed_chunk_among_parallel_ones_leaves_nothing_half_written(tmp_path, clip, monkeypatch):
+    from pipeline.errors import FfmpegError
+
+    project = project_at(tmp_path / "失败")
+    seen: list[int] = []
+    lock = threading.Lock()
+
+    def failing_second(args, **kwargs):
+        if "-an" in args:
+            with lock:
+                seen.append(len(seen))
+                number = len(seen)
+            if number == 2:
+                raise FfmpegError("encoding chunk 2 of 4 failed: disk full", list(args))
+        return run_ffmpeg(args, **kwargs)
+
+    monkeypatch.setattr(chunked, "run_ffmpeg", failing_second)
+    monkeypatch.setattr(engine, "CHUNK_RULE", RULE)
+    with pytest.raises(FfmpegError, match="disk full"):
+        engine.render_project(project.root, ("web",), timeline=sentences(clip), jobs=2)
+    leftovers = [p.name for p in project.root.rglob("*") if ".part" in p.name]
+    assert leftovers == []
+    assert not list((project.root / "exports").rglob("*.mp4"))
+    # the chunks that were encoded are whole and kept: the next render starts from them
+    for piece in (project.cache_dir / "chunks").glob("*.mp4"):
+        with av.open(str(piece)) as container:
+            assert sum(1 for _ in container.decode(video=0)) >= 2 * FPS, piece

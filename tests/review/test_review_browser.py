@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from review_samples import DRAFT
 
+from pipeline.media.runner import run_ffmpeg
+from pipeline.render.outputs import video_path
 from pipeline.subtitles.cue import Cue
 from pipeline.subtitles.srt_io import read_srt
 from pipeline.subtitles.store import approval_status, approvals_path, draft_path, producer_path
@@ -341,3 +343,73 @@ def test_flagged_words_are_highlighted_restored_and_the_choice_saved(page, revie
     page.reload()
     page.wait_for_selector("body[data-ready=true]")
     assert row(page, 1).locator(".flags button.flag.restored").text_content() == "已还原“党领”"
+
+
+def solid_draft(path: Path, colour: str, seconds: int) -> None:
+    """A draft as `render --draft` leaves it: H.264 + AAC MP4 with faststart, one solid colour."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.stem}.part.mp4")
+    run_ffmpeg(
+        [
+            *("-f", "lavfi", "-i", f"color=c={colour}:s=640x360:r=25:d={seconds}"),
+            *("-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}"),
+            *("-c:v", "libx264", "-preset", "superfast", "-pix_fmt", "yuv420p", "-c:a", "aac"),
+            *("-movflags", "+faststart", "-shortest", str(temp)),
+        ],
+        what="making a draft",
+    )
+    temp.replace(path)  # as the render does: the page never sees a half-written file
+
+
+def shown_colour(page) -> list[int]:
+    """The RGB of the middle of the frame the page's player shows (drawn onto a canvas)."""
+    return page.evaluate(
+        """() => {
+            const video = document.querySelector('video');
+            const canvas = document.createElement('canvas');
+            canvas.width = video.videoWidth; canvas.height = video.videoHeight;
+            const context = canvas.getContext('2d');
+            context.drawImage(video, 0, 0);
+            return Array.from(context.getImageData(canvas.width / 2, canvas.height / 2, 1, 1).data.slice(0, 3));
+        }"""
+    )
+
+
+def seek(page, seconds: float) -> None:
+    page.evaluate(
+        """(to) => new Promise((done) => {
+            const video = document.querySelector('video');
+            video.addEventListener('seeked', () => done(), {once: true});
+            video.currentTime = to;
+        })""",
+        seconds,
+    )
+
+
+def test_the_draft_page_plays_the_latest_draft(page, review_project):
+    """The review page's 样片 link opens the draft page; its player loads and seeks the draft (Range
+    requests); after the next render pass, reloading the page plays the new draft, not a cached one."""
+    draft = video_path(review_project, "web", draft=True)
+    with page.context.expect_page() as opened:
+        page.click("#drafts")
+    drafts = opened.value
+    drafts.wait_for_load_state()
+    assert "还没有样片" in drafts.inner_text("main")
+
+    solid_draft(draft, "0xC01818", 3)
+    drafts.reload()
+    assert drafts.inner_text("h2") == "web"
+    drafts.wait_for_function("document.querySelector('video').readyState >= 1")
+    assert abs(drafts.evaluate("document.querySelector('video').duration") - 3) < 0.1
+    seek(drafts, 2.0)
+    red, green, blue = shown_colour(drafts)
+    assert red > 150 and green < 60 and blue < 60, (red, green, blue)
+
+    solid_draft(draft, "0x1830C0", 5)  # the next pass of `render --draft --watch`
+    drafts.reload()
+    drafts.wait_for_function("document.querySelector('video').readyState >= 1")
+    assert abs(drafts.evaluate("document.querySelector('video').duration") - 5) < 0.1
+    seek(drafts, 4.0)
+    red, green, blue = shown_colour(drafts)
+    assert blue > 150 and red < 60, (red, green, blue)
+    doc_shot(drafts, "draft-page")
