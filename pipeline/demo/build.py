@@ -191,14 +191,7 @@ def _broll(work: Path, scene: str, out: Path) -> None:
     if scene == "road":  # 4K HEVC from a drone-style pan, no sound
         still = art.landscape_frame(work / "road.png", size=(4800, 2160), scene="road")
         args = [
-            "-loop",
-            "1",
-            "-framerate",
-            "25",
-            "-t",
-            "6",
-            "-i",
-            str(still),
+            *_panned_still(still, fps=25, seconds=6),
             "-vf",
             "crop=3840:2160:'(iw-ow)*t/6':0,format=yuv420p",
             *X265_FAST,
@@ -208,20 +201,8 @@ def _broll(work: Path, scene: str, out: Path) -> None:
         # is stored rotated and the display matrix (180) turns it upright
         still = art.landscape_frame(work / "greenhouse.png", size=(2400, 1080), scene="greenhouse")
         args = [
-            "-loop",
-            "1",
-            "-framerate",
-            "30",
-            "-t",
-            "8",
-            "-i",
-            str(still),
-            "-f",
-            "lavfi",
-            "-t",
-            "8",
-            "-i",
-            "anoisesrc=color=pink:amplitude=0.02:sample_rate=44100",
+            *_panned_still(still, fps=30, seconds=8),
+            *_noise("pink", 0.02, rate=44100, seconds=8),
             "-vf",
             r"crop=1920:1080:'(iw-ow)*t/8':0,select='not(eq(mod(n\,4)\,1))',hflip,vflip,format=yuv420p",
             "-fps_mode",
@@ -244,20 +225,8 @@ def _broll(work: Path, scene: str, out: Path) -> None:
     elif scene == "hdr":  # iPhone: HEVC Main10, BT.2020 HLG (SDR white at 75%, BT.2408), 30 fps
         still = art.landscape_frame(work / "hdr.png", size=(2400, 1080), scene="road")
         args = [
-            "-loop",
-            "1",
-            "-framerate",
-            "30",
-            "-t",
-            "6",
-            "-i",
-            str(still),
-            "-f",
-            "lavfi",
-            "-t",
-            "6",
-            "-i",
-            "anoisesrc=color=pink:amplitude=0.02:sample_rate=48000",
+            *_panned_still(still, fps=30, seconds=6),
+            *_noise("pink", 0.02, rate=48000, seconds=6),
             "-vf",
             "crop=1920:1080:'(iw-ow)*(1-t/6)':0,format=gbrp,"
             "setparams=color_primaries=bt709:color_trc=bt709:colorspace=gbr:range=pc,"
@@ -277,20 +246,8 @@ def _broll(work: Path, scene: str, out: Path) -> None:
     else:  # DSLR meeting shot with room tone
         still = art.landscape_frame(work / "meeting.png", size=(2400, 1080), scene="meeting")
         args = [
-            "-loop",
-            "1",
-            "-framerate",
-            "25",
-            "-t",
-            "8",
-            "-i",
-            str(still),
-            "-f",
-            "lavfi",
-            "-t",
-            "8",
-            "-i",
-            "anoisesrc=color=brown:amplitude=0.03:sample_rate=48000",
+            *_panned_still(still, fps=25, seconds=8),
+            *_noise("brown", 0.03, rate=48000, seconds=8),
             "-vf",
             "crop=1920:1080:'(iw-ow)*t/8':0,format=yuv420p",
             *X264_FAST,
@@ -298,6 +255,19 @@ def _broll(work: Path, scene: str, out: Path) -> None:
             "pcm_s16le",
         ]
     _write(out, ["-y", *args], f"generating {scene} B-roll")
+
+
+def _panned_still(still: Path, *, fps: int, seconds: int) -> list[str]:
+    """A still read as `seconds` of video at `fps` (the camera's pan is the scene's crop filter)."""
+    return ["-loop", "1", "-framerate", str(fps), "-t", str(seconds), "-i", str(still)]
+
+
+def _noise(colour: str, amplitude: float, *, rate: int, seconds: int) -> list[str]:
+    """`seconds` of noise as the location sound (wind, a room's hum)."""
+    return [
+        *("-f", "lavfi", "-t", str(seconds)),
+        *("-i", f"anoisesrc=color={colour}:amplitude={amplitude}:sample_rate={rate}"),
+    ]
 
 
 def _music(out: Path) -> None:
