@@ -12,6 +12,13 @@ from pipeline.errors import PipelineError
 from pipeline.i18n import _
 
 ENV_VAR = "PIPELINE_FFMPEG"
+WITHHELD = frozenset({"WECHAT_APPSECRET"})  # read by `publish`; no child process needs it
+
+
+def child_environment() -> dict[str, str]:
+    """This process's environment without the secrets (`WITHHELD`): what every tool it starts gets
+    (a `batch --publish` run holds the WeChat AppSecret while it renders)."""
+    return {name: value for name, value in os.environ.items() if name not in WITHHELD}
 
 
 @functools.cache
@@ -45,7 +52,11 @@ def ffmpeg_exe() -> str:
 @functools.cache
 def ffmpeg_version() -> str:
     out = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-version"], capture_output=True, text=True, check=False
+        [ffmpeg_exe(), "-hide_banner", "-version"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=child_environment(),
     )
     first = out.stdout.splitlines()[0] if out.stdout else ""
     match = re.search(r"ffmpeg version (\S+)", first)
@@ -58,6 +69,8 @@ def ffmpeg_lists() -> tuple[str, str, str]:
     exe = ffmpeg_exe()
 
     def text(flag: str) -> str:
-        return subprocess.run([exe, "-hide_banner", flag], capture_output=True, text=True, check=False).stdout
+        return subprocess.run(
+            [exe, "-hide_banner", flag], capture_output=True, text=True, check=False, env=child_environment()
+        ).stdout
 
     return text("-buildconf"), text("-encoders"), text("-filters")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError
 from pipeline.i18n import _
+from pipeline.media.ffmpeg_bin import child_environment
 
 CJK_FAMILY = "Noto Sans CJK SC"
 SEARCH_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
@@ -69,6 +70,7 @@ def _fc_match(names: tuple[str, ...]) -> Path | None:
         capture_output=True,
         text=True,
         check=False,
+        env=child_environment(),
     ).stdout.splitlines()
     if len(out) >= 2 and CJK_FAMILY in out[1] and Path(out[0]).name in names:
         return Path(out[0])

@@ -2,7 +2,7 @@
 
 It logs the command, captures stderr, parses `-progress pipe:1` into a progress callback, raises
 `FfmpegError` with the command and the last lines of stderr, and removes partial outputs on failure
-or Ctrl-C.
+or Ctrl-C. ffmpeg never sees the pipeline's secrets (`ffmpeg_bin.child_environment`) (a `batch --publish` run holds the WeChat AppSecret while it renders).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pipeline.errors import FfmpegError, Interrupted
 from pipeline.i18n import _
-from pipeline.media.ffmpeg_bin import ffmpeg_exe
+from pipeline.media.ffmpeg_bin import child_environment, ffmpeg_exe
 
 log = logging.getLogger("pipeline.ffmpeg")
 
@@ -68,6 +68,7 @@ def run_ffmpeg(
         proc = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
+            env=child_environment(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -59,3 +59,22 @@ def test_command_is_built_with_progress_on_stdout():
     cmd = runner.build_command(["-i", "a", "b"])
     assert cmd[1:6] == ["-hide_banner", "-nostdin", "-nostats", "-progress", "pipe:1"]
     assert cmd[-3:] == ["-i", "a", "b"]
+
+
+def test_ffmpeg_never_inherits_the_wechat_secret(tmp_path, monkeypatch):
+    """A stand-in ffmpeg (PIPELINE_FFMPEG) writes the environment it was given."""
+    seen = tmp_path / "environment"
+    fake = tmp_path / "ffmpeg"
+    fake.write_text(f'#!/bin/sh\nenv > "{seen}"\n', "utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PIPELINE_FFMPEG", str(fake))
+    monkeypatch.setenv("WECHAT_APPSECRET", "s3cr3t-never-shown")
+    monkeypatch.setenv("WECHAT_APPID", "wx0123456789abcdef")
+    ffmpeg_exe.cache_clear()
+    try:
+        run_ffmpeg(["-version"])
+    finally:
+        ffmpeg_exe.cache_clear()
+    given = seen.read_text("utf-8")
+    assert "WECHAT_APPID=wx0123456789abcdef" in given  # the rest of the environment is passed on
+    assert "s3cr3t-never-shown" not in given and "WECHAT_APPSECRET" not in given
