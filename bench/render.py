@@ -484,6 +484,7 @@ def main() -> int:
     parser.add_argument(
         "--jobs", type=int, default=2, help="(g): chunks at once (default 2; 1 leaves (g) out)"
     )
+    parser.add_argument("--whole", action="store_true", help="add (h): (d) as one whole-programme chunk")
     args = parser.parse_args()
     if not args.skip_moviepy and importlib.util.find_spec("moviepy") is None:
         # moviepy is only the comparison, so it is not a dependency of the pipeline
