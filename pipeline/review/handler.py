@@ -12,7 +12,9 @@ Routes (clip ids are looked up in the footage index, never joined into a path):
     POST /api/clips/<id>/save       {version, cues} -> the producers' file written (409 when stale)
     POST /api/clips/<id>/approve    {version, by} -> approved as `subs approve` does (409 while errors remain)
     GET  /video/<id>.mp4            the proxy, with Range support
-    GET  /draft                     a page playing the latest draft of each platform
+    GET  /draft                     a page playing the latest draft of each platform (drafts.js
+                                    swaps in each new pass of `render --draft --watch`)
+    GET  /api/drafts                each platform's latest draft version (its mtime), for drafts.js
     GET  /draft/<platform>.mp4      that draft, with Range support
 
 POSTs must be `Content-Type: application/json` (an HTML form on another site cannot send that)
@@ -88,6 +90,7 @@ ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("POST", "/api/clips/" + _ID + "/approve", "approve"),
         ("GET", "/video/" + _ID + r"\.mp4", "video"),
         ("GET", "/draft", "draft_page"),
+        ("GET", "/api/drafts", "draft_versions"),
         ("GET", "/draft/" + _ID + r"\.mp4", "draft_video"),
     )
 )
@@ -324,21 +327,24 @@ class ReviewHandler(BaseHTTPRequestHandler):
     # ---- the latest drafts (`pipeline render DIR --draft [--watch]`) ----------------------------
 
     def _draft_page(self) -> None:
-        """A small page playing each platform's latest draft; reload it after a new pass."""
+        """A small page playing each platform's latest draft; drafts.js puts in each new pass."""
         project = self._project()
         found = draft_files(project)
         items = "".join(
-            f'<section><h2>{html.escape(platform)}</h2><video controls preload="metadata" '
-            f'src="/draft/{quote(platform)}.mp4?v={path.stat().st_mtime_ns}"></video></section>'
+            f'<section data-platform="{html.escape(platform)}" data-version="{_draft_version(path)}">'
+            f'<h2>{html.escape(platform)}</h2><video controls preload="metadata" '
+            f'src="/draft/{quote(platform)}.mp4?v={_draft_version(path)}"></video>'
+            '<p class="updated"></p></section>'
             for platform, path in found.items()
         )
         if not items:
-            items = f"<p>还没有样片：请运行 <code>pipeline render {html.escape(str(project.root))} --draft --watch</code>，渲染完成后刷新本页。</p>"
+            items = f"<p>还没有样片：请运行 <code>pipeline render {html.escape(str(project.root))} --draft --watch</code>，样片渲染好后会自动出现在这里。</p>"
         page = (
             '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>样片</title>'
-            '<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/review.css"></head>'
+            '<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/review.css">'
+            '<script src="/static/drafts.js" defer></script></head>'
             f'<body class="drafts"><header class="topbar"><h1>样片</h1><a class="link" href="/">返回字幕审校</a>'
-            f"</header><main>{items}<p>重新渲染后刷新本页即可看到最新样片。</p></main></body></html>"
+            f"</header><main>{items}<p>每次重新渲染样片后，本页会自动换上最新的一版，播放位置不变。</p></main></body></html>"
         )
         self._send(
             HTTPStatus.OK,
@@ -346,6 +352,9 @@ class ReviewHandler(BaseHTTPRequestHandler):
             STATIC_TYPES[".html"],
             {"Cache-Control": "no-store", "Content-Security-Policy": PAGE_POLICY},
         )
+
+    def _draft_versions(self) -> None:
+        self._json({platform: _draft_version(path) for platform, path in draft_files(self._project()).items()})
 
     def _draft_video(self, platform: str) -> None:
         path = draft_files(self._project()).get(platform)
@@ -421,6 +430,11 @@ def draft_files(project: Project) -> dict[str, Path]:
             if path.is_file():
                 found[folder.name] = path
     return found
+
+
+def _draft_version(path: Path) -> str:
+    """Changes with every render pass (the draft is renamed into place, so its mtime is new)."""
+    return str(path.stat().st_mtime_ns)
 
 
 def _version(body: dict[str, Any]) -> str:

@@ -387,17 +387,18 @@ def seek(page, seconds: float) -> None:
 
 
 def test_the_draft_page_plays_the_latest_draft(page, review_project):
-    """The review page's 样片 link opens the draft page; its player loads and seeks the draft (Range
-    requests); after the next render pass, reloading the page plays the new draft, not a cached one."""
+    """The review page's 样片 link opens the draft page; the first draft appears there by itself, its
+    player loads and seeks it (Range requests); the next render pass is swapped in without a reload,
+    at the same playing position."""
     draft = video_path(review_project, "web", draft=True)
     with page.context.expect_page() as opened:
         page.click("#drafts")
     drafts = opened.value
-    drafts.wait_for_load_state()
+    drafts.wait_for_selector("body[data-ready=true]")
     assert "还没有样片" in drafts.inner_text("main")
 
-    solid_draft(draft, "0xC01818", 3)
-    drafts.reload()
+    solid_draft(draft, "0xC01818", 3)  # the first pass of `render --draft --watch`
+    drafts.wait_for_selector("section[data-platform=web] video", timeout=15_000)
     assert drafts.inner_text("h2") == "web"
     drafts.wait_for_function("document.querySelector('video').readyState >= 1")
     assert abs(drafts.evaluate("document.querySelector('video').duration") - 3) < 0.1
@@ -405,11 +406,13 @@ def test_the_draft_page_plays_the_latest_draft(page, review_project):
     red, green, blue = shown_colour(drafts)
     assert red > 150 and green < 60 and blue < 60, (red, green, blue)
 
-    solid_draft(draft, "0x1830C0", 5)  # the next pass of `render --draft --watch`
-    drafts.reload()
-    drafts.wait_for_function("document.querySelector('video').readyState >= 1")
-    assert abs(drafts.evaluate("document.querySelector('video').duration") - 5) < 0.1
-    seek(drafts, 4.0)
+    drafts.evaluate("window.__same_page = true")  # gone if the page reloads
+    solid_draft(draft, "0x1830C0", 5)  # the next pass
+    drafts.wait_for_function("Math.abs(document.querySelector('video').duration - 5) < 0.1", timeout=15_000)
+    drafts.wait_for_function("document.querySelector('video').readyState >= 2")
+    assert drafts.evaluate("window.__same_page") is True
+    assert abs(drafts.evaluate("document.querySelector('video').currentTime") - 2.0) < 0.1
+    assert "已换上" in drafts.inner_text("section .updated")
     red, green, blue = shown_colour(drafts)
     assert blue > 150 and red < 60, (red, green, blue)
     doc_shot(drafts, "draft-page")

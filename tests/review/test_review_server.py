@@ -430,3 +430,26 @@ def test_the_draft_page_plays_the_latest_draft_with_byte_ranges(client, review_p
     part = client.get("/draft/web.mp4", headers={"Range": "bytes=100-199"})
     assert part.status == 206 and part.body == data[100:200]
     assert client.get("/").body.decode("utf-8").count('href="/draft"') == 1  # the review page links it
+
+
+def test_the_draft_versions_change_with_each_render_pass(client, review_project):
+    import os
+
+    from pipeline.render.outputs import video_path
+
+    assert json.loads(client.get("/api/drafts").body) == {}
+    draft = video_path(review_project, "web", draft=True)
+    draft.parent.mkdir(parents=True)
+    draft.write_bytes(b"first pass")
+    first = json.loads(client.get("/api/drafts").body)
+    assert list(first) == ["web"]
+    page = client.get("/draft").body.decode("utf-8")
+    assert f'data-platform="web" data-version="{first["web"]}"' in page
+    assert '<script src="/static/drafts.js" defer></script>' in page
+    assert client.get("/static/drafts.js").status == 200
+    newer = draft.with_name("next.mp4")
+    newer.write_bytes(b"second pass")
+    stat = draft.stat()
+    os.utime(newer, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    newer.replace(draft)  # as the render does: renamed into place
+    assert json.loads(client.get("/api/drafts").body)["web"] != first["web"]
