@@ -15,6 +15,7 @@ the moment. CLICK_MESSAGES marks the ones an editor meets, so the catalog keeps 
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,8 +58,30 @@ class HelpFormatter(click.HelpFormatter):
     """Section headings end in the colon of their language ("Options:", "选项：")."""
 
     def write_heading(self, heading: str) -> None:
-        colon = "：" if any("\u4e00" <= c <= "\u9fff" for c in heading) else ":"
+        colon = "：" if _chinese(heading) else ":"
         self.write(f"{'':>{self.current_indent}}{heading}{colon}\n")
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        """ "Usage: pipeline ...", and "用法：pipeline ..." (a full-width colon takes no space after it)."""
+        if prefix is None:
+            usage = _("Usage:")
+            prefix = usage if usage.endswith("：") else f"{usage} "
+        super().write_usage(prog, args, prefix)
+
+
+def _chinese(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+_MISSING_MESSAGE = click.exceptions.MissingParameter.format_message
+
+
+def _missing_message(self: click.exceptions.MissingParameter) -> str:
+    """Click ends "Missing argument 'DIR'." with an ASCII full stop; in Chinese it is "。"."""
+    text = _MISSING_MESSAGE(self)
+    if _chinese(text):
+        text = re.sub(r"^([^.]*'[^']*')\.", r"\1。", text)
+    return text
 
 
 class Context(click.Context):
@@ -122,6 +145,7 @@ def use_interface_language() -> None:
         if hasattr(module, "ngettext"):
             module.ngettext = i18n.ngettext  # type: ignore[attr-defined]
     click.decorators._ = i18n.N_
+    click.exceptions.MissingParameter.format_message = _missing_message  # type: ignore[method-assign]
 
 
 # Click's messages an editor meets, marked for the catalog (the text must equal click's own msgid;

@@ -11,6 +11,7 @@ from typing import Literal
 import click
 from click.core import ParameterSource
 
+from pipeline.cli.language import PipelineCommand
 from pipeline.cli.options import (
     ProgressAdapter,
     cluster_options,
@@ -78,6 +79,7 @@ def _print_table(report) -> None:
 
 @click.command(
     "render",
+    cls=PipelineCommand,
     help=N_(
         "Render the episode for each platform; skip outputs that are up to date.\n\n"
         "The picture is encoded in chunks kept in .cache/chunks/, so after a change only the chunks "

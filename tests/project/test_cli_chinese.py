@@ -32,7 +32,7 @@ def test_pipeline_help_in_chinese(env):
     result = run(["--help"], env)
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0] == "用法： pipeline [OPTIONS] COMMAND [ARGS]..."
+    assert lines[0] == "用法：pipeline [OPTIONS] COMMAND [ARGS]..."
     assert "  微视频制作流水线：放进素材，产出网站、公众号和视频号用的成片。" in lines
     assert "选项：" in lines and "命令：" in lines
     assert "  -h, --help  显示此帮助并退出。" in lines
@@ -45,7 +45,7 @@ def test_pipeline_help_in_chinese(env):
 def test_ingest_help_in_chinese(env):
     result = run(["ingest", "--help"], env)
     assert result.exit_code == 0
-    assert result.output.startswith("用法： pipeline ingest [OPTIONS] DIR FILE...\n")
+    assert result.output.startswith("用法：pipeline ingest [OPTIONS] DIR FILE...\n")
     assert "把素材复制进项目，检测其参数并记录校验和" in result.output
     assert "用符号链接代替复制。" in result.output
     assert "[默认：interview]" in result.output  # click's "[default: ...]" too
@@ -55,10 +55,10 @@ def test_a_usage_mistake_reads_in_chinese_with_exit_2():
     result = run(["ingest"], CHINESE_DESKTOP)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "用法： pipeline ingest [OPTIONS] DIR FILE...",
+        "用法：pipeline ingest [OPTIONS] DIR FILE...",
         "运行“pipeline ingest --help”查看帮助。",
         "",
-        "错误：缺少参数 'DIR'.",
+        "错误：缺少参数 'DIR'。",
     ]
 
 
