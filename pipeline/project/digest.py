@@ -63,8 +63,7 @@ def cached_sha256(path: Path, root: Path) -> str:
     digest = sha256_file(path)
     entries = _read_hash_cache(cache_file)  # re-read: another process may have added entries meanwhile
     entries[name] = {"stat": seen, "sha256": digest}
-    with contextlib.suppress(OSError):  # a read-only project still renders; it hashes again next time
-        atomic_write_json(cache_file, entries)
+    _write_hash_cache(cache_file, entries, Path(root))
     return digest
 
 
@@ -82,8 +81,15 @@ def remember_sha256(path: Path, root: Path, sha256: str) -> None:
         "stat": _stat_key(stat),
         "sha256": sha256,
     }
-    with contextlib.suppress(OSError):
-        atomic_write_json(cache_file, entries)
+    _write_hash_cache(cache_file, entries, Path(root))
+
+
+def _write_hash_cache(cache_file: Path, entries: dict[str, object], root: Path) -> None:
+    """Write the entries of files that still exist (a deleted clip's, an old draft proxy's, an
+    old card's go), so the file does not grow with every render of the project's life."""
+    kept = {name: entry for name, entry in entries.items() if (root / name).exists()}
+    with contextlib.suppress(OSError):  # a read-only project still renders; it hashes again next time
+        atomic_write_json(cache_file, kept)
 
 
 def _cache_name(path: Path, root: Path) -> str:

@@ -354,7 +354,9 @@ class ReviewHandler(BaseHTTPRequestHandler):
         )
 
     def _draft_versions(self) -> None:
-        self._json({platform: _draft_version(path) for platform, path in draft_files(self._project()).items()})
+        self._json(
+            {platform: _draft_version(path) for platform, path in draft_files(self._project()).items()}
+        )
 
     def _draft_video(self, platform: str) -> None:
         path = draft_files(self._project()).get(platform)

@@ -93,3 +93,17 @@ def test_ingest_leaves_its_checksum_so_the_first_render_only_stats(project, medi
     hashed.clear()
     assert cached_sha256(first.path(project), project.root) == first.sha256
     assert hashed == []
+
+
+def test_entries_of_deleted_files_are_dropped_at_the_next_write(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    files = [root / "footage" / f"{name}.mp4" for name in ("a", "b", "c")]
+    for number, path in enumerate(files):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(bytes([number]) * 100)
+    cached_sha256(files[0], root)
+    cached_sha256(files[1], root)
+    files[1].unlink()  # a clip removed from the project
+    cached_sha256(files[2], root)
+    remembered = json.loads((root / HASH_CACHE).read_text("utf-8"))
+    assert sorted(remembered) == ["footage/a.mp4", "footage/c.mp4"]
