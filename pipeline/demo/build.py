@@ -43,6 +43,13 @@ X265_FAST = [
 Step = Callable[[str], None]
 
 
+# the sample episode's [glossary]: the names, places and terms its narration says
+SAMPLE_GLOSSARY = {
+    "terms": ["王建华", "邹城市", "石墙镇", "驻村工作队", "两委", "合作社", "民生代办", "乡村振兴"],
+    "wrong_forms": {"驻村工作对": "驻村工作队", "两为": "两委"},
+}
+
+
 def build_sample(dest: Path, *, say: Step = lambda message: None) -> Project:
     """(Re)build the sample project at `dest`. Refuses to touch a folder that is not a sample project."""
     dest = Path(dest)
@@ -66,19 +73,7 @@ def build_sample(dest: Path, *, say: Step = lambda message: None) -> Project:
         episode=1,
         week="2026-W48",
         extra={  # [[people]] as `init` writes it: the subject, consent not yet recorded
-            "glossary": {
-                "terms": [
-                    "王建华",
-                    "邹城市",
-                    "石墙镇",
-                    "驻村工作队",
-                    "两委",
-                    "合作社",
-                    "民生代办",
-                    "乡村振兴",
-                ],
-                "wrong_forms": {"驻村工作对": "驻村工作队", "两为": "两委"},
-            },
+            "glossary": SAMPLE_GLOSSARY,
             "credits": [
                 {"role": "出品", "name": "中共示例县委组织部"},
                 {"role": "监制", "name": "示例县党员教育中心"},

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from media import make_clip
 
+from pipeline.demo.build import SAMPLE_GLOSSARY
 from pipeline.media.probe import probe
 from pipeline.project.create import create_project
 from pipeline.project.glossary import load_office_glossary, project_glossary
@@ -77,19 +78,7 @@ def narration(tmp_path_factory, engine):
         subject_unit="邹城市石墙镇",
         extra={
             "people": [{"name": "王建华", "consent": True}],
-            "glossary": {
-                "terms": [
-                    "王建华",
-                    "邹城市",
-                    "石墙镇",
-                    "驻村工作队",
-                    "两委",
-                    "合作社",
-                    "民生代办",
-                    "乡村振兴",
-                ],
-                "wrong_forms": {"驻村工作对": "驻村工作队", "两为": "两委"},
-            },
+            "glossary": SAMPLE_GLOSSARY,  # the sample project's, for the same narration
         },
     )
     ingest(project, clips, role="interview")
