@@ -3,7 +3,8 @@
 The language comes from `PIPELINE_LANG` (`zh` or `en`), else from the locale as POSIX orders it
 (`LC_ALL`, then `LC_MESSAGES`, then `LANG`: a value starting with `zh` means Chinese); with nothing
 set it is English. It is looked up each time a message is translated, so one process (a test, a
-batch worker) follows the environment it runs in.
+batch worker) follows the environment it runs in; `speaking(language)` overrides it for the code
+it wraps (a Dask worker encoding a chunk for an editor who reads Chinese).
 
 Messages are marked for the catalogs in the source, in one of two ways:
 
@@ -20,9 +21,11 @@ how to extract, update and compile them.
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from functools import cache
 from importlib import resources
 
@@ -31,8 +34,24 @@ DOMAIN = "pipeline"
 CATALOGS = {"zh": "zh_CN", "en": None}
 
 
+_SPOKEN: ContextVar[str | None] = ContextVar("pipeline_interface_language", default=None)
+
+
+@contextlib.contextmanager
+def speaking(language: str | None) -> Iterator[None]:
+    """Messages in `language` (`zh`, `en`) inside the block, in this thread; None: as set."""
+    token = _SPOKEN.set(language if language in CATALOGS else None)
+    try:
+        yield
+    finally:
+        _SPOKEN.reset(token)
+
+
 def interface_language(environ: Mapping[str, str] | None = None) -> str:
-    """`zh` or `en`, from PIPELINE_LANG or the locale; see the module doc."""
+    """`zh` or `en`: `speaking`'s, else from PIPELINE_LANG or the locale; see the module doc."""
+    spoken = _SPOKEN.get() if environ is None else None
+    if spoken is not None:
+        return spoken
     env = os.environ if environ is None else environ
     chosen = env.get("PIPELINE_LANG", "").strip().lower()
     if chosen in CATALOGS:

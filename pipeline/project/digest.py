@@ -85,9 +85,11 @@ def remember_sha256(path: Path, root: Path, sha256: str) -> None:
 
 
 def _write_hash_cache(cache_file: Path, entries: dict[str, object], root: Path) -> None:
-    """Write the entries of files that still exist (a deleted clip's, an old draft proxy's, an
-    old card's go), so the file does not grow with every render of the project's life."""
-    kept = {name: entry for name, entry in entries.items() if (root / name).exists()}
+    """Write the entries of the project's files that still exist (a deleted clip's, an old draft
+    proxy's, an old card's go), so the file does not grow with every render of the project's life.
+    Files outside the project (system fonts) are kept: another machine sharing the project may
+    have them where this one does not."""
+    kept = {name: entry for name, entry in entries.items() if os.path.isabs(name) or (root / name).exists()}
     with contextlib.suppress(OSError):  # a read-only project still renders; it hashes again next time
         atomic_write_json(cache_file, kept)
 

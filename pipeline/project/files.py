@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -21,10 +22,15 @@ def temp_sibling(path: Path) -> Path:
     return Path(name)
 
 
+_UMASK = threading.Lock()
+
+
 def current_umask() -> int:
-    """The process's umask (reading it means setting it, so it is set straight back)."""
-    current = os.umask(0)
-    os.umask(current)
+    """The process's umask (reading it means setting it, so it is set straight back; under a lock,
+    or two threads reading it at once could leave it at 0 for good)."""
+    with _UMASK:
+        current = os.umask(0)
+        os.umask(current)
     return current
 
 

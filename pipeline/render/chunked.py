@@ -21,21 +21,22 @@ moved to in the programme.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Executor, Future, wait
+from concurrent.futures import Executor, Future, as_completed, wait
 from fractions import Fraction
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import PipelineError, RenderError
-from pipeline.i18n import _
+from pipeline.i18n import _, interface_language, speaking
 from pipeline.media.ffmpeg_bin import ffmpeg_version
 from pipeline.media.runner import run_ffmpeg
-from pipeline.project.digest import content_key
+from pipeline.project.digest import cached_sha256, content_key, sha256_file
 from pipeline.project.files import atomic_outputs, atomic_write_text
 from pipeline.render import fingerprint
 from pipeline.render.chunks import (
@@ -116,7 +117,10 @@ def render_chunked(
         _encode_here(pieces_todo, progress)
         sounds = _sounds(job, stale, store, force=force)
     else:
-        sounds = _encode_on(workers, pieces_todo, progress, lambda: _sounds(job, stale, store, force=force))
+        tools = tools_here(job) if workers.remote else Tools("", "", ())
+        sounds = _encode_on(
+            workers, pieces_todo, progress, lambda: _sounds(job, stale, store, force=force), tools
+        )
     for planned, target in zip(stale, targets):
         listing = store / f"join-{planned.plan.name}.ffconcat"
         atomic_write_text(listing, concat_list(pieces[planned.plan.name], timeline.fps))
@@ -195,39 +199,61 @@ def _piece(job: RenderJob, chunk: Chunk, missing: Sequence[tuple[OutputPlan, Pat
     )
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Tools:
+    """What a chunk's cache name says made it: a remote worker must have the same (plain values)."""
+
+    ffmpeg: str
+    pipeline: str
+    fonts: tuple[tuple[str, str], ...]  # (path in the project's fonts folder, sha256 of the font)
+
+
+def tools_here(job: RenderJob) -> Tools:
+    fonts = tuple(
+        (str(link), cached_sha256(link, job.project.root))
+        for link in sorted(job.fonts_dir.iterdir())
+        if link.is_file()
+    )
+    return Tools(ffmpeg_version(), __version__, fonts)
+
+
 def encode_piece(
     args: Sequence[str],
     targets: Sequence[str],
     what: str,
     *,
-    tools: tuple[str, str] | None = None,
+    tools: Tools | None = None,
+    language: str | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> None:
     """Run one chunk's ffmpeg into temporary files beside `targets`, renamed onto them when it
     succeeded (removed when not). Plain arguments: a Dask worker runs it as this machine does.
-    `tools`: the (ffmpeg, pipeline) versions the chunk's cache name was made with; given to remote
-    workers, which refuse when theirs differ or when they do not see the project's files.
-    `progress`: called with the seconds of the chunk encoded so far."""
-    if tools is not None:
-        _check_worker(args, targets, what, tools)
-    paths = [Path(target) for target in targets]
-    try:
-        with atomic_outputs(paths) as temps:
-            swap = {target: str(temp) for target, temp in zip(targets, temps)}
-            report = (lambda ms: progress(ms / 1000)) if progress else None
-            run_ffmpeg([swap.get(a, a) for a in args], outputs=temps, progress=report, what=what)
-    except OSError as exc:  # the cache folder is not writable (here, or on a worker's mount)
-        raise RenderError(
-            _("{what}: cannot write {path} on {host} ({reason}); check that the folder is writable").format(
-                what=what, path=paths[0].parent, host=socket.gethostname(), reason=exc.strerror or exc
-            )
-        ) from None
+    `tools`: what the chunk's cache name was made with; given to remote workers, which refuse when
+    theirs differ or when they do not see the project's files. `language`: of the messages (a
+    worker's own environment may say another). `progress`: seconds of the chunk encoded so far."""
+    with speaking(language):
+        if tools is not None:
+            _check_worker(args, targets, what, tools)
+        paths = [Path(target) for target in targets]
+        try:
+            with atomic_outputs(paths) as temps:
+                swap = {target: str(temp) for target, temp in zip(targets, temps)}
+                report = (lambda ms: progress(ms / 1000)) if progress else None
+                run_ffmpeg([swap.get(a, a) for a in args], outputs=temps, progress=report, what=what)
+        except OSError as exc:  # the cache folder is not writable (here, or on a worker's mount)
+            raise RenderError(
+                _(
+                    "{what}: cannot write {path} on {host} ({reason}); check that the folder is writable"
+                ).format(
+                    what=what, path=paths[0].parent, host=socket.gethostname(), reason=exc.strerror or exc
+                )
+            ) from None
 
 
-def _check_worker(args: Sequence[str], targets: Sequence[str], what: str, tools: tuple[str, str]) -> None:
+def _check_worker(args: Sequence[str], targets: Sequence[str], what: str, tools: Tools) -> None:
     host = socket.gethostname()
     ours = (ffmpeg_version(), __version__)
-    if ours != tools:
+    if ours != (tools.ffmpeg, tools.pipeline):
         raise RenderError(
             _(
                 "{what}: the Dask worker {host} has ffmpeg {ffmpeg} and pipeline {pipeline}, this machine "
@@ -238,8 +264,8 @@ def _check_worker(args: Sequence[str], targets: Sequence[str], what: str, tools:
                 host=host,
                 ffmpeg=ours[0],
                 pipeline=ours[1],
-                wanted_ffmpeg=tools[0],
-                wanted_pipeline=tools[1],
+                wanted_ffmpeg=tools.ffmpeg,
+                wanted_pipeline=tools.pipeline,
             )
         )
     inputs = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "-i"]
@@ -251,6 +277,28 @@ def _check_worker(args: Sequence[str], targets: Sequence[str], what: str, tools:
                     "every worker mounts at the same path as this machine (an NFS or SMB share)"
                 ).format(what=what, host=host, path=path)
             )
+    for font, sha256 in tools.fonts:
+        if _font_sha256(os.path.realpath(font)) != sha256:
+            raise RenderError(
+                _(
+                    "{what}: the Dask worker {host} does not have the subtitle font this machine uses "
+                    "({font}); install the same font (fonts-noto-cjk) on every render machine"
+                ).format(what=what, host=host, font=os.path.realpath(font))
+            )
+
+
+def _font_sha256(path: str) -> str | None:
+    """The font file's sha256 (None: no such file here), hashed once per worker process."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return _hashed(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.cache
+def _hashed(path: str, _size: int, _mtime_ns: int) -> str:
+    return sha256_file(Path(path))
 
 
 def _encode_here(pieces: Sequence[Piece], progress: Progress | None) -> None:
@@ -263,16 +311,20 @@ def _encode_here(pieces: Sequence[Piece], progress: Progress | None) -> None:
 
 
 def _encode_on(
-    workers: Workers, pieces: Sequence[Piece], progress: Progress | None, meanwhile: Callable[[], dict]
+    workers: Workers,
+    pieces: Sequence[Piece],
+    progress: Progress | None,
+    meanwhile: Callable[[], dict],
+    tools: Tools,
 ) -> dict[str, Path]:
-    """Submit every piece to `workers`, run `meanwhile` (the sound pass) here, wait for the pieces;
-    the first failure cancels the pieces not started and is raised when the running ones ended."""
+    """Submit every piece to `workers`, run `meanwhile` (the sound pass) here, then collect the
+    pieces as they finish; the first failure stops the others (see `_stop`) and is raised."""
     assert workers.executor is not None
     total = sum(p.seconds for p in pieces)
     reached: dict[int, float] = {}
     lock = threading.Lock()
 
-    def report(index: int, seconds: float) -> None:
+    def report(index: int, seconds: float) -> None:  # from the chunks' threads, and from here
         with lock:
             reached[index] = seconds
             if progress is not None:
@@ -281,39 +333,51 @@ def _encode_on(
     def reporter(index: int) -> Callable[[float], None]:
         return lambda seconds: report(index, seconds)
 
-    def when_done(index: int, seconds: float) -> Callable[[Future], None]:
-        return lambda future: None if future.cancelled() or future.exception() else report(index, seconds)
-
     futures: list[Future] = []
-    tools = (ffmpeg_version(), __version__)
-    for index, piece in enumerate(pieces):
-        if workers.remote:
-            future = workers.executor.submit(encode_piece, piece.args, piece.targets, piece.what, tools=tools)
-            future.add_done_callback(when_done(index, piece.seconds))
-        else:
-            future = workers.executor.submit(
-                encode_piece, piece.args, piece.targets, piece.what, progress=reporter(index)
-            )
-        futures.append(future)
     try:
+        for index, piece in enumerate(pieces):
+            if workers.remote:
+                future = workers.executor.submit(
+                    encode_piece,
+                    piece.args,
+                    piece.targets,
+                    piece.what,
+                    tools=tools,
+                    language=interface_language(),
+                )
+            else:
+                future = workers.executor.submit(
+                    encode_piece, piece.args, piece.targets, piece.what, progress=reporter(index)
+                )
+            futures.append(future)
         sounds = meanwhile()
-        finished, _running = wait(futures, return_when=FIRST_EXCEPTION)
-    except BaseException:  # the sound pass failed, Ctrl-C
-        _stop(futures)
+        for future in as_completed(futures):
+            index = futures.index(future)
+            if future.cancelled():  # not by us: the cluster dropped it (the scheduler went away)
+                raise RenderError(
+                    _(
+                        "{what}: the Dask cluster dropped the task (the connection to the scheduler was lost); run the render again"
+                    ).format(what=pieces[index].what)
+                )
+            problem = future.exception()
+            if problem is not None:
+                raise _as_error(problem, pieces[index])
+            report(index, pieces[index].seconds)
+    except BaseException:  # a failed chunk, the sound pass, Ctrl-C
+        _stop(futures, remote=workers.remote)
         raise
-    failed = next((f for f in futures if f in finished and not f.cancelled() and f.exception()), None)
-    if failed is not None:
-        _stop(futures)
-        raise _as_error(failed.exception(), pieces[futures.index(failed)])
     return sounds
 
 
-def _stop(futures: Sequence[Future]) -> None:
-    """Cancel the pieces not started; wait for the running ones (their files are removed or kept
-    whole: each piece renames its own files only when its ffmpeg succeeded)."""
+def _stop(futures: Sequence[Future], *, remote: bool) -> None:
+    """Cancel the pieces not started and wait for those running here (each piece renames its own
+    files only when its ffmpeg succeeded, so none is left half-written). A piece a Dask worker has
+    started cannot be stopped from here: it runs to its end on the worker and is cached whole, so
+    there is nothing to wait for (and Dask never settles a cancelled wrapper whose task finished)."""
     for future in futures:
         future.cancel()
-    wait(futures)
+    if not remote:
+        wait(futures)
 
 
 def _as_error(exc: BaseException | None, piece: Piece) -> BaseException:

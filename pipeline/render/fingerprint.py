@@ -99,7 +99,9 @@ def file_stamp(path: Path, *, root: Path) -> FileStamp:
         ) from None
     except OSError as exc:
         raise PipelineError(
-            f"{path}: input file cannot be read ({exc.strerror}); check its permissions, then render again"
+            _(
+                "{path}: input file cannot be read ({reason}); check its permissions, then render again"
+            ).format(path=path, reason=exc.strerror or exc)
         ) from None
     shown = path.name
     with contextlib.suppress(ValueError):

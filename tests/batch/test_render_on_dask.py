@@ -5,6 +5,7 @@ refuses with a clear message."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import re
 import shutil
@@ -83,7 +84,7 @@ def test_a_worker_with_another_ffmpeg_refuses_the_chunk(tmp_path):
             ["-f", "lavfi", "-i", "testsrc2", "-frames:v", "1", str(target)],
             [str(target)],
             "encoding chunk 1 of 3",
-            tools=("0.0-other", __version__),
+            tools=chunked.Tools("0.0-other", __version__, ()),
         )
     message = str(refused.value)
     assert message.startswith("encoding chunk 1 of 3: the Dask worker ")
@@ -106,7 +107,7 @@ def test_a_worker_that_does_not_see_the_project_says_so(tmp_path):
             ["-i", str(missing), str(target)],
             [str(target)],
             "encoding chunk 2 of 3",
-            tools=(ffmpeg_version(), __version__),
+            tools=chunked.Tools(ffmpeg_version(), __version__, ()),
         )
 
 
@@ -127,3 +128,50 @@ def test_an_unreachable_scheduler_is_one_error_line(tmp_path):
     )
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot reach the Dask scheduler at tcp://127.0.0.1:9 (")
+
+
+def test_a_worker_without_the_subtitle_font_refuses_in_the_editors_language(tmp_path):
+    """The chunk's cache name says which font drew its subtitles: a worker whose fonts folder link
+    points nowhere (the font installed elsewhere, or not at all) must not draw them in another."""
+    fonts = tmp_path / ".cache" / "fonts"
+    fonts.mkdir(parents=True)
+    link = fonts / "NotoSansCJK-Regular.ttc"
+    link.symlink_to(tmp_path / "not-installed" / "NotoSansCJK-Regular.ttc")
+    footage = tmp_path / "footage" / "int-001.mp4"  # seen: the font is what is missing
+    footage.parent.mkdir()
+    footage.write_bytes(b"footage")
+    target = tmp_path / "piece.mp4"
+    with pytest.raises(RenderError) as refused:
+        chunked.encode_piece(
+            ["-i", str(footage), "-vf", f"ass=filename=x.ass:fontsdir={fonts}", str(target)],
+            [str(target)],
+            "正在编码第 1 段（共 3 段）",
+            tools=chunked.Tools(ffmpeg_version(), __version__, ((str(link), "0" * 64),)),
+            language="zh",  # the editor's; this test process reads English (PIPELINE_LANG=en)
+        )
+    assert str(refused.value).startswith("正在编码第 1 段（共 3 段）：Dask 工作机 ")
+    assert "没有本机使用的字幕字体" in str(refused.value)
+    assert not target.exists()
+
+
+class Dropped(concurrent.futures.Executor):
+    """A cluster that loses every task (its scheduler went away): the futures come back cancelled."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        future.cancel()
+        future.set_running_or_notify_cancel()  # as distributed's ClientExecutor does
+        return future
+
+
+def test_a_task_the_cluster_dropped_fails_the_render_with_its_reason():
+    pieces = [chunked.Piece(("-i", "x", "out.mp4"), ("out.mp4",), 10.0, "encoding chunk 1 of 1")]
+    sounds = {"web": Path("sound.m4a")}
+    with pytest.raises(RenderError, match=r"^encoding chunk 1 of 1: the Dask cluster dropped the task"):
+        chunked._encode_on(
+            chunked.Workers(Dropped(), remote=True),
+            pieces,
+            None,
+            lambda: sounds,
+            chunked.Tools("", "", ()),
+        )

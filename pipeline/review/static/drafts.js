@@ -10,17 +10,18 @@ function sections() {
 
 function swap(section, version) {
   const video = section.querySelector("video");
-  const at = video.currentTime;
-  const playing = !video.paused && !video.ended;
+  // a pass that lands while the previous one is still loading keeps the place asked for then
+  // (a new source resets currentTime and paused before its metadata arrives)
+  const wanted = section.pending || { at: video.currentTime, playing: !video.paused && !video.ended };
+  if (section.pending) video.removeEventListener("loadedmetadata", section.pending.restore);
+  wanted.restore = () => {
+    section.pending = null;
+    video.currentTime = Math.min(wanted.at, Math.max(0, video.duration - 0.04));
+    if (wanted.playing) video.play().catch(() => {});
+  };
+  section.pending = wanted;
   section.dataset.version = version;
-  video.addEventListener(
-    "loadedmetadata",
-    () => {
-      video.currentTime = Math.min(at, Math.max(0, video.duration - 0.04));
-      if (playing) video.play().catch(() => {});
-    },
-    { once: true },
-  );
+  video.addEventListener("loadedmetadata", wanted.restore, { once: true });
   video.src = `/draft/${encodeURIComponent(section.dataset.platform)}.mp4?v=${version}`;
   const stamp = new Date().toLocaleTimeString("zh-CN", { hour12: false });
   section.querySelector(".updated").textContent = `已换上 ${stamp} 渲染的新样片`;
@@ -47,5 +48,11 @@ async function check() {
   }
 }
 
-window.setInterval(check, POLL_MS);
+// one check at a time: the next is scheduled when this one is done (replies cannot cross)
+async function poll() {
+  await check();
+  window.setTimeout(poll, POLL_MS);
+}
+
+window.setTimeout(poll, POLL_MS);
 document.body.dataset.ready = "true";
