@@ -9,7 +9,8 @@ this machine (a thread per running ffmpeg: `render --jobs`); or spread over the 
 cluster (`render --scheduler`), which see the project at the same path on shared storage. A chunk's
 ffmpeg run is a plain list of arguments (`encode_piece`), so it runs the same everywhere; a worker
 whose ffmpeg or pipeline version differs from this machine's refuses it (the chunk would be cached
-under a name that says otherwise). The sound pass runs here while the chunks are encoded.
+under a name that says otherwise). The sound pass runs here, in a thread of its own, while the
+chunks are encoded: after an edit it is a good part of the wait.
 
 Every cached piece is named by a fingerprint of exactly what it holds: the piece's own ffmpeg
 arguments with the project's location taken out (its shots as source spans, its lower thirds in
@@ -27,7 +28,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, as_completed, wait
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed, wait
 from fractions import Fraction
 from pathlib import Path
 
@@ -114,8 +115,11 @@ def render_chunked(
             todo.append((chunk, missing))
     pieces_todo = [_piece(job, chunk, missing, len(chunks)) for chunk, missing in todo]
     if workers.executor is None:
-        _encode_here(pieces_todo, progress)
-        sounds = _sounds(job, stale, store, force=force)
+        # the sound pass (mostly one thread: the mix, loudnorm) beside the chunks, not after them
+        with ThreadPoolExecutor(1, thread_name_prefix="sound") as aside:
+            sound = aside.submit(_sounds, job, stale, store, force=force)
+            _encode_here(pieces_todo, progress)
+            sounds = sound.result()
     else:
         tools = tools_here(job) if workers.remote else Tools("", "", ())
         sounds = _encode_on(

@@ -36,7 +36,7 @@ from pipeline.render.chunks import DEFAULT_JOBS, DEFAULT_RULE, ChunkRule
 from pipeline.render.measure import measure_output
 from pipeline.render.outputs import draft_preset, write_covers, write_sidecars
 from pipeline.render.platforms import PlatformPreset, load_platform
-from pipeline.render.prepare import Planned, RenderJob, prepare_job
+from pipeline.render.prepare import LazyLoudness, Planned, RenderJob, prepare_job
 from pipeline.render.refit import refit_capped
 
 Progress = Callable[[float, float], None]  # (seconds encoded, programme seconds)
@@ -165,6 +165,8 @@ def _render_locked(
             notes += _render(job, stale, progress, force=force, workers=Workers(pool))
     elif stale:
         notes += _render(job, stale, progress, force=force, workers=workers or HERE)
+    if isinstance(job.loudness, LazyLoudness):  # a limiter or a lowered target, when it was measured
+        notes[len(job.notes) : len(job.notes)] = job.loudness.notes
     sidecars, covers = _deliverables(job)
     reports = []
     entries: list[manifest.ManifestEntry] = []

@@ -31,13 +31,7 @@ def measure_mix(
 ) -> Measurement:
     """Loudness pass 1 (cached by the audio graph's arguments and its inputs' identities)."""
     args = loudness_args(timeline, facts=facts, target=preset.loudness, limit_db=limit_db)
-    key = content_key(
-        {
-            "args": fingerprint.without_root(args, project.root),
-            "inputs": sorted(stamps.values(), key=lambda s: s.path),
-            "ffmpeg": fingerprint.tool_versions(project.root).ffmpeg,
-        }
-    )
+    key = mix_key(project, timeline, facts, stamps, preset, limit_db)
     cached = CachedMeasurement(project.cache_dir / "loudness" / f"{key[:24]}.json")
     found = cached.load()
     if found is not None:
@@ -46,3 +40,22 @@ def measure_mix(
     measured = parse_measurement(result.stderr)
     cached.save(measured)
     return measured
+
+
+def mix_key(
+    project: Project,
+    timeline: Timeline,
+    facts: Mapping[Path, MediaFacts],
+    stamps: Mapping[Path, fingerprint.FileStamp],
+    preset: PlatformPreset,
+    limit_db: float | None = None,
+) -> str:
+    """What pass 1 measures, as a key: the same key, the same figures (no need to measure to know)."""
+    args = loudness_args(timeline, facts=facts, target=preset.loudness, limit_db=limit_db)
+    return content_key(
+        {
+            "args": fingerprint.without_root(args, project.root),
+            "inputs": sorted(stamps.values(), key=lambda s: s.path),
+            "ffmpeg": fingerprint.tool_versions(project.root).ffmpeg,
+        }
+    )

@@ -12,7 +12,8 @@ import dataclasses
 import functools
 import json
 import os
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,11 +29,11 @@ from pipeline.render.artwork import draw_artwork
 from pipeline.render.ass import fonts_folder
 from pipeline.render.burn_in import burn_in_files
 from pipeline.render.graph import Artwork, LoudnessKey, OutputPlan, loudness_key, programme_size, render_args
-from pipeline.render.loudness import Normalisation, plan_normalisation
-from pipeline.render.loudness_pass import measure_mix
+from pipeline.render.loudness import Measurement, Normalisation, plan_normalisation
+from pipeline.render.loudness_pass import measure_mix, mix_key
 from pipeline.render.manifest import Variant
 from pipeline.render.outputs import capped_size, video_path
-from pipeline.render.platforms import PlatformPreset
+from pipeline.render.platforms import Loudness, PlatformPreset
 from pipeline.render.remux import remuxed_clip, remuxed_facts, seekable_timeline
 
 
@@ -73,6 +74,49 @@ class RenderJob:
     graphics_dir: Path
 
 
+UNMEASURED = Measurement(0.0, 0.0, 0.0, 0.0)  # stands for pass 1's figures in a fingerprint
+
+
+class LazyLoudness(Mapping[LoudnessKey, Normalisation]):
+    """Each loudness target's normalisation, measured (loudness pass 1) the first time the sound
+    pass asks for it, not when the job is prepared: the picture chunks are encoded meanwhile.
+    Thread-safe: each target is measured once. `identity` stands for the figures in fingerprints."""
+
+    def __init__(
+        self,
+        plans: Mapping[LoudnessKey, Callable[[], Normalisation]],
+        targets: Mapping[LoudnessKey, Loudness],
+        identity: Mapping[str, str],
+    ) -> None:
+        self._plans = dict(plans)
+        self._targets = dict(targets)
+        self._done: dict[LoudnessKey, Normalisation] = {}
+        self._lock = threading.Lock()
+        self.identity = dict(identity)
+
+    def __getitem__(self, key: LoudnessKey) -> Normalisation:
+        with self._lock:
+            if key not in self._done:
+                self._done[key] = self._plans[key]()
+            return self._done[key]
+
+    def __iter__(self) -> Iterator[LoudnessKey]:
+        return iter(self._plans)
+
+    def __len__(self) -> int:
+        return len(self._plans)
+
+    def unmeasured(self) -> dict[LoudnessKey, Normalisation]:
+        """Each target with placeholder figures: the render arguments' shape, for fingerprints."""
+        return {key: Normalisation(target, UNMEASURED) for key, target in self._targets.items()}
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the measured targets needed (a limiter, a lowered target), for the report."""
+        with self._lock:
+            return tuple(n.note for n in self._done.values() if n.note)
+
+
 def prepare_job(
     project: Project, presets: Sequence[PlatformPreset], timeline: Timeline, *, draft: bool
 ) -> RenderJob:
@@ -84,15 +128,20 @@ def prepare_job(
     artwork = draw_artwork(timeline, presets, size, graphics_dir)
     burn_in = burn_in_files(project, timeline, presets, cache / "subtitles")
     notes: list[str] = []
-    loudness: dict[LoudnessKey, Normalisation] = {}
+    plans_by_key: dict[LoudnessKey, Callable[[], Normalisation]] = {}
+    identity: dict[str, str] = {}
+    targets: dict[LoudnessKey, Loudness] = {}
     for preset in presets:
         key = loudness_key(preset.loudness)
-        if key not in loudness:
-            loudness[key] = plan_normalisation(
-                preset.loudness, functools.partial(measure_mix, project, timeline, facts, stamps, preset)
+        if key not in plans_by_key:
+            targets[key] = preset.loudness
+            plans_by_key[key] = functools.partial(
+                plan_normalisation,
+                preset.loudness,
+                functools.partial(measure_mix, project, timeline, facts, stamps, preset),
             )
-            if loudness[key].note:
-                notes.append(loudness[key].note)
+            identity[repr(key)] = mix_key(project, timeline, facts, stamps, preset)
+    loudness = LazyLoudness(plans_by_key, targets, identity)
     plans: list[tuple[str, Variant, OutputPlan]] = []
     for preset in presets:
         variant: Variant = "draft" if draft else "main"
@@ -182,19 +231,26 @@ def cached_probe(project: Project, path: Path, stamp: fingerprint.FileStamp) -> 
 
 def output_fingerprint(job: RenderJob, plan: OutputPlan) -> str:
     """What makes this file: its own render arguments (timeline, preset values, graphics and
-    subtitle files named by content, loudness figures), the input files' identities, the tools."""
+    subtitle files named by content), what loudness pass 1 measures (its key: the figures follow
+    from it, so knowing whether a file is stale never waits for the measurement), the input files'
+    identities, the tools."""
+    loudness: Mapping[LoudnessKey, Normalisation] = job.loudness
+    identity: dict[str, str] | None = None
+    if isinstance(job.loudness, LazyLoudness):  # a job prepared here (tests may give measured figures)
+        loudness, identity = job.loudness.unmeasured(), job.loudness.identity
     args = render_args(
         job.timeline,
         [plan],
         facts=job.facts,
         artwork=job.artwork,
-        loudness=job.loudness,
+        loudness=loudness,
         fonts_dir=job.fonts_dir,
         programme=job.programme,
     )
     return content_key(
         {
             "args": fingerprint.without_root(args, job.project.root),
+            "loudness": identity,
             "inputs": sorted(job.stamps.values(), key=lambda s: s.path),
             "tools": fingerprint.tool_versions(job.project.root),
         }
