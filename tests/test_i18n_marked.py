@@ -47,7 +47,7 @@ ERRORS = {
     "BadOptionUsage",
     "BadArgumentUsage",
 }
-SINKS = {"echo", "secho", "say", "note", "progress_bar", "ProgressAdapter", "fail"}
+SINKS = {"echo", "secho", "say", "tell", "note", "progress_bar", "ProgressAdapter", "fail"}
 KEYWORDS = {"help", "short_help", "epilog", "what"}  # what=: the job named in an error message
 MARKERS = {"_", "N_", "ngettext"}
 WORDS = re.compile(r"[A-Za-z]{2,}")  # a literal with no English word needs no translation

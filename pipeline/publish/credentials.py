@@ -42,7 +42,9 @@ def load_credentials(file: Path | None = None) -> Credentials:
     if appid and secret:
         return Credentials(appid, secret)
     if file is None:
-        missing = " and ".join(n for n, v in (("WECHAT_APPID", appid), ("WECHAT_APPSECRET", secret)) if not v)
+        missing = _(" and ").join(
+            n for n, v in (("WECHAT_APPID", appid), ("WECHAT_APPSECRET", secret)) if not v
+        )
         raise PublishError(
             _(
                 "{missing} not set; export the account's AppID and AppSecret (公众平台 → 设置与开发 → 基本配置), or give --credentials FILE"

@@ -68,7 +68,11 @@ def _publish(
         assert request.site is not None
         with exclusive(request.site / SITE_LOCK, what="pipeline publish --to site", where=request.site):
             site = publish_site(episode, request.site, site_url=request.site_url)
-        changed = f" ({', '.join(site.changed_files)} copied)" if site.changed_files else ""
+        changed = (
+            _(" ({files} copied)").format(files=_(", ").join(site.changed_files))
+            if site.changed_files
+            else ""
+        )
         say(_("site     {slug}: {page}{changed}").format(slug=episode.slug, page=site.page, changed=changed))
         if not site.base_url:
             note(

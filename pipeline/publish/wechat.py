@@ -26,7 +26,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from pipeline.errors import PublishError
-from pipeline.i18n import _
+from pipeline.i18n import N_, _
 from pipeline.media.probe import probe
 from pipeline.project.digest import sha256_file
 from pipeline.publish.article import Still, article_content, article_problems, centre_crop
@@ -112,12 +112,25 @@ def publish_wechat(
             article = _article(episode, "DRY-RUN-THUMB", urls, crops, result.video_title)
         _check_article(episode, article)
         tell(
-            f"cover    {cover.name}: {cover.path.stat().st_size / 1000:.0f} KB, crops {crops[0]} / {crops[1]}"
+            _("cover    {name}: {kb} KB, crops {landscape} / {square}").format(
+                name=cover.name,
+                kb=f"{cover.path.stat().st_size / 1000:.0f}",
+                landscape=crops[0],
+                square=crops[1],
+            )
         )
-        tell(f"video    {video.name}: {video.path.stat().st_size / MB:.1f} MB, title {result.video_title}")
-        tell(f"stills   {len(taken)} from {source.name}, each under 1 MB")
-        tell(f"article  {len(article.content)} characters; title, author and digest within WeChat's limits")
-        tell("dry run: nothing was sent")
+        tell(
+            _("video    {name}: {mb} MB, title {title}").format(
+                name=video.name, mb=f"{video.path.stat().st_size / MB:.1f}", title=result.video_title
+            )
+        )
+        tell(_("stills   {count} from {name}, each under 1 MB").format(count=len(taken), name=source.name))
+        tell(
+            _("article  {count} characters; title, author and digest within WeChat's limits").format(
+                count=len(article.content)
+            )
+        )
+        tell(_("dry run: nothing was sent"))
         return result
     assert api is not None
 
@@ -180,14 +193,16 @@ def _published_already(record, wechat, episode, files, crops, result, tell) -> N
             result.video_title,
         )
         if _article_sha(article) != (wechat.get("draft") or {}).get("article_sha256"):
-            changed.append("the article's text")
-    tell(f"publish  already published: {result.article_url}")
+            changed.append(ARTICLE_TEXT)
+    tell(_("publish  already published: {url}").format(url=result.article_url))
     if changed:
         record.note(f"wechat: {', '.join(changed)} changed after the article was published; nothing was sent")
         record.save()
         tell(
-            f"publish  {', '.join(changed)} changed after publication; nothing was sent: WeChat does not "
-            "change a published article, edit it in 公众平台 if it matters"
+            _(
+                "publish  {changed} changed after publication; nothing was sent: WeChat does not "
+                "change a published article, edit it in 公众平台 if it matters"
+            ).format(changed=_(", ").join(_(c) if c == ARTICLE_TEXT else c for c in changed))
         )
 
 
@@ -197,11 +212,25 @@ def _article_sha(article: Article) -> str:
     ).hexdigest()
 
 
+ARTICLE_TEXT = N_("the article's text")  # what changed after publication, beside file names
+# the column label of an uploaded material's line
+MATERIAL_LABELS = {"cover": N_("cover"), "video": N_("video")}
+
+
+def _label(key: str) -> str:
+    label = _(MATERIAL_LABELS[key]) if key in MATERIAL_LABELS else key
+    return label.ljust(8 - sum(1 for c in label if ord(c) > 0x2E80))  # a CJK character takes two columns
+
+
 def _material(record, wechat, key, file: EpisodeFile, upload, tell, *, title: str = "") -> str:
     sha = sha256_file(file.path)
     done = wechat.get(key)
     if done and done.get("file") == file.name and done.get("sha256") == sha:
-        tell(f"{key:<8} {file.name}: already uploaded ({done['media_id']})")
+        tell(
+            _("{label} {name}: already uploaded ({media_id})").format(
+                label=_label(key), name=file.name, media_id=done["media_id"]
+            )
+        )
         return done["media_id"]
     material = upload()
     entry = {"file": file.name, "sha256": sha, "media_id": material.media_id, "at": now_utc()}
@@ -214,9 +243,17 @@ def _material(record, wechat, key, file: EpisodeFile, upload, tell, *, title: st
         record.note(
             f"wechat {key}: {file.name} changed since it was uploaded; uploaded again as {material.media_id}"
         )
-        tell(f"{key:<8} {file.name}: changed since the last upload, uploaded again ({material.media_id})")
+        tell(
+            _("{label} {name}: changed since the last upload, uploaded again ({media_id})").format(
+                label=_label(key), name=file.name, media_id=material.media_id
+            )
+        )
     else:
-        tell(f"{key:<8} {file.name}: uploaded ({material.media_id})")
+        tell(
+            _("{label} {name}: uploaded ({media_id})").format(
+                label=_label(key), name=file.name, media_id=material.media_id
+            )
+        )
     wechat[key] = entry
     record.save()
     return material.media_id
@@ -235,7 +272,7 @@ def _upload_stills(record, wechat, source: EpisodeFile, api, count, tell) -> lis
     kept = [done[t] for t in times if t in done]
     wechat["stills"] = kept
     if len(kept) == len(times):
-        tell(f"stills   {len(kept)} already uploaded")
+        tell(_("stills   {count} already uploaded").format(count=len(kept)))
         return [Still(s["url"]) for s in kept]
     with tempfile.TemporaryDirectory(prefix="pipeline-stills-") as tmp:
         for i, at_ms in enumerate(times):
@@ -249,7 +286,11 @@ def _upload_stills(record, wechat, source: EpisodeFile, api, count, tell) -> lis
             )
             wechat["stills"].sort(key=lambda s: s["at_ms"])
             record.save()
-    tell(f"stills   {len(times)} frames of {source.name} uploaded for the article")
+    tell(
+        _("stills   {count} frames of {name} uploaded for the article").format(
+            count=len(times), name=source.name
+        )
+    )
     return [Still(s["url"]) for s in wechat["stills"]]
 
 
@@ -257,19 +298,19 @@ def _draft(record, wechat, api, article: Article, tell) -> str:
     sha = _article_sha(article)
     done = wechat.get("draft")  # (a published one never gets here: see _published_already)
     if done and done.get("article_sha256") == sha:
-        tell(f"draft    already in the draft box ({done['media_id']}), unchanged")
+        tell(_("draft    already in the draft box ({media_id}), unchanged").format(media_id=done["media_id"]))
         return done["media_id"]
     if done:
         api.update_draft(done["media_id"], article)
         wechat["draft"] = {**done, "article_sha256": sha, "updated_at": now_utc()}
         record.note(f"wechat draft: updated in place ({done['media_id']}) because its content changed")
         record.save()
-        tell(f"draft    updated in place ({done['media_id']})")
+        tell(_("draft    updated in place ({media_id})").format(media_id=done["media_id"]))
         return done["media_id"]
     media_id = api.add_draft(article)
     wechat["draft"] = {"media_id": media_id, "article_sha256": sha, "at": now_utc()}
     record.save()
-    tell(f"draft    created ({media_id})")
+    tell(_("draft    created ({media_id})").format(media_id=media_id))
     return media_id
 
 
@@ -278,14 +319,18 @@ def _submit(record, wechat, api, options, result, tell, sleep, clock) -> None:
     draft_sha = wechat["draft"]["article_sha256"]
     if job.get("status") == 0:
         result.status, result.article_url = 0, job.get("article_url", "")
-        tell(f"publish  already published: {result.article_url}")
+        tell(_("publish  already published: {url}").format(url=result.article_url))
         return
     if not job.get("publish_id") or job.get("status") in RESUBMIT:
         publish_id = api.submit(result.draft_media_id)
         job = {"publish_id": publish_id, "draft_sha256": draft_sha, "status": None, "submitted_at": now_utc()}
         wechat["publish"] = job
         record.save()
-        tell(f"publish  submitted (publish_id {publish_id}); waiting for WeChat")
+        tell(
+            _("publish  submitted (publish_id {publish_id}); waiting for WeChat").format(
+                publish_id=publish_id
+            )
+        )
     deadline = clock() + options.poll_timeout_s
     while True:
         state = api.publish_state(job["publish_id"])
@@ -312,7 +357,7 @@ def _submit(record, wechat, api, options, result, tell, sleep, clock) -> None:
             _("WeChat publish job {job}: {meaning}").format(job=job["publish_id"], meaning=meaning)
         )
     result.article_url = job.get("article_url", "")
-    tell(f"publish  published: {result.article_url}")
+    tell(_("publish  published: {url}").format(url=result.article_url))
 
 
 # checks and helpers
