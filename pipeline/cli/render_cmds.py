@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import click
 from click.core import ParameterSource
@@ -22,6 +23,9 @@ from pipeline.cli.options import (
 )
 from pipeline.i18n import N_, _
 from pipeline.render.chunks import DEFAULT_JOBS
+
+if TYPE_CHECKING:
+    from pipeline.render.engine import RenderReport
 
 
 def _figure(value: float | None, pattern: str) -> str:
@@ -143,8 +147,34 @@ def render_cmd(
             _("--jobs is for this machine; with --scheduler the cluster's workers encode the chunks")
         )
     security = cluster_security(scheduler, tls_ca, tls_cert, tls_key)
+    from pipeline.errors import RenderError
+    from pipeline.render.engine import render_project
+
+    proxies = None
+    if draft:
+        from pipeline.review.proxy import make_proxy
+
+        proxies = make_proxy
     with _cluster(scheduler, connect_timeout, security) as cluster:
-        _render(project_dir, platforms, force, draft, watch, jobs, cluster)
+        # what every render of this command shares (one, or one per --watch pass)
+        render = functools.partial(
+            render_project,
+            platforms=platforms or None,
+            force=force,
+            proxies=proxies,
+            jobs=jobs,
+            cluster=cluster,
+        )
+        if watch:
+            _watch(project_dir, render)
+            return
+        with ProgressAdapter(_("Rendering")) as bar:
+            report = render(project_dir, draft=draft, progress=bar)
+    _print_table(report)
+    for note in report.notes:
+        click.echo(_("Note: {note}").format(note=note), err=True)
+    if report.failed:
+        raise RenderError(report.failure_message())
 
 
 @contextlib.contextmanager
@@ -163,72 +193,17 @@ def _cluster(scheduler: str | None, timeout_s: float, security) -> Iterator[Exec
         client.close()
 
 
-def _render(
-    project_dir: Path,
-    platforms: tuple[str, ...],
-    force: bool,
-    draft: bool,
-    watch: bool,
-    jobs: int,
-    cluster: Executor | None,
-) -> None:
-    from pipeline.errors import RenderError
-    from pipeline.render.engine import render_project
-
-    proxies = None
-    if draft:
-        from pipeline.review.proxy import make_proxy
-
-        proxies = make_proxy
-    if watch:
-        _watch(project_dir, platforms, force=force, proxies=proxies, jobs=jobs, cluster=cluster)
-        return
-    with ProgressAdapter(_("Rendering")) as bar:
-        report = render_project(
-            project_dir,
-            platforms or None,
-            force=force,
-            draft=draft,
-            progress=bar,
-            proxies=proxies,
-            jobs=jobs,
-            cluster=cluster,
-        )
-    _print_table(report)
-    for note in report.notes:
-        click.echo(_("Note: {note}").format(note=note), err=True)
-    if report.failed:
-        raise RenderError(report.failure_message())
-
-
-def _watch(
-    project_dir: Path,
-    platforms: tuple[str, ...],
-    *,
-    force: bool,
-    proxies,
-    jobs: int,
-    cluster: Executor | None,
-) -> None:
+def _watch(project_dir: Path, render_project: Callable[..., RenderReport]) -> None:
     """Draft, then draft again after every change, until Ctrl-C."""
     from pipeline.errors import PipelineError
     from pipeline.project.model import load_project
-    from pipeline.render.engine import render_project
     from pipeline.render.watch import Watcher, watch, watched_files
 
     project = load_project(project_dir)
     drafts: list[Path] = []
 
     def render() -> None:
-        report = render_project(
-            project.root,
-            platforms or None,
-            force=force,
-            draft=True,
-            proxies=proxies,
-            jobs=jobs,
-            cluster=cluster,
-        )
+        report = render_project(project.root, draft=True)
         drafts[:] = [o.path for o in report.outputs]
         for note in report.notes:
             click.echo(_("Note: {note}").format(note=note), err=True)

@@ -121,9 +121,12 @@ def render_chunked(
             _encode_here(pieces_todo, progress)
             sounds = sound.result()
     else:
-        tools = tools_here(job) if workers.remote else Tools("", "", ())
         sounds = _encode_on(
-            workers, pieces_todo, progress, lambda: _sounds(job, stale, store, force=force), tools
+            workers,
+            pieces_todo,
+            progress,
+            lambda: _sounds(job, stale, store, force=force),
+            tools_here(job) if workers.remote else None,
         )
     for planned, target in zip(stale, targets):
         listing = store / f"join-{planned.plan.name}.ffconcat"
@@ -319,10 +322,11 @@ def _encode_on(
     pieces: Sequence[Piece],
     progress: Progress | None,
     meanwhile: Callable[[], dict],
-    tools: Tools,
+    tools: Tools | None,
 ) -> dict[str, Path]:
     """Submit every piece to `workers`, run `meanwhile` (the sound pass) here, then collect the
-    pieces as they finish; the first failure stops the others (see `_stop`) and is raised."""
+    pieces as they finish; the first failure stops the others (see `_stop`) and is raised.
+    `tools`: what remote workers must have (None: a pool on this machine)."""
     assert workers.executor is not None
     total = sum(p.seconds for p in pieces)
     reached: dict[int, float] = {}
@@ -340,7 +344,7 @@ def _encode_on(
     futures: list[Future] = []
     try:
         for index, piece in enumerate(pieces):
-            if workers.remote:
+            if tools is not None:  # remote workers
                 future = workers.executor.submit(
                     encode_piece,
                     piece.args,

@@ -159,14 +159,15 @@ def _render_locked(
     stale = [
         p for p in job.outputs if force or not fingerprint.is_up_to_date(project, p.final, p.fingerprint)
     ]
-    notes = list(job.notes)
+    rendered: list[str] = []
     if stale and workers is None and jobs > 1:
         with ThreadPoolExecutor(jobs, thread_name_prefix="chunk") as pool:
-            notes += _render(job, stale, progress, force=force, workers=Workers(pool))
+            rendered = _render(job, stale, progress, force=force, workers=Workers(pool))
     elif stale:
-        notes += _render(job, stale, progress, force=force, workers=workers or HERE)
-    if isinstance(job.loudness, LazyLoudness):  # a limiter or a lowered target, when it was measured
-        notes[len(job.notes) : len(job.notes)] = job.loudness.notes
+        rendered = _render(job, stale, progress, force=force, workers=workers or HERE)
+    # a limiter or a lowered loudness target, when the render measured the mix
+    measured = job.loudness.notes if isinstance(job.loudness, LazyLoudness) else ()
+    notes = [*job.notes, *measured, *rendered]
     sidecars, covers = _deliverables(job)
     reports = []
     entries: list[manifest.ManifestEntry] = []

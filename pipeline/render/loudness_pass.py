@@ -31,8 +31,7 @@ def measure_mix(
 ) -> Measurement:
     """Loudness pass 1 (cached by the audio graph's arguments and its inputs' identities)."""
     args = loudness_args(timeline, facts=facts, target=preset.loudness, limit_db=limit_db)
-    key = mix_key(project, timeline, facts, stamps, preset, limit_db)
-    cached = CachedMeasurement(project.cache_dir / "loudness" / f"{key[:24]}.json")
+    cached = CachedMeasurement(project.cache_dir / "loudness" / f"{_key(project, args, stamps)[:24]}.json")
     found = cached.load()
     if found is not None:
         return found
@@ -51,7 +50,12 @@ def mix_key(
     limit_db: float | None = None,
 ) -> str:
     """What pass 1 measures, as a key: the same key, the same figures (no need to measure to know)."""
-    args = loudness_args(timeline, facts=facts, target=preset.loudness, limit_db=limit_db)
+    return _key(
+        project, loudness_args(timeline, facts=facts, target=preset.loudness, limit_db=limit_db), stamps
+    )
+
+
+def _key(project: Project, args: list[str], stamps: Mapping[Path, fingerprint.FileStamp]) -> str:
     return content_key(
         {
             "args": fingerprint.without_root(args, project.root),
